@@ -27,6 +27,7 @@ export const REFUSALS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   overloaded: 503,
+  unavailable: 503,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

@@ -1,0 +1,70 @@
+/**
+ * buildApp(deps) → a fastify instance with every route; it never listens, so
+ * tests inject requests and the CLI decides where to listen.
+ */
+import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Accounts } from './accounts/accounts.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { IngestCounters } from './ingest/counters.js';
+import type { Collect } from './ingest/pipeline.js';
+import type { LiveChannels } from './live/live-channels.js';
+import { type AppLogger, createLogger } from './log.js';
+import type { Store } from './store/store.js';
+import { authRoutes } from './web/auth/routes.js';
+import { collectRoutes } from './web/collect/routes.js';
+import { liveRoute } from './web/data/live-route.js';
+import { dataRoutes } from './web/data/routes.js';
+import { installErrorHandler } from './web/errors.js';
+import { opsRoutes } from './web/ops-routes.js';
+import { formatValidationErrors } from './web/validation-message.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  accounts: Accounts;
+  collect: Collect;
+  channels: LiveChannels;
+  counters: IngestCounters;
+  queuedEvents: () => number;
+  clock: Clock;
+  /** the process's logger; tests leave it out and get fastify's own at the configured level */
+  logger?: AppLogger;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger ?? createLogger(config.logLevel),
+    // fastify accepts a hop count at run time; its typings only list the other forms
+    trustProxy: config.trustProxy as boolean | string,
+    bodyLimit: 64 * 1024,
+    // dashboards hold SSE streams open: on close, do not wait for idle keep-alive sockets
+    forceCloseConnections: true,
+    schemaErrorFormatter: formatValidationErrors,
+    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false } },
+  });
+
+  installErrorHandler(app, config.debug);
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(rateLimit, { global: false });
+  // the original answered gzipped: every response is, when the client accepts it (SSE excepted, per route)
+  await app.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
+
+  await app.register(collectRoutes, { collect: deps.collect, debug: config.debug });
+  await app.register(authRoutes, { accounts: deps.accounts, cookieSecurity: config.cookieSecurity });
+  await app.register(dataRoutes, { store: deps.store, accounts: deps.accounts, clock: deps.clock });
+  await app.register(liveRoute, { store: deps.store, accounts: deps.accounts, channels: deps.channels });
+  await app.register(opsRoutes, {
+    store: deps.store,
+    accounts: deps.accounts,
+    counters: deps.counters,
+    queuedEvents: deps.queuedEvents,
+  });
+  return app;
+}

@@ -1,0 +1,33 @@
+/** What the administrative subcommands share: the configuration and an open, migrated store. */
+import { type Accounts, createAccounts } from '../accounts/accounts.js';
+import { systemClock } from '../clock.js';
+import { type Config, loadProcessConfig } from '../config.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+
+export interface CliContext {
+  config: Config;
+  store: Store;
+  accounts: Accounts;
+}
+
+/** Runs `work` with the store of `--data` (or the configured one) and closes it afterwards. */
+export async function withStore<T>(
+  dataFlag: string | undefined,
+  work: (context: CliContext) => Promise<T>,
+): Promise<T> {
+  const config = loadProcessConfig({ data: dataFlag });
+  const store = await openStore(config);
+  try {
+    await store.migrate();
+    const accounts = createAccounts({
+      store,
+      clock: systemClock,
+      secretGraceHours: config.secretGraceHours,
+      sessionDays: config.sessionDays,
+    });
+    return await work({ config, store, accounts });
+  } finally {
+    await store.close();
+  }
+}

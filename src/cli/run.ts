@@ -1,0 +1,55 @@
+/** Dispatches argv to a subcommand and turns its errors into messages and exit codes. */
+import { AccountError } from '../accounts/accounts.js';
+import { ConfigError } from '../config.js';
+import { UsageError } from './args.js';
+import { SERVE_USAGE, serveCommand } from './serve.js';
+import { SERVICE_USAGE, serviceCommand } from './service.js';
+import { TOKEN_USAGE, tokenCommand } from './token.js';
+import { USER_USAGE, userCommand } from './user.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: string }> = {
+  serve: { run: serveCommand, usage: SERVE_USAGE },
+  user: { run: userCommand, usage: USER_USAGE },
+  service: { run: serviceCommand, usage: SERVICE_USAGE },
+  token: { run: tokenCommand, usage: TOKEN_USAGE },
+};
+
+const USAGE = `tmon — realtime traffic monitor for web services
+
+${Object.values(COMMANDS)
+  .map((c) => c.usage)
+  .join('\n\n')}
+`;
+
+/** Returns the exit code: 0 done, 1 failed, 2 called wrongly. */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`tmon: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    await command.run(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`tmon ${name}: ${error.message}\n\nusage:\n${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof AccountError) {
+      process.stderr.write(`tmon ${name}: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`tmon ${name}: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The only reader of the environment. Settings come from flags, then `TMON_*`
+ * variables, then defaults; every invalid setting is reported at once and the
+ * result is frozen. The rest of tmon receives a Config and never looks at
+ * process.env.
+ */
+import path from 'node:path';
+
+export type Stage = 'testing' | 'staging' | 'production';
+export type CookieSecurity = 'auto' | 'always' | 'never';
+
+export interface Config {
+  readonly stage: Stage;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | null;
+  readonly redisUrl: string | null;
+  readonly geoipDb: string | null;
+  readonly debug: boolean;
+  readonly anonymizeIp: boolean;
+  /** raw events older than this many days are deleted; 0 keeps them forever */
+  readonly retentionDays: number;
+  /** as fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs */
+  readonly trustProxy: boolean | number | string;
+  readonly cookieSecurity: CookieSecurity;
+  readonly adminPassword: string | null;
+  readonly secretGraceHours: number;
+  readonly sessionDays: number;
+  readonly sqliteSynchronous: 'normal' | 'full';
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Flags given on the command line, already split by the CLI. */
+export interface ConfigFlags {
+  port?: string;
+  host?: string;
+  data?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Every setting, documented once: the README's table is generated from the same words. */
+export const SETTINGS = {
+  TMON_ENV: 'stage: testing (default), staging or production; production refuses TMON_DEBUG and insecure cookies',
+  TMON_PORT: 'port to listen on (default 8000; flag --port)',
+  TMON_HOST: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface; flag --host)',
+  TMON_DATA_DIR: 'data directory for the SQLite database (default ./data; flag --data)',
+  TMON_DATABASE_URL: 'postgres://… to store everything in PostgreSQL instead of SQLite',
+  TMON_REDIS_URL: 'redis://… to carry live events between tmon processes',
+  TMON_GEOIP_DB: 'path to a MaxMind GeoIP2/GeoLite2 City .mmdb to use instead of the shipped DB-IP City Lite',
+  TMON_DEBUG: '1 to commit every event on its own and put exception messages in error answers',
+  TMON_ANONYMIZE_IP: '1 to store IPs truncated (IPv4 /24, IPv6 /48) after geolocation',
+  TMON_RETENTION_DAYS: 'delete raw events older than this many days; rollups stay (default 0: keep forever)',
+  TMON_TRUST_PROXY: 'trust X-Forwarded-* from: 1/true (any), a hop count, or comma-separated addresses/CIDRs',
+  TMON_COOKIE_SECURE: 'session cookie Secure flag: auto (when the request is https, default), always, never',
+  TMON_ADMIN_PASSWORD: 'password of the admin account created on first start (default: random, printed once)',
+  TMON_SECRET_GRACE_HOURS: 'hours a rotated-out secret stays valid (default 24)',
+  TMON_SESSION_DAYS: 'days a login session lasts (default 14)',
+  TMON_SQLITE_SYNC: 'normal (default: survives a crash of tmon) or full (also survives power loss, slower)',
+  TMON_LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off', '']);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Reads every setting; throws ConfigError naming every problem at once. */
+export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
+  const problems: string[] = [];
+
+  const pick = (flag: string | undefined, name: keyof typeof SETTINGS): string | undefined =>
+    flag ?? (env[name] === '' ? undefined : env[name]);
+
+  const integer = (raw: string | undefined, name: string, fallback: number, min: number, max: number): number => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const flag = (name: keyof typeof SETTINGS): boolean => {
+    const raw = env[name];
+    if (raw === undefined) return false;
+    const lower = raw.trim().toLowerCase();
+    if (TRUE.has(lower)) return true;
+    if (!FALSE.has(lower)) problems.push(`${name} must be 1/true/yes/on or 0/false/no/off, got "${raw}"`);
+    return false;
+  };
+
+  const oneOf = <T extends string>(raw: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  };
+
+  const stage = oneOf(env.TMON_ENV, 'TMON_ENV', ['testing', 'staging', 'production'] as const, 'testing');
+  const port = integer(pick(flags.port, 'TMON_PORT'), '--port/TMON_PORT', 8000, 0, 65535);
+  const host = pick(flags.host, 'TMON_HOST') ?? '127.0.0.1';
+  const dataDir = path.resolve(cwd, pick(flags.data, 'TMON_DATA_DIR') ?? 'data');
+
+  const databaseUrl = env.TMON_DATABASE_URL || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push(`TMON_DATABASE_URL must start with postgres:// or postgresql://, got "${redact(databaseUrl)}"`);
+  }
+  const redisUrl = env.TMON_REDIS_URL || null;
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push(`TMON_REDIS_URL must start with redis:// or rediss://, got "${redact(redisUrl)}"`);
+  }
+
+  const debug = flag('TMON_DEBUG');
+  const cookieSecurity = oneOf(
+    env.TMON_COOKIE_SECURE,
+    'TMON_COOKIE_SECURE',
+    ['auto', 'always', 'never'] as const,
+    'auto',
+  );
+  if (stage === 'production') {
+    if (debug) problems.push('TMON_DEBUG is refused when TMON_ENV=production: it leaks exception messages to senders');
+    if (cookieSecurity === 'never') problems.push('TMON_COOKIE_SECURE=never is refused when TMON_ENV=production');
+  }
+
+  const config: Config = Object.freeze({
+    stage,
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    redisUrl,
+    geoipDb: env.TMON_GEOIP_DB ? path.resolve(cwd, env.TMON_GEOIP_DB) : null,
+    debug,
+    anonymizeIp: flag('TMON_ANONYMIZE_IP'),
+    retentionDays: integer(env.TMON_RETENTION_DAYS, 'TMON_RETENTION_DAYS', 0, 0, 36500),
+    trustProxy: parseTrustProxy(env.TMON_TRUST_PROXY, problems),
+    // production always sends Secure cookies: it is meant to sit behind https
+    cookieSecurity: stage === 'production' && cookieSecurity === 'auto' ? 'always' : cookieSecurity,
+    adminPassword: env.TMON_ADMIN_PASSWORD || null,
+    secretGraceHours: integer(env.TMON_SECRET_GRACE_HOURS, 'TMON_SECRET_GRACE_HOURS', 24, 0, 24 * 365),
+    sessionDays: integer(env.TMON_SESSION_DAYS, 'TMON_SESSION_DAYS', 14, 1, 365),
+    sqliteSynchronous: oneOf(env.TMON_SQLITE_SYNC, 'TMON_SQLITE_SYNC', ['normal', 'full'] as const, 'normal'),
+    logLevel: oneOf(env.TMON_LOG_LEVEL, 'TMON_LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+
+  function parseTrustProxy(raw: string | undefined, out: string[]): boolean | number | string {
+    if (raw === undefined || FALSE.has(raw.trim().toLowerCase())) return false;
+    const lower = raw.trim().toLowerCase();
+    if (lower === 'true' || lower === 'yes' || lower === 'on') return true;
+    if (/^\d+$/.test(lower)) return Number(lower) === 1 ? true : Number(lower);
+    if (/^[0-9a-f.:/,\s]+$/i.test(lower)) return raw.trim();
+    out.push(`TMON_TRUST_PROXY must be true, a hop count or comma-separated addresses/CIDRs, got "${raw}"`);
+    return false;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** The process's own settings: its flags, its environment, its working directory. */
+export function loadProcessConfig(flags: ConfigFlags): Config {
+  return loadConfig(flags, process.env, process.cwd());
+}

@@ -1,0 +1,27 @@
+import type { RefusalCode } from './refusal.js';
+
+/** What the collect endpoint did, counted: accepted requests/events and refusals by reason. */
+export class IngestCounters {
+  acceptedRequests = 0;
+  acceptedEvents = 0;
+  storedEvents = 0;
+  readonly refusals = new Map<RefusalCode, number>();
+
+  countRefusal(code: RefusalCode): void {
+    this.refusals.set(code, (this.refusals.get(code) ?? 0) + 1);
+  }
+
+  snapshot(): {
+    accepted_requests: number;
+    accepted_events: number;
+    stored_events: number;
+    refused: Record<string, number>;
+  } {
+    return {
+      accepted_requests: this.acceptedRequests,
+      accepted_events: this.acceptedEvents,
+      stored_events: this.storedEvents,
+      refused: Object.fromEntries(this.refusals),
+    };
+  }
+}

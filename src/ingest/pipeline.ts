@@ -1,0 +1,72 @@
+/**
+ * The collect path as named steps: find the service → check the protocol is
+ * allowed → open (decrypt/verify, parse, validate) → enrich → commit. Each
+ * step returns the value for the next or a Refusal; the route only answers.
+ */
+import { validSecrets } from '../accounts/accounts.js';
+import type { Clock } from '../clock.js';
+import type { CollectedEvent } from '../collect/event.types.js';
+import type { CollectRequest } from '../collect/identify.js';
+import { openRequest } from '../collect/open-request.js';
+import type { EnrichedEvent } from '../enrich/enriched-event.js';
+import type { IngestCounters } from './counters.js';
+import { isRefusal, type Refusal, refuse } from './refusal.js';
+import type { ServiceDirectory } from './service-directory.js';
+import { OverloadedError, type WriteBuffer } from './write-buffer.js';
+
+/** How long a v2 iv stays claimed: sent_at may be 300 s either side of now, so 600 s covers every accepted use. */
+const REPLAY_KEY_TTL_MS = 600_000;
+
+export interface Accepted {
+  accepted: number;
+}
+
+export interface PipelineDeps {
+  services: ServiceDirectory;
+  enrich: (event: CollectedEvent) => EnrichedEvent;
+  buffer: WriteBuffer;
+  clock: Clock;
+  counters: IngestCounters;
+}
+
+export type Collect = (request: CollectRequest) => Promise<Accepted | Refusal>;
+
+export function createPipeline({ services, enrich, buffer, clock, counters }: PipelineDeps): Collect {
+  return async function collect(request) {
+    const outcome = await run(request);
+    if (isRefusal(outcome)) counters.countRefusal(outcome.refused);
+    else {
+      counters.acceptedRequests++;
+      counters.acceptedEvents += outcome.accepted;
+    }
+    return outcome;
+  };
+
+  async function run(request: CollectRequest): Promise<Accepted | Refusal> {
+    const now = clock();
+    const service = await services.find(request.wsid);
+    if (!service) return refuse('unknown_service', `no service with wsid ${request.wsid}`);
+    if (request.protocol !== 'v2' && !service.settings.allowLegacy) {
+      return refuse('legacy_refused', 'this service accepts only the v2 protocol');
+    }
+
+    const opened = openRequest(request, validSecrets(service, now), now);
+    if (isRefusal(opened)) return opened;
+
+    const events = opened.events.map(enrich);
+    try {
+      const result = await buffer.submit({
+        serviceId: service.id,
+        events,
+        replayKey: opened.replayKey,
+        replayKeyExpiresAt: opened.replayKey === null ? null : now + REPLAY_KEY_TTL_MS,
+      });
+      if (!result.ok) return refuse('replayed', 'this iv was already used for this service');
+      return { accepted: result.accepted };
+    } catch (error) {
+      if (error instanceof OverloadedError)
+        return refuse('overloaded', 'tmon is busy storing earlier events: retry shortly');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The composition root: from a Config, open the store, the GeoIP data, the
+ * live hub and the write buffer, wire the pipeline, and start the background
+ * chores. `serve` and the tests both build tmon through here; `close()` stops
+ * the chores and commits everything queued before closing the store.
+ */
+import { createAccounts } from './accounts/accounts.js';
+import type { AppDeps } from './app.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { createEnricher } from './enrich/enrich.js';
+import { openGeoLocator } from './enrich/geoip.js';
+import { createAgentParser } from './enrich/user-agent.js';
+import { IngestCounters } from './ingest/counters.js';
+import { createPipeline } from './ingest/pipeline.js';
+import { createServiceDirectory } from './ingest/service-directory.js';
+import { WriteBuffer } from './ingest/write-buffer.js';
+import type { LiveHub } from './live/hub.js';
+import { LiveChannels } from './live/live-channels.js';
+import { createLocalHub } from './live/local-hub.js';
+import { startChores } from './maintenance/chores.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+/** a group commit holds at most this many events: ~10–50 ms of SQLite work, so answers stay prompt */
+const MAX_GROUP_EVENTS = 5_000;
+/** beyond this, collect answers 503: the store is behind and memory must stay bounded */
+const MAX_QUEUED_EVENTS = 100_000;
+
+export interface Logger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+export interface Runtime extends AppDeps {
+  hub: LiveHub;
+  buffer: WriteBuffer;
+  /** stops the chores, commits what is queued, closes hub and store */
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, clock: Clock, log: Logger): Promise<Runtime> {
+  const store: Store = await openStore(config);
+  try {
+    await store.migrate();
+    const geo = await openGeoLocator({ dbPath: config.geoipDb });
+    const hub = createLocalHub((error) => log.error('live listener failed', error));
+    const counters = new IngestCounters();
+    const buffer = new WriteBuffer({
+      store,
+      clock,
+      maxGroupEvents: MAX_GROUP_EVENTS,
+      maxQueuedEvents: MAX_QUEUED_EVENTS,
+      commitEachEvent: config.debug,
+      onCommitted(writes, results) {
+        results.forEach((result, i) => {
+          if (!result.ok) return;
+          counters.storedEvents += result.stored.length;
+          hub.publish(writes[i]!.serviceId, result.stored);
+        });
+      },
+    });
+    const services = createServiceDirectory(store);
+    const enrich = createEnricher({ geo, parseAgent: createAgentParser(), anonymizeIps: config.anonymizeIp });
+    const collect = createPipeline({ services, enrich, buffer, clock, counters });
+    const accounts = createAccounts({
+      store,
+      clock,
+      secretGraceHours: config.secretGraceHours,
+      sessionDays: config.sessionDays,
+      onServiceChanged: (id) => services.forget(id),
+    });
+    const channels = new LiveChannels(hub, clock);
+    const chores = startChores({ store, clock, retentionDays: config.retentionDays, log });
+
+    return {
+      config,
+      store,
+      accounts,
+      collect,
+      channels,
+      counters,
+      clock,
+      hub,
+      buffer,
+      queuedEvents: () => buffer.queuedEvents,
+      async close() {
+        chores.stop();
+        channels.closeAll();
+        await buffer.close();
+        await hub.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

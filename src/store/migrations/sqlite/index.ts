@@ -1,0 +1,14 @@
+import * as initial from './0001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * SQLite migrations, applied in order. They are TypeScript modules rather
+ * than .sql files because the build is `tsc` alone, which copies no assets.
+ * Never edit a shipped migration: add the next one.
+ */
+export const SQLITE_MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];

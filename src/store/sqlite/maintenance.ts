@@ -1,0 +1,85 @@
+import { RESOLUTION_MS } from '../../rollup/buckets.js';
+import type { SqliteDatabase } from './database.js';
+import type { SqliteWindows } from './windows.js';
+
+const HOUR = RESOLUTION_MS.hour;
+const DAY = RESOLUTION_MS.day;
+
+/**
+ * How long rollup buckets are kept. Each is longer than anything that reads
+ * it: second rows serve series of at most 3,600 s; minute rows serve series and
+ * the expiry of windows up to 24 h (events may arrive 24 h late); hour rows of
+ * dimensions serve the expiry of the 30 d window; hour rows of requests serve
+ * series of up to 3,600 hours (150 days). Day rows are kept for ever.
+ */
+export const ROLLUP_RETENTION_MS = Object.freeze({
+  second: 2 * HOUR,
+  minute: 3 * DAY,
+  requestsHour: 160 * DAY,
+  dimensionsHour: 31 * DAY,
+});
+
+/** Rows deleted per statement: short write locks, so ingestion is not held up. */
+const DELETE_CHUNK = 10_000;
+
+export class SqliteMaintenance {
+  private readonly nextServiceId;
+  private readonly deleteOldEvents;
+  private readonly pruneRes;
+  private readonly pruneHour;
+  private readonly pruneHourRequests;
+  private readonly pruneReplayKeys;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly windows: SqliteWindows,
+  ) {
+    // a skip-scan over the (service_id, ts) index: one seek per service, orphans included
+    this.nextServiceId = db
+      .prepare<[number], number | null>('SELECT min(service_id) FROM events WHERE service_id > ?')
+      .pluck();
+    this.deleteOldEvents = db.prepare<[number, number, number]>(
+      `DELETE FROM events WHERE seq IN (
+         SELECT seq FROM events WHERE service_id = ? AND ts < ? ORDER BY ts LIMIT ?)`,
+    );
+    this.pruneRes = db.prepare<[string, number]>('DELETE FROM rollups WHERE res = ? AND bucket < ?');
+    this.pruneHour = db.prepare<[number]>(
+      `DELETE FROM rollups WHERE res = 'hour' AND bucket < ? AND dim != 'requests'`,
+    );
+    this.pruneHourRequests = db.prepare<[number]>(
+      `DELETE FROM rollups WHERE res = 'hour' AND bucket < ? AND dim = 'requests'`,
+    );
+    this.pruneReplayKeys = db.prepare<[number]>('DELETE FROM replay_keys WHERE expires_at <= ?');
+  }
+
+  /** Deletes up to `maxRows` events with ts < before, oldest first per service, in chunks. */
+  deleteEventsBefore(before: number, maxRows: number): number {
+    let deleted = 0;
+    let serviceId = this.nextServiceId.get(Number.MIN_SAFE_INTEGER) ?? null;
+    while (serviceId !== null && deleted < maxRows) {
+      const chunk = Math.min(DELETE_CHUNK, maxRows - deleted);
+      const changes = this.deleteOldEvents.run(serviceId, before, chunk).changes;
+      deleted += changes;
+      // a full chunk may mean more of this service's events are old: stay on it
+      if (changes < chunk) serviceId = this.nextServiceId.get(serviceId) ?? null;
+    }
+    return deleted;
+  }
+
+  /**
+   * Windows are advanced first, so no bucket is pruned before the windows
+   * have subtracted it (after the server was down for days, say).
+   */
+  pruneRollups(now: number): void {
+    this.windows.advance(now);
+    this.db
+      .transaction(() => {
+        this.pruneRes.run('second', now - ROLLUP_RETENTION_MS.second);
+        this.pruneRes.run('minute', now - ROLLUP_RETENTION_MS.minute);
+        this.pruneHour.run(now - ROLLUP_RETENTION_MS.dimensionsHour);
+        this.pruneHourRequests.run(now - ROLLUP_RETENTION_MS.requestsHour);
+        this.pruneReplayKeys.run(now);
+      })
+      .immediate();
+  }
+}

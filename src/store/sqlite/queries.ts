@@ -1,0 +1,163 @@
+import { bucketStartsEndingAt } from '../../rollup/buckets.js';
+import { parseCityKey } from '../../rollup/dimension-keys.js';
+import { windowLengthMs } from '../../rollup/windows.js';
+import type {
+  Box,
+  Dimension,
+  LocationPoint,
+  RankedValue,
+  Resolution,
+  SeriesPoint,
+  StoredEvent,
+  Window,
+} from '../store.js';
+import type { SqliteDatabase } from './database.js';
+import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows.js';
+
+/**
+ * At most this many of the newest events in the window are examined for a
+ * locations query: a box over an empty ocean then costs ~200k index steps
+ * (tens of ms) instead of a walk through 10 M rows. The dashboard asks for the
+ * latest 500 points, which a busy service fills long before the cap.
+ */
+export const LOCATIONS_SCAN_CAP = 200_000;
+
+interface RankRow {
+  key: string;
+  requests: number;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  lat: number | null;
+  lng: number | null;
+}
+
+interface LocationRow {
+  lat: number;
+  lng: number;
+  city: string | null;
+  country: string;
+  requests: number;
+  last_ts: number;
+}
+
+function locationsSql(crossesAntimeridian: boolean): string {
+  const lngTest = crossesAntimeridian ? '(lng >= ? OR lng <= ?)' : 'lng BETWEEN ? AND ?';
+  // innermost: newest first through (service_id, ts), capped; then the box; then the latest `limit` hits
+  return `
+    SELECT lat, lng, city, country, count(*) AS requests, max(ts) AS last_ts FROM (
+      SELECT lat, lng, city, country, ts FROM (
+        SELECT lat, lng, city, country, ts FROM events
+        WHERE service_id = ? AND ts >= ?
+        ORDER BY ts DESC LIMIT ${LOCATIONS_SCAN_CAP}
+      )
+      WHERE lat IS NOT NULL AND lng IS NOT NULL AND country IS NOT NULL
+        AND lat BETWEEN ? AND ? AND ${lngTest}
+      ORDER BY ts DESC LIMIT ?
+    )
+    GROUP BY lat, lng
+    ORDER BY last_ts DESC`;
+}
+
+/** The read side: rollups, windows and indexed ranges of events, never a scan of all events. */
+export class SqliteQueries {
+  private readonly ranking;
+  private readonly cityRanking;
+  private readonly series;
+  private readonly latest;
+  private readonly locationsInBox;
+  private readonly locationsAcrossAntimeridian;
+  private readonly countAll;
+  private readonly countForService;
+
+  constructor(db: SqliteDatabase) {
+    this.ranking = db.prepare<[number, string, string, number], RankRow>(
+      `SELECT key, requests, NULL AS city, NULL AS region, NULL AS country, NULL AS lat, NULL AS lng
+       FROM window_counts WHERE service_id = ? AND dim = ? AND win = ?
+       ORDER BY requests DESC, key LIMIT ?`,
+    );
+    this.cityRanking = db.prepare<[number, string, number], RankRow>(
+      `SELECT w.key, w.requests, p.city, p.region, p.country, p.lat, p.lng
+       FROM window_counts w LEFT JOIN places p ON p.key = w.key
+       WHERE w.service_id = ? AND w.dim = 'city' AND w.win = ?
+       ORDER BY w.requests DESC, w.key LIMIT ?`,
+    );
+    this.series = db.prepare<[number, string, number, number], { bucket: number; requests: number }>(
+      `SELECT bucket, requests FROM rollups
+       WHERE service_id = ? AND dim = 'requests' AND res = ? AND bucket BETWEEN ? AND ? AND key = ''`,
+    );
+    // (service_id, ts) index, and seq (the rowid) ends every index entry: no sort
+    this.latest = db.prepare<[number, number], EventRow>(
+      `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? ORDER BY ts DESC, seq DESC LIMIT ?`,
+    );
+    this.locationsInBox = db.prepare<[number, number, number, number, number, number, number], LocationRow>(
+      locationsSql(false),
+    );
+    this.locationsAcrossAntimeridian = db.prepare<
+      [number, number, number, number, number, number, number],
+      LocationRow
+    >(locationsSql(true));
+    this.countAll = db.prepare<[], number>('SELECT count(*) FROM events').pluck();
+    this.countForService = db.prepare<[number], number>('SELECT count(*) FROM events WHERE service_id = ?').pluck();
+  }
+
+  /** Call after advancing the windows to `now`. */
+  topValues(serviceId: number, dimension: Dimension, window: Window, limit: number): RankedValue[] {
+    if (dimension !== 'city') {
+      return this.ranking
+        .all(serviceId, dimension, window, limit)
+        .map((row) => ({ key: row.key, requests: row.requests }));
+    }
+    return this.cityRanking.all(serviceId, window, limit).map((row) => {
+      // a place row is written with the first event of a city; the key alone still names it
+      const parsed = parseCityKey(row.key);
+      const place = {
+        city: row.city ?? parsed.city,
+        region: row.city === null ? parsed.region : row.region,
+        country: row.country ?? parsed.country,
+        lat: row.lat,
+        lng: row.lng,
+      };
+      return { key: place.city, requests: row.requests, place };
+    });
+  }
+
+  requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number): SeriesPoint[] {
+    const starts = bucketStartsEndingAt(resolution, limit, now);
+    if (starts.length === 0) return [];
+    const counts = new Map<number, number>();
+    for (const row of this.series.all(
+      serviceId,
+      resolution,
+      starts[0] as number,
+      starts[starts.length - 1] as number,
+    )) {
+      counts.set(row.bucket, row.requests);
+    }
+    return starts.map((ts) => ({ ts, requests: counts.get(ts) ?? 0 }));
+  }
+
+  latestEvents(serviceId: number, limit: number): StoredEvent[] {
+    return this.latest.all(serviceId, limit).map(toStoredEvent);
+  }
+
+  locations(serviceId: number, box: Box, window: Window, limit: number, now: number): LocationPoint[] {
+    const length = windowLengthMs(window);
+    const since = length === null ? Number.MIN_SAFE_INTEGER : now - length;
+    const crosses = box.swLng > box.neLng;
+    const statement = crosses ? this.locationsAcrossAntimeridian : this.locationsInBox;
+    const rows = statement.all(serviceId, since, box.swLat, box.neLat, box.swLng, box.neLng, limit);
+    return rows.map((row) => ({
+      lat: row.lat,
+      lng: row.lng,
+      city: row.city,
+      country: row.country,
+      requests: row.requests,
+      lastTs: row.last_ts,
+    }));
+  }
+
+  countEvents(serviceId?: number): number {
+    return (serviceId === undefined ? this.countAll.get() : this.countForService.get(serviceId)) ?? 0;
+  }
+}

@@ -1,0 +1,183 @@
+import { isSlidingWindow } from '../../rollup/windows.js';
+import type { Store } from '../store.js';
+import { SqliteAccounts } from './accounts.js';
+import { openSqliteDatabase, type SqliteDatabase, type SqliteOpenOptions } from './database.js';
+import { SqliteEventsWriter } from './events-writer.js';
+import { SqliteMaintenance } from './maintenance.js';
+import { migrateSqlite } from './migrate.js';
+import { SqliteQueries } from './queries.js';
+import { SqliteRollupWriter } from './rollup-writer.js';
+import { SqliteServices } from './services.js';
+import { SqliteWindows } from './windows.js';
+
+export type { SqliteOpenOptions } from './database.js';
+
+/** The prepared parts of the store; they need the schema, so they exist once migrations ran. */
+interface Parts {
+  accounts: SqliteAccounts;
+  services: SqliteServices;
+  windows: SqliteWindows;
+  writer: SqliteEventsWriter;
+  queries: SqliteQueries;
+  maintenance: SqliteMaintenance;
+}
+
+function prepareParts(db: SqliteDatabase): Parts {
+  const windows = new SqliteWindows(db);
+  return {
+    accounts: new SqliteAccounts(db),
+    services: new SqliteServices(db),
+    windows,
+    writer: new SqliteEventsWriter(db, windows, new SqliteRollupWriter(db)),
+    queries: new SqliteQueries(db),
+    maintenance: new SqliteMaintenance(db, windows),
+  };
+}
+
+/**
+ * The embedded store: `<dataDir>/tmon.sqlite`. better-sqlite3 is synchronous
+ * and one statement takes micro- to milliseconds, so the methods run inline
+ * and resolve at once; `writeEvents` resolves after its commit.
+ */
+export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store> {
+  const db = openSqliteDatabase(options);
+  let parts: Parts | null = null;
+  // statements are prepared once, after the schema exists; a caller that forgets migrate() still works
+  const ready = (): Parts => {
+    if (parts === null) {
+      migrateSqlite(db, Date.now());
+      parts = prepareParts(db);
+    }
+    return parts;
+  };
+  const inTransaction = <T>(fn: () => T): T => db.transaction(fn).immediate();
+
+  const store: Store = {
+    async migrate() {
+      migrateSqlite(db, Date.now());
+      ready();
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+
+    async createUser(input) {
+      return ready().accounts.createUser(input);
+    },
+    async findUserByName(name) {
+      return ready().accounts.findUserByName(name);
+    },
+    async findUserById(id) {
+      return ready().accounts.findUserById(id);
+    },
+    async listUsers() {
+      return ready().accounts.listUsers();
+    },
+    async countUsers() {
+      return ready().accounts.countUsers();
+    },
+    async setUserPassword(userId, passwordHash) {
+      ready().accounts.setUserPassword(userId, passwordHash);
+    },
+    async setUserAdmin(userId, admin) {
+      ready().accounts.setUserAdmin(userId, admin);
+    },
+    async removeUser(userId) {
+      const { accounts, services } = ready();
+      inTransaction(() => {
+        services.removeServicesOf(userId);
+        accounts.deleteUser(userId);
+      });
+    },
+
+    async createSession(session) {
+      ready().accounts.createSession(session);
+    },
+    async findSession(id, now) {
+      return ready().accounts.findSession(id, now);
+    },
+    async deleteSession(id) {
+      ready().accounts.deleteSession(id);
+    },
+    async deleteExpiredSessions(now) {
+      return ready().accounts.deleteExpiredSessions(now);
+    },
+
+    async createToken(input) {
+      ready().accounts.createToken(input);
+    },
+    async findUserIdByToken(tokenHash) {
+      return ready().accounts.findUserIdByToken(tokenHash);
+    },
+
+    async createService(input) {
+      return ready().services.createService(input);
+    },
+    async findServiceById(id) {
+      return ready().services.findServiceById(id);
+    },
+    async findServiceByName(name) {
+      return ready().services.findServiceByName(name);
+    },
+    async listServices() {
+      return ready().services.listServices();
+    },
+    async listServicesForUser(userId) {
+      return ready().services.listServicesForUser(userId);
+    },
+    async canUserSeeService(userId, serviceId) {
+      return ready().services.canUserSeeService(userId, serviceId);
+    },
+    async rotateSecret(serviceId, newSecret, previousValidUntil) {
+      return ready().services.rotateSecret(serviceId, newSecret, previousValidUntil);
+    },
+    async updateServiceSettings(serviceId, settings) {
+      return ready().services.updateServiceSettings(serviceId, settings);
+    },
+    async shareService(serviceId, userId) {
+      ready().services.shareService(serviceId, userId);
+    },
+    async unshareService(serviceId, userId) {
+      ready().services.unshareService(serviceId, userId);
+    },
+    async removeService(serviceId) {
+      const { services } = ready();
+      inTransaction(() => services.removeService(serviceId));
+    },
+
+    async writeEvents(writes, now) {
+      if (writes.length === 0) return [];
+      return ready().writer.write(writes, now);
+    },
+    async countEvents(serviceId) {
+      return ready().queries.countEvents(serviceId);
+    },
+
+    async topValues(serviceId, dimension, window, limit, now) {
+      const { windows, queries } = ready();
+      // a ranking read at `now` must not show buckets that left the window before `now`
+      if (isSlidingWindow(window)) windows.advance(now);
+      return queries.topValues(serviceId, dimension, window, limit);
+    },
+    async requestSeries(serviceId, resolution, limit, now) {
+      return ready().queries.requestSeries(serviceId, resolution, limit, now);
+    },
+    async locations(serviceId, box, window, limit, now) {
+      return ready().queries.locations(serviceId, box, window, limit, now);
+    },
+    async latestEvents(serviceId, limit) {
+      return ready().queries.latestEvents(serviceId, limit);
+    },
+
+    async advanceWindows(now) {
+      ready().windows.advance(now);
+    },
+    async deleteEventsBefore(before, maxRows) {
+      return ready().maintenance.deleteEventsBefore(before, maxRows);
+    },
+    async pruneRollups(now) {
+      ready().maintenance.pruneRollups(now);
+    },
+  };
+  return store;
+}

@@ -1,0 +1,77 @@
+/**
+ * GET/POST /login and GET /logout. A failed login says so without telling
+ * whether the user exists (same answer, same time). Login is rate limited per
+ * IP and per user name.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts } from '../../accounts/accounts.js';
+import type { CookieSecurity } from '../../config.js';
+import { HttpError } from '../errors.js';
+import { SESSION_COOKIE } from './current-user.js';
+import { loginPage } from './login-page.js';
+
+export interface AuthRouteDeps {
+  accounts: Accounts;
+  cookieSecurity: CookieSecurity;
+}
+
+const LOGIN_ATTEMPTS_PER_IP = 20;
+const LOGIN_ATTEMPTS_PER_USER = 10;
+const LOGIN_WINDOW = '15 minutes';
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+export async function authRoutes(app: FastifyInstance, { accounts, cookieSecurity }: AuthRouteDeps): Promise<void> {
+  const limitByIp = app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_IP, timeWindow: LOGIN_WINDOW });
+  const limitByUser = app.createRateLimit({
+    max: LOGIN_ATTEMPTS_PER_USER,
+    timeWindow: LOGIN_WINDOW,
+    keyGenerator: (request) => `login-user:${loginFields(request).username.toLowerCase()}`,
+  });
+
+  app.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(loginPage(null)));
+
+  app.post('/login', async (request, reply) => {
+    const { username, password } = loginFields(request);
+    for (const limit of [await limitByIp(request), await limitByUser(request)]) {
+      if (!limit.isAllowed && limit.isExceeded) {
+        throw new HttpError('rate_limited', 'too many login attempts: wait 15 minutes', LOGIN_WINDOW_SECONDS);
+      }
+    }
+    const user = username && password ? await accounts.authenticate(username, password) : null;
+    if (!user) return refuseLogin(request, reply);
+
+    const session = await accounts.startSession(user.id);
+    reply.setCookie(SESSION_COOKIE, session.cookie, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: cookieSecurity === 'always' || (cookieSecurity === 'auto' && request.protocol === 'https'),
+      expires: new Date(session.expiresAt),
+    });
+    if (wantsJson(request)) return reply.send({ status: 200, results: { user: user.name, admin: user.admin } });
+    return reply.redirect('/view/dashboard', 303);
+  });
+
+  app.get('/logout', async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) await accounts.endSession(cookie);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+}
+
+function refuseLogin(request: FastifyRequest, reply: FastifyReply) {
+  const message = 'wrong user name or password';
+  if (wantsJson(request)) throw new HttpError('unauthorized', message);
+  return reply.code(401).type('text/html; charset=utf-8').send(loginPage(message));
+}
+
+function loginFields(request: FastifyRequest): { username: string; password: string } {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return { username: text(body.username), password: text(body.password) };
+}
+
+function wantsJson(request: FastifyRequest): boolean {
+  return request.headers['content-type']?.startsWith('application/json') === true;
+}

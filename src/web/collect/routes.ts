@@ -1,0 +1,85 @@
+/**
+ * POST /data/collect: parse the body by content type with the protocol's
+ * size limit, tell the protocol apart, run the pipeline, answer (SPEC §3.5).
+ */
+import type { FastifyInstance } from 'fastify';
+import { identifyRequest } from '../../collect/identify.js';
+import type { Collect } from '../../ingest/pipeline.js';
+import { isRefusal, refuse } from '../../ingest/refusal.js';
+import { sendError, sendRefusal } from '../errors.js';
+
+const LEGACY_BODY_LIMIT = 64 * 1024;
+const V2_BODY_LIMIT = 1024 * 1024;
+const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** Unparsed JSON text: parsed in the handler so bad JSON becomes a refusal like any other. */
+interface JsonText {
+  json: string;
+}
+
+export interface CollectRouteDeps {
+  collect: Collect;
+  debug: boolean;
+}
+
+export async function collectRoutes(app: FastifyInstance, { collect, debug }: CollectRouteDeps): Promise<void> {
+  // this plugin's own parsers: the legacy and v2 bodies have different size limits
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: LEGACY_BODY_LIMIT },
+    (_request, body, done) => done(null, formFields(body as string)),
+  );
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: V2_BODY_LIMIT },
+    (_request, body, done) => done(null, { json: body as string } satisfies JsonText),
+  );
+
+  // no route bodyLimit: it would override the per-protocol limits of the parsers above
+  app.post('/data/collect', async (request, reply) => {
+    const isJson = typeof request.body === 'object' && request.body !== null && 'json' in request.body;
+    let parsed: unknown = request.body;
+    if (isJson) {
+      try {
+        parsed = JSON.parse((request.body as JsonText).json);
+      } catch (error) {
+        return sendRefusal(reply, refuse('bad_json', `body is not valid JSON: ${(error as Error).message}`));
+      }
+    }
+    const identified = identifyRequest(parsed, isJson ? 'json' : 'form');
+    if (isRefusal(identified)) return sendRefusal(reply, identified);
+
+    try {
+      const outcome = await collect(identified);
+      if (isRefusal(outcome)) return sendRefusal(reply, outcome);
+      return reply.send({ status: 200, status_code: 200, accepted: outcome.accepted });
+    } catch (error) {
+      // the store could not commit: the sender must retry, and must not think it was stored
+      request.log.error({ err: error }, 'collect: storing failed');
+      const detail = debug ? `: ${(error as Error).message}` : '';
+      return sendError(reply, 503, 'unavailable', `storage is unavailable, retry later${detail}`, 5);
+    }
+  });
+
+  app.route({
+    method: [...OTHER_METHODS],
+    url: '/data/collect',
+    handler: (_request, reply) => {
+      reply.header('allow', 'POST');
+      return sendError(reply, 405, 'method_not_allowed', 'use POST for /data/collect');
+    },
+  });
+}
+
+/** Form fields with repeats kept as arrays, so a duplicated field is refused rather than silently picked. */
+function formFields(body: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(body)) {
+    const existing = fields[key];
+    if (existing === undefined) fields[key] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else fields[key] = [existing, value];
+  }
+  return fields;
+}

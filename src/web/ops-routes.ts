@@ -1,0 +1,59 @@
+/** Health for load balancers, Prometheus metrics for admins, and the caller's service list. */
+import type { FastifyInstance } from 'fastify';
+import type { Accounts } from '../accounts/accounts.js';
+import type { IngestCounters } from '../ingest/counters.js';
+import type { Store } from '../store/store.js';
+import { requireUser } from './auth/current-user.js';
+import { HttpError } from './errors.js';
+
+export interface OpsRouteDeps {
+  store: Store;
+  accounts: Accounts;
+  counters: IngestCounters;
+  queuedEvents: () => number;
+}
+
+export async function opsRoutes(app: FastifyInstance, { store, accounts, counters, queuedEvents }: OpsRouteDeps) {
+  app.get('/healthz', async () => ({ status: 200, results: { ok: true } }));
+
+  app.get('/metrics', async (request, reply) => {
+    const user = await requireUser(request, accounts);
+    if (!user.admin) throw new HttpError('forbidden', 'metrics are for admins');
+    const { accepted_requests, accepted_events, stored_events, refused } = counters.snapshot();
+    const lines = [
+      '# HELP tmon_collect_accepted_requests_total Collect requests answered 200.',
+      '# TYPE tmon_collect_accepted_requests_total counter',
+      `tmon_collect_accepted_requests_total ${accepted_requests}`,
+      '# HELP tmon_collect_accepted_events_total Events acknowledged (idempotent repeats included).',
+      '# TYPE tmon_collect_accepted_events_total counter',
+      `tmon_collect_accepted_events_total ${accepted_events}`,
+      '# HELP tmon_collect_stored_events_total Events newly stored.',
+      '# TYPE tmon_collect_stored_events_total counter',
+      `tmon_collect_stored_events_total ${stored_events}`,
+      '# HELP tmon_collect_refused_total Collect requests refused, by reason.',
+      '# TYPE tmon_collect_refused_total counter',
+      ...Object.entries(refused).map(([reason, n]) => `tmon_collect_refused_total{reason="${reason}"} ${n}`),
+      '# HELP tmon_write_queue_events Events waiting for their group commit.',
+      '# TYPE tmon_write_queue_events gauge',
+      `tmon_write_queue_events ${queuedEvents()}`,
+    ];
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+  });
+
+  app.get('/api/services', async (request) => {
+    const user = await requireUser(request, accounts);
+    const services = user.admin ? await store.listServices() : await store.listServicesForUser(user.id);
+    return {
+      status: 200,
+      results: services.map((s) => ({
+        id: s.id,
+        name: s.name,
+        owner_id: s.ownerId,
+        // the secret is shown to its owner (and admins), never to users it is shared with
+        secret: user.admin || s.ownerId === user.id ? s.secret : undefined,
+        allow_legacy: s.settings.allowLegacy,
+        created_at: s.createdAt,
+      })),
+    };
+  });
+}

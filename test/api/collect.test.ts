@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { FORM, gen1Body, gen2Body, IPHONE_UA, JSON_TYPE, v2Body } from '../support/senders.js';
+import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+
+const GEN1_VECTOR = 'wsid=1&data=wH2jEPWIed%2Fp0Nrvum2gvmPHM1v%2BHkBIMQDbJAoUtzC55yrabYYij%2BNu%2FisjwAQ%3D';
+const GEN2_VECTOR =
+  'wsid=1&data=eyJ1cmwiOiAiLyIsICJpcCI6ICI4LjguOC44IiwgInVzZXJhZ2VudCI6ICJ4In0%3D&signature=50df56874d1ae1d20d71d77adca42de0cc0f9acf';
+const V2_VECTOR =
+  '{"v":2,"wsid":1,"iv":"AAECAwQFBgcICQoL","data":"84xWb6TMzTqSGeYSrENbiAwtaaTd1if2U3/KYaXiZtbaJoW1LicVmGrlToFs5fExaFlI5C1YEe0QVqn1K6WMzEiMpYalCKNo9ZDamWsphVia/cDG/DA0/SLPixv0dOE="}';
+const V2_VECTOR_SENT_AT = 1764000000000;
+
+describe('POST /data/collect', () => {
+  let tmon: TestTmon;
+  const count = () => tmon.runtime.store.countEvents(1);
+  const post = (payload: string, headers: Record<string, string> = FORM) =>
+    tmon.app.inject({ method: 'POST', url: '/data/collect', headers, payload });
+
+  before(async () => {
+    tmon = await startTestTmon({ now: V2_VECTOR_SENT_AT + 1_000 });
+  });
+  after(() => tmon.close());
+
+  it('accepts the SPEC Gen 1 vector and answers as the original did', async () => {
+    const before = await count();
+    const res = await post(GEN1_VECTOR);
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 200, status_code: 200, accepted: 1 });
+    assert.equal(await count(), before + 1);
+    const [latest] = await tmon.runtime.store.latestEvents(1, 1);
+    assert.equal(latest?.url, '/');
+    assert.equal(latest?.geo?.country, 'US');
+  });
+
+  it('accepts the SPEC Gen 2 vector', async () => {
+    const res = await post(GEN2_VECTOR);
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.json().accepted, 1);
+  });
+
+  it('accepts the SPEC v2 vector at its sent_at, then refuses it replayed', async () => {
+    const first = await post(V2_VECTOR, JSON_TYPE);
+    assert.equal(first.statusCode, 200, first.body);
+    const before = await count();
+    const replay = await post(V2_VECTOR, JSON_TYPE);
+    assert.equal(replay.statusCode, 403);
+    assert.equal(replay.json().error, 'replayed');
+    assert.equal(await count(), before);
+  });
+
+  it('refuses the v2 vector as stale once the clock is 5 minutes past its sent_at', async () => {
+    tmon.clock.now = V2_VECTOR_SENT_AT + 301_000;
+    try {
+      const res = await post(
+        v2Body(1, SPEC_SECRET, [{ url: '/', ip: '8.8.8.8', useragent: 'x' }], V2_VECTOR_SENT_AT),
+        JSON_TYPE,
+      );
+      assert.equal(res.statusCode, 403);
+      assert.equal(res.json().error, 'stale');
+    } finally {
+      tmon.clock.now = V2_VECTOR_SENT_AT + 1_000;
+    }
+  });
+
+  it('stores a v2 batch atomically and answers the number accepted', async () => {
+    const before = await count();
+    const events = Array.from({ length: 100 }, (_, i) => ({ url: `/p/${i}`, ip: '81.2.69.142', useragent: IPHONE_UA }));
+    const res = await post(v2Body(1, SPEC_SECRET, events, tmon.clock.now), JSON_TYPE);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().accepted, 100);
+    assert.equal(await count(), before + 100);
+  });
+
+  it('accepts an event id twice but stores it once', async () => {
+    const before = await count();
+    const event = { url: '/once', ip: '1.1.1.1', useragent: 'x', id: 'evt-123' };
+    assert.equal((await post(gen2Body(1, SPEC_SECRET, event))).statusCode, 200);
+    const again = await post(v2Body(1, SPEC_SECRET, [event], tmon.clock.now), JSON_TYPE);
+    assert.equal(again.statusCode, 200);
+    assert.equal(again.json().accepted, 1);
+    assert.equal(await count(), before + 1);
+  });
+
+  it('gzips the answer when the client accepts gzip', async () => {
+    const res = await tmon.app.inject({
+      method: 'POST',
+      url: '/data/collect',
+      headers: { ...FORM, 'accept-encoding': 'gzip' },
+      payload: gen2Body(1, SPEC_SECRET, { url: '/gz', ip: '8.8.8.8', useragent: 'x' }),
+    });
+    assert.equal(res.headers['content-encoding'], 'gzip');
+    assert.deepEqual(JSON.parse(gunzipSync(res.rawPayload).toString()), { status: 200, status_code: 200, accepted: 1 });
+  });
+
+  it('accepts the previous secret during the grace period after a rotation, and not after', async () => {
+    const service = await tmon.runtime.accounts.addService({ name: 'rotating', ownerName: 'alice' });
+    const oldSecret = service.secret;
+    const rotated = await tmon.runtime.accounts.rotateSecret(service.id);
+    const event = { url: '/', ip: '8.8.8.8', useragent: 'x' };
+    const withOld = await post(gen2Body(service.id, oldSecret, event));
+    assert.equal(withOld.statusCode, 200, withOld.body);
+    assert.equal((await post(gen2Body(service.id, rotated.secret, event))).statusCode, 200);
+    tmon.clock.advance(25 * 3_600_000);
+    try {
+      const late = await post(v2Body(service.id, oldSecret, [event], tmon.clock.now), JSON_TYPE);
+      assert.equal(late.statusCode, 403);
+      assert.equal(late.json().error, 'decryption_failed');
+    } finally {
+      tmon.clock.advance(-25 * 3_600_000);
+    }
+  });
+});

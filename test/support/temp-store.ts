@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { EnrichedEvent } from '../../src/enrich/enriched-event.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+
+export interface TempStore {
+  store: Store;
+  dataDir: string;
+  cleanup(): Promise<void>;
+}
+
+/** A migrated SQLite store in a fresh directory under the OS temp dir; cleanup closes it and removes the directory. */
+export async function withTempSqliteStore(): Promise<TempStore> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-store-'));
+  const store = await openSqliteStore({ dataDir });
+  await store.migrate();
+  return {
+    store,
+    dataDir,
+    async cleanup() {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** 2025-11-24T12:00:00.000Z: a fixed, minute- and hour-aligned instant for tests. */
+export const T0 = Date.UTC(2025, 10, 24, 12, 0, 0);
+
+export type EventOverrides = Partial<Omit<EnrichedEvent, 'geo' | 'agent'>> & {
+  geo?: Partial<NonNullable<EnrichedEvent['geo']>> | null;
+  agent?: Partial<EnrichedEvent['agent']>;
+};
+
+/**
+ * A realistic enriched event (Chrome on Windows in Berlin, at T0), with any
+ * field overridden; `geo: null` makes an event from a private address.
+ */
+export function makeEvent(overrides: EventOverrides = {}): EnrichedEvent {
+  const { geo, agent, ...rest } = overrides;
+  return {
+    url: '/products/42',
+    ip: '93.184.216.34',
+    useragent:
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    username: null,
+    ts: T0,
+    method: 'GET',
+    status: 200,
+    durationMs: 12,
+    referrer: null,
+    id: null,
+    extra: null,
+    ...rest,
+    geo:
+      geo === null
+        ? null
+        : {
+            country: 'DE',
+            countryName: 'Germany',
+            region: 'Berlin',
+            city: 'Berlin',
+            lat: 52.52,
+            lng: 13.405,
+            ...geo,
+          },
+    agent: {
+      browser: 'Chrome',
+      browserVersion: '131',
+      os: 'Windows',
+      osVersion: '10',
+      device: 'desktop',
+      vendor: null,
+      model: null,
+      bot: false,
+      ...agent,
+    },
+  };
+}

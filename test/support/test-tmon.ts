@@ -1,0 +1,53 @@
+/**
+ * A whole tmon (runtime + app) on a temp SQLite store, for injecting
+ * requests: with a fake clock, an admin, a user "alice" and her service.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createRuntime, type Runtime } from '../../src/runtime.js';
+import type { Service } from '../../src/store/store.js';
+import { FakeClock } from './fake-clock.js';
+
+export const ALICE_PASSWORD = 'alice-password-1';
+export const SPEC_SECRET = '0cc175b9c0f1b6a831c399e269772661';
+
+export interface TestTmon {
+  app: FastifyInstance;
+  runtime: Runtime;
+  clock: FakeClock;
+  service: Service;
+  aliceToken: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestTmon(options: { now?: number; env?: Record<string, string> } = {}): Promise<TestTmon> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-test-'));
+  const config = loadConfig({ data: dataDir }, { TMON_LOG_LEVEL: 'silent', ...options.env }, process.cwd());
+  const clock = new FakeClock(options.now ?? Date.now());
+  const runtime = await createRuntime(config, clock.read, { info() {}, error() {} });
+  const app = await buildApp(runtime);
+  await app.ready();
+  await runtime.accounts.addUser('admin', 'admin-password-1', true);
+  await runtime.accounts.addUser('alice', ALICE_PASSWORD, false);
+  // id 1 and the SPEC's secret, so the SPEC's test vectors are valid requests for it
+  const service = await runtime.accounts.addService({ name: 'shop', ownerName: 'alice', id: 1, secret: SPEC_SECRET });
+  const aliceToken = await runtime.accounts.addToken('alice', 'test');
+  return {
+    app,
+    runtime,
+    clock,
+    service,
+    aliceToken,
+    dataDir,
+    async close() {
+      await app.close();
+      await runtime.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
