@@ -1,23 +1,20 @@
-import { rollupDeltas } from '../../rollup/deltas.js';
 import type { EventWrite, EventWriteResult, StoredEvent } from '../store.js';
 import type { SqliteDatabase } from './database.js';
 import { EVENT_INSERT_COLUMNS, eventInsertParams } from './event-rows.js';
-import type { SqliteRollupWriter } from './rollup-writer.js';
-import type { SqliteWindows } from './windows.js';
+import type { SqliteRollupBuffer } from './rollup-buffer.js';
 
 /**
- * Group commit: every write of a flush goes into ONE transaction with its
- * rollups, so N concurrent requests cost one WAL commit instead of N.
+ * Group commit: every write of a flush goes into ONE transaction, so N
+ * concurrent requests cost one WAL commit instead of N. Their rollups are
+ * staged in the rollup buffer and applied in this or a later commit.
  */
 export class SqliteEventsWriter {
   private readonly insertEvent;
   private readonly claimReplayKey;
-  private readonly writeAll: (writes: readonly EventWrite[], now: number) => WriteOutcome;
 
   constructor(
     db: SqliteDatabase,
-    private readonly windows: SqliteWindows,
-    private readonly rollups: SqliteRollupWriter,
+    private readonly rollups: SqliteRollupBuffer,
   ) {
     const placeholders = EVENT_INSERT_COLUMNS.map(() => '?').join(', ');
     // the conflict target is the partial unique index: a known idempotency id stores nothing
@@ -31,56 +28,42 @@ export class SqliteEventsWriter {
        ON CONFLICT (service_id, key) DO UPDATE SET expires_at = excluded.expires_at
        WHERE replay_keys.expires_at <= ?`,
     );
-    const transaction = db.transaction((writes: readonly EventWrite[], now: number) =>
-      this.writeInTransaction(writes, now),
-    );
-    // IMMEDIATE: take the write lock up front, so a second process waits (busy_timeout) instead of failing mid-way
-    this.writeAll = (writes, now) => transaction.immediate(writes, now);
   }
 
   write(writes: readonly EventWrite[], now: number): EventWriteResult[] {
-    const outcome = this.writeAll(writes, now);
-    this.rollups.rememberPlaces(outcome.newPlaces);
-    return outcome.results;
+    return this.rollups.write(now, () => this.insertAll(writes, now));
   }
 
-  private writeInTransaction(writes: readonly EventWrite[], now: number): WriteOutcome {
-    // windows first: the add rule below compares buckets with where each window stands at `now`
-    const expiredThrough = this.windows.advanceInTransaction(now);
-    const results: EventWriteResult[] = [];
+  private insertAll(writes: readonly EventWrite[], now: number) {
+    const result: EventWriteResult[] = [];
     const stored: StoredEvent[] = [];
     for (const write of writes) {
-      if (write.replayKey !== null && !this.claim(write, now)) {
-        results.push({ ok: false, reason: 'replayed' });
+      if (write.replayKey !== null && !this.claim(write, write.replayKey, now)) {
+        result.push({ ok: false, reason: 'replayed' });
         continue;
       }
       const storedHere: StoredEvent[] = [];
       for (const event of write.events) {
         const info = this.insertEvent.run(eventInsertParams(write.serviceId, event, now));
         if (info.changes === 0) continue; // idempotency id already stored: accepted, not stored again
-        storedHere.push({ ...event, seq: Number(info.lastInsertRowid), serviceId: write.serviceId, receivedAt: now });
+        const storedEvent = {
+          ...event,
+          seq: Number(info.lastInsertRowid),
+          serviceId: write.serviceId,
+          receivedAt: now,
+        };
+        storedHere.push(storedEvent);
+        stored.push(storedEvent);
       }
-      for (const event of storedHere) stored.push(event);
-      results.push({ ok: true, accepted: write.events.length, stored: storedHere });
+      result.push({ ok: true, accepted: write.events.length, stored: storedHere });
     }
-    if (stored.length > 0) {
-      this.rollups.apply(rollupDeltas(stored), expiredThrough);
-    }
-    const newPlaces = this.rollups.recordPlaces(stored);
-    return { results, newPlaces };
+    return { result, stored };
   }
 
-  private claim(write: EventWrite, now: number): boolean {
+  private claim(write: EventWrite, replayKey: string, now: number): boolean {
     if (write.replayKeyExpiresAt === null) {
       throw new TypeError('an EventWrite with a replayKey needs replayKeyExpiresAt');
     }
-    return (
-      this.claimReplayKey.run(write.serviceId, write.replayKey as string, write.replayKeyExpiresAt, now).changes > 0
-    );
+    return this.claimReplayKey.run(write.serviceId, replayKey, write.replayKeyExpiresAt, now).changes > 0;
   }
-}
-
-interface WriteOutcome {
-  results: EventWriteResult[];
-  newPlaces: string[];
 }

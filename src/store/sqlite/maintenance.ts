@@ -1,6 +1,6 @@
 import { RESOLUTION_MS } from '../../rollup/buckets.js';
 import type { SqliteDatabase } from './database.js';
-import type { SqliteWindows } from './windows.js';
+import type { SqliteRollupBuffer } from './rollup-buffer.js';
 
 const HOUR = RESOLUTION_MS.hour;
 const DAY = RESOLUTION_MS.day;
@@ -32,7 +32,7 @@ export class SqliteMaintenance {
 
   constructor(
     private readonly db: SqliteDatabase,
-    private readonly windows: SqliteWindows,
+    private readonly rollups: SqliteRollupBuffer,
   ) {
     // a skip-scan over the (service_id, ts) index: one seek per service, orphans included
     this.nextServiceId = db
@@ -67,11 +67,12 @@ export class SqliteMaintenance {
   }
 
   /**
-   * Windows are advanced first, so no bucket is pruned before the windows
-   * have subtracted it (after the server was down for days, say).
+   * Pending rollups are applied and the windows advanced first, so no bucket
+   * is pruned before the windows have subtracted it (after the server was
+   * down for days, say).
    */
   pruneRollups(now: number): void {
-    this.windows.advance(now);
+    this.rollups.flush(now);
     this.db
       .transaction(() => {
         this.pruneRes.run('second', now - ROLLUP_RETENTION_MS.second);

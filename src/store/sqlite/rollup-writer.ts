@@ -1,17 +1,14 @@
 import type { RollupDelta } from '../../rollup/deltas.js';
-import { cityKey } from '../../rollup/dimension-keys.js';
-import type { ExpiredThrough } from '../../rollup/window-deltas.js';
-import { windowDeltas } from '../../rollup/window-deltas.js';
-import type { StoredEvent } from '../store.js';
+import type { Place } from '../../rollup/places.js';
+import { type ExpiredThrough, type WindowDelta, windowDeltas } from '../../rollup/window-deltas.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Bound on the in-memory set of city keys already in `places` (~100 bytes each: ≤ 10 MB). */
 const KNOWN_PLACES_MAX = 100_000;
 
 /**
- * Adds a batch's rollup deltas to the rollups, to the windows whose expiry
- * point they are after, and records the cities seen. Runs inside the
- * writeEvents transaction.
+ * Adds rollup deltas to the rollups, to the windows whose expiry point they
+ * are after, and records the cities seen. Runs inside a write transaction.
  */
 export class SqliteRollupWriter {
   private readonly upsertRollup;
@@ -33,11 +30,16 @@ export class SqliteRollupWriter {
     );
   }
 
-  apply(deltas: readonly RollupDelta[], expiredThrough: ExpiredThrough): void {
+  /**
+   * Upserts in primary-key order: neighbouring rows share B-tree pages, which
+   * measured ~3× faster than map order (3 µs instead of 9 µs per upsert).
+   */
+  apply(deltas: RollupDelta[], expiredThrough: ExpiredThrough): void {
+    const windows = windowDeltas(deltas, expiredThrough);
+    deltas.sort(compareRollupDeltas);
     for (const d of deltas) this.upsertRollup.run(d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests);
-    for (const d of windowDeltas(deltas, expiredThrough)) {
-      this.upsertWindow.run(d.serviceId, d.dim, d.win, d.key, d.requests);
-    }
+    windows.sort(compareWindowDeltas);
+    for (const d of windows) this.upsertWindow.run(d.serviceId, d.dim, d.win, d.key, d.requests);
   }
 
   /**
@@ -45,14 +47,11 @@ export class SqliteRollupWriter {
    * remembers them once the transaction commits (a rolled-back insert must
    * not be remembered), so a known city costs one Set lookup, not a statement.
    */
-  recordPlaces(events: readonly StoredEvent[]): string[] {
+  recordPlaces(places: ReadonlyMap<string, Place>): string[] {
     const inserted: string[] = [];
-    for (const event of events) {
-      const geo = event.geo;
-      if (!geo) continue;
-      const key = cityKey(geo);
-      if (key === null || this.knownPlaces.has(key)) continue;
-      this.insertPlace.run(key, geo.city as string, geo.region, geo.country, geo.lat, geo.lng);
+    for (const [key, place] of places) {
+      if (this.knownPlaces.has(key)) continue;
+      this.insertPlace.run(key, place.city, place.region, place.country, place.lat, place.lng);
       inserted.push(key);
     }
     return inserted;
@@ -64,4 +63,22 @@ export class SqliteRollupWriter {
       this.knownPlaces.add(key);
     }
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRollupDeltas(a: RollupDelta, b: RollupDelta): number {
+  return (
+    a.serviceId - b.serviceId ||
+    compareText(a.dim, b.dim) ||
+    compareText(a.res, b.res) ||
+    a.bucket - b.bucket ||
+    compareText(a.key, b.key)
+  );
+}
+
+function compareWindowDeltas(a: WindowDelta, b: WindowDelta): number {
+  return a.serviceId - b.serviceId || compareText(a.dim, b.dim) || compareText(a.win, b.win) || compareText(a.key, b.key);
 }

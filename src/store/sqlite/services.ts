@@ -179,8 +179,10 @@ export class SqliteServices {
     this.removeAll(serviceId);
   }
 
-  /** Removes every service the user owns (call inside a transaction). */
-  removeServicesOf(userId: number): void {
-    for (const id of this.serviceIdsOfOwner.all(userId)) this.removeAll(id);
+  /** Removes every service the user owns (call inside a transaction); returns their ids. */
+  removeServicesOf(userId: number): number[] {
+    const ids = this.serviceIdsOfOwner.all(userId);
+    for (const id of ids) this.removeAll(id);
+    return ids;
   }
 }

@@ -1,4 +1,3 @@
-import { isSlidingWindow } from '../../rollup/windows.js';
 import type { Store } from '../store.js';
 import { SqliteAccounts } from './accounts.js';
 import { openSqliteDatabase, type SqliteDatabase, type SqliteOpenOptions } from './database.js';
@@ -6,6 +5,7 @@ import { SqliteEventsWriter } from './events-writer.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { migrateSqlite } from './migrate.js';
 import { SqliteQueries } from './queries.js';
+import { SqliteRollupBuffer } from './rollup-buffer.js';
 import { SqliteRollupWriter } from './rollup-writer.js';
 import { SqliteServices } from './services.js';
 import { SqliteWindows } from './windows.js';
@@ -16,21 +16,21 @@ export type { SqliteOpenOptions } from './database.js';
 interface Parts {
   accounts: SqliteAccounts;
   services: SqliteServices;
-  windows: SqliteWindows;
+  rollups: SqliteRollupBuffer;
   writer: SqliteEventsWriter;
   queries: SqliteQueries;
   maintenance: SqliteMaintenance;
 }
 
 function prepareParts(db: SqliteDatabase): Parts {
-  const windows = new SqliteWindows(db);
+  const rollups = new SqliteRollupBuffer(db, new SqliteWindows(db), new SqliteRollupWriter(db));
   return {
     accounts: new SqliteAccounts(db),
     services: new SqliteServices(db),
-    windows,
-    writer: new SqliteEventsWriter(db, windows, new SqliteRollupWriter(db)),
+    rollups,
+    writer: new SqliteEventsWriter(db, rollups),
     queries: new SqliteQueries(db),
-    maintenance: new SqliteMaintenance(db, windows),
+    maintenance: new SqliteMaintenance(db, rollups),
   };
 }
 
@@ -38,6 +38,10 @@ function prepareParts(db: SqliteDatabase): Parts {
  * The embedded store: `<dataDir>/tmon.sqlite`. better-sqlite3 is synchronous
  * and one statement takes micro- to milliseconds, so the methods run inline
  * and resolve at once; `writeEvents` resolves after its commit.
+ *
+ * One process writes events to a data directory at a time (other processes,
+ * such as CLI commands, may manage users and services beside it): rollups
+ * not yet applied live in that process's memory (see rollup-buffer.ts).
  */
 export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store> {
   const db = openSqliteDatabase(options);
@@ -58,7 +62,9 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
       ready();
     },
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      parts?.rollups.flushOnClose();
+      db.close();
     },
 
     async createUser(input) {
@@ -83,11 +89,13 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
       ready().accounts.setUserAdmin(userId, admin);
     },
     async removeUser(userId) {
-      const { accounts, services } = ready();
-      inTransaction(() => {
-        services.removeServicesOf(userId);
+      const { accounts, services, rollups } = ready();
+      const removed = inTransaction(() => {
+        const ids = services.removeServicesOf(userId);
         accounts.deleteUser(userId);
+        return ids;
       });
+      for (const id of removed) rollups.forgetService(id);
     },
 
     async createSession(session) {
@@ -141,8 +149,9 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
       ready().services.unshareService(serviceId, userId);
     },
     async removeService(serviceId) {
-      const { services } = ready();
+      const { services, rollups } = ready();
       inTransaction(() => services.removeService(serviceId));
+      rollups.forgetService(serviceId);
     },
 
     async writeEvents(writes, now) {
@@ -154,13 +163,15 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
     },
 
     async topValues(serviceId, dimension, window, limit, now) {
-      const { windows, queries } = ready();
-      // a ranking read at `now` must not show buckets that left the window before `now`
-      if (isSlidingWindow(window)) windows.advance(now);
+      const { rollups, queries } = ready();
+      // a ranking read at `now` shows every committed event and no bucket that left the window before `now`
+      rollups.flush(now);
       return queries.topValues(serviceId, dimension, window, limit);
     },
     async requestSeries(serviceId, resolution, limit, now) {
-      return ready().queries.requestSeries(serviceId, resolution, limit, now);
+      const { rollups, queries } = ready();
+      rollups.flush(now);
+      return queries.requestSeries(serviceId, resolution, limit, now);
     },
     async locations(serviceId, box, window, limit, now) {
       return ready().queries.locations(serviceId, box, window, limit, now);
@@ -170,7 +181,7 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
     },
 
     async advanceWindows(now) {
-      ready().windows.advance(now);
+      ready().rollups.flush(now);
     },
     async deleteEventsBefore(before, maxRows) {
       return ready().maintenance.deleteEventsBefore(before, maxRows);

@@ -34,7 +34,7 @@ export class SqliteWindows {
    */
   private readonly seen = new Map<SlidingWindow, number>();
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.selectState = db.prepare<[], { win: SlidingWindow; expired_through: number }>(
       'SELECT win, expired_through FROM window_state',
     );
@@ -85,11 +85,6 @@ export class SqliteWindows {
       this.seen.set(win, state.get(win) as number);
     }
     return state;
-  }
-
-  advance(now: number): void {
-    if (!this.needsAdvance(now)) return;
-    this.db.transaction(() => this.advanceInTransaction(now)).immediate();
   }
 
   /** Subtracts the rollup rows of buckets in (after, through] from the window. */

@@ -54,9 +54,11 @@ CREATE TABLE service_shares (
 CREATE INDEX service_shares_user ON service_shares(user_id);
 
 -- Raw events. No foreign key to services: a per-row check would cost every
--- insert, and removeService deletes them explicitly.
+-- insert, and removeService deletes them explicitly. AUTOINCREMENT: seq never
+-- goes back after deletes, so "seq > rollup watermark" always means "not yet
+-- rolled up" (see rollup_state).
 CREATE TABLE events (
-  seq INTEGER PRIMARY KEY,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
   service_id INTEGER NOT NULL,
   ts INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
@@ -126,6 +128,14 @@ CREATE TABLE window_state (
   win TEXT PRIMARY KEY,
   expired_through INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- Rollups of events with seq <= applied_through_seq are in rollups and
+-- window_counts; later events are (or, after a crash, are rebuilt) in memory.
+CREATE TABLE rollup_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  applied_through_seq INTEGER NOT NULL
+);
+INSERT INTO rollup_state (id, applied_through_seq) VALUES (1, 0);
 
 -- Where a city key is (first position seen); reference data, not per service.
 CREATE TABLE places (

@@ -1,0 +1,93 @@
+/** Child processes of the benchmarks: servers waited for until they print their URL, CLI commands run to the end. */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+/** The repository root (bench/support/ → ../..). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerProcess {
+  pid: number;
+  port: number;
+  /** everything it wrote to stderr so far (for error reports) */
+  stderr(): string;
+  /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`); resolves to the exit code */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export interface SpawnServerOptions {
+  name: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** a line on stdout that says it listens; its first group is the port */
+  ready: RegExp;
+  timeoutMs?: number;
+}
+
+/** Starts `node <args>` in the repository root and resolves once it printed `ready`. */
+export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
+  const child = spawn(process.execPath, options.args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (stderr.length > 64 * 1024) stderr = stderr.slice(-32 * 1024);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 30_000} ms:\n${stdout}${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited (${code}) before it listened:\n${stdout}${stderr}`));
+    });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < 64 * 1024) stdout += chunk;
+      const match = options.ready.exec(stdout);
+      if (match?.[1] === undefined || child.pid === undefined) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve(serverHandle(child, Number(match[1]), () => stderr, exited));
+    });
+  });
+}
+
+function serverHandle(
+  child: ChildProcess,
+  port: number,
+  stderr: () => string,
+  exited: Promise<number | null>,
+): ServerProcess {
+  return {
+    pid: child.pid as number,
+    port,
+    stderr,
+    async stop(graceMs = 30_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Runs `node --import tsx src/main.ts <args>` (the tmon CLI) and returns its stdout, trimmed. */
+export async function runTmonCli(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, TMON_LOG_LEVEL: 'warn', ...env },
+    maxBuffer: 1024 * 1024,
+  });
+  return stdout.trim();
+}

@@ -1,0 +1,54 @@
+/** tmon for the benchmarks: the real server in its own process, and the CLI to give it a user, service and token. */
+import { randomBytes } from 'node:crypto';
+import { runTmonCli, type ServerProcess, spawnServer } from './processes.js';
+
+export interface BenchService {
+  id: number;
+  name: string;
+  secret: string;
+}
+
+export interface StartTmonOptions {
+  dataDir: string;
+  /** write a V8 CPU profile of the server into this directory when it stops */
+  cpuProfDir?: string;
+  /** the admin password for a first start (a random one otherwise) */
+  adminPassword?: string;
+}
+
+/** `tmon serve --port 0` on the data dir, quiet (TMON_LOG_LEVEL=warn); resolves once it listens. */
+export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
+  const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
+  return spawnServer({
+    name: 'tmon',
+    args: [...profile, '--import', 'tsx', 'src/main.ts', 'serve', '--port', '0', '--data', options.dataDir],
+    env: {
+      TMON_LOG_LEVEL: 'warn',
+      TMON_ADMIN_PASSWORD: options.adminPassword ?? randomBytes(12).toString('hex'),
+    },
+    ready: /tmon listening on http:\/\/[^:\s]+:(\d+)/,
+    timeoutMs: 60_000,
+  });
+}
+
+/** `tmon service add NAME --owner OWNER --json`. */
+export async function addService(dataDir: string, name: string, owner = 'admin'): Promise<BenchService> {
+  const out = await runTmonCli(['service', 'add', name, '--owner', owner, '--json', '--data', dataDir]);
+  const parsed = JSON.parse(out) as BenchService;
+  if (!Number.isInteger(parsed.id) || typeof parsed.secret !== 'string') {
+    throw new Error(`unexpected output of tmon service add: ${out}`);
+  }
+  return { id: parsed.id, name: parsed.name, secret: parsed.secret };
+}
+
+/** `tmon token add --user USER`: a bearer token for the query API and /metrics. */
+export async function addToken(dataDir: string, user = 'admin'): Promise<string> {
+  const token = await runTmonCli(['token', 'add', '--user', user, '--label', 'bench', '--data', dataDir]);
+  if (!/^\S+$/.test(token)) throw new Error(`unexpected output of tmon token add: ${token}`);
+  return token;
+}
+
+/** `tmon user add NAME --password PW --admin` (for a store seeded before the server first starts). */
+export async function addAdmin(dataDir: string, name: string, password: string): Promise<void> {
+  await runTmonCli(['user', 'add', name, '--password', password, '--admin', '--data', dataDir]);
+}

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FORM, gen2Body } from '../support/senders.js';
+import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+
+interface SseMessage {
+  event: string;
+  data: any;
+}
+
+/** Reads an SSE response into messages as they arrive. */
+async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) yield { event, data: JSON.parse(data) };
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+describe('GET /$wsid/live', () => {
+  let tmon: TestTmon;
+  let base: string;
+
+  before(async () => {
+    tmon = await startTestTmon();
+    await tmon.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = tmon.app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  after(() => tmon.close());
+
+  it('sends a snapshot, then each stored event within a second', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/1/live`, {
+      headers: { authorization: `Bearer ${tmon.aliceToken}` },
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+    const messages = readSse(res.body!);
+
+    const snapshot = (await messages.next()).value as SseMessage;
+    assert.equal(snapshot.event, 'snapshot');
+    assert.ok(Array.isArray(snapshot.data.events));
+
+    const sentAt = Date.now();
+    const collect = await tmon.app.inject({
+      method: 'POST',
+      url: '/data/collect',
+      headers: FORM,
+      payload: gen2Body(1, SPEC_SECRET, { url: '/live-test', ip: '81.2.69.142', useragent: 'x' }),
+    });
+    assert.equal(collect.statusCode, 200);
+
+    let arrived: any = null;
+    for await (const message of messages) {
+      assert.equal(message.event, 'events');
+      arrived = message.data.events.find((e: { url: string }) => e.url === '/live-test');
+      if (arrived) break;
+      assert.ok(Date.now() - sentAt < 1_000, 'the event did not arrive within 1 s');
+    }
+    assert.ok(Date.now() - sentAt < 1_000);
+    assert.equal(arrived.country, 'GB');
+    controller.abort();
+  });
+
+  it("answers 404 for another user's stream and 401 without credentials", async () => {
+    await tmon.runtime.accounts.addUser('bob', 'bob-password-1', false);
+    const bobToken = await tmon.runtime.accounts.addToken('bob', 'x');
+    const theirs = await fetch(`${base}/1/live`, { headers: { authorization: `Bearer ${bobToken}` } });
+    assert.equal(theirs.status, 404);
+    const anonymous = await fetch(`${base}/1/live`);
+    assert.equal(anonymous.status, 401);
+  });
+});
