@@ -10,7 +10,13 @@ export interface OptionSpec {
 }
 
 export type Parsed<T extends Record<string, OptionSpec>> = {
-  [K in keyof T]: T[K]['kind'] extends 'number' ? number : T[K]['kind'] extends 'boolean' ? boolean : string | undefined;
+  [K in keyof T]: T[K]['kind'] extends 'number'
+    ? number
+    : T[K]['kind'] extends 'boolean'
+      ? boolean
+      : T[K] extends { default: string }
+        ? string
+        : string | undefined;
 };
 
 /** Parses argv (without node and script) by the specs; prints the usage and exits 2 on a bad option. */
@@ -40,7 +46,7 @@ export function parseOptions<T extends Record<string, OptionSpec>>(
     }
     const out: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(specs)) {
-      const raw = values[name];
+      const raw = (values as Record<string, string | boolean | undefined>)[name];
       if (spec.kind === 'number') {
         const value = raw === undefined ? spec.default : Number(raw);
         if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {

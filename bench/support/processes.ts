@@ -44,16 +44,17 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
       child.kill('SIGKILL');
       reject(new Error(`${options.name} did not start within ${options.timeoutMs ?? 30_000} ms:\n${stdout}${stderr}`));
     }, options.timeoutMs ?? 30_000);
-    child.once('exit', (code) => {
+    const early = (code: number | null) => {
       clearTimeout(timer);
       reject(new Error(`${options.name} exited (${code}) before it listened:\n${stdout}${stderr}`));
-    });
+    };
+    child.once('exit', early);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stdout.length < 64 * 1024) stdout += chunk;
       const match = options.ready.exec(stdout);
       if (match?.[1] === undefined || child.pid === undefined) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.off('exit', early);
       resolve(serverHandle(child, Number(match[1]), () => stderr, exited));
     });
   });

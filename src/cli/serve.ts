@@ -28,19 +28,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   }
 
   const app = await buildApp({ ...runtime, logger: log });
-  try {
-    await app.listen({ port: config.port, host: config.host });
-  } catch (error) {
-    await runtime.close();
-    throw error;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  process.stdout.write(
-    `tmon listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}  (${config.stage}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})\n`,
-  );
-
+  // handlers first: a SIGTERM that arrives right after start-up must still stop cleanly
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -57,4 +45,16 @@ export async function serveCommand(argv: string[]): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  process.stdout.write(
+    `tmon listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}  (${config.stage}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})\n`,
+  );
 }

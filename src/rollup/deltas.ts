@@ -17,31 +17,33 @@ export interface RollupDelta {
   requests: number;
 }
 
-/** The request series is kept at every resolution; dimensions only where window expiry needs them. */
-export const REQUEST_RESOLUTIONS: readonly Resolution[] = ['second', 'minute', 'hour', 'day'];
-export const DIMENSION_RESOLUTIONS: readonly Resolution[] = ['minute', 'hour'];
-
 /** A stored event: the event and the service it belongs to. */
 export type ServiceEvent = EnrichedEvent & { serviceId: number };
 
-/** One service's events within one minute, counted per second and per dimension value. */
-interface MinuteGroup {
-  serviceId: number;
-  minute: number;
-  requests: number;
-  seconds: Map<number, number>;
-  values: Map<string, number>[];
+/** One value's counts per minute bucket (nearly always one or two buckets). */
+export interface ValueCounts {
+  minutes: number[];
+  counts: number[];
 }
 
+/** One service's counts: requests per second, and per dimension value per minute. */
+export interface ServiceCounts {
+  serviceId: number;
+  seconds: Map<number, number>;
+  /** indexed like DIMENSIONS */
+  values: Map<string, ValueCounts>[];
+}
+
+const DIMENSION_ORDER = DIMENSIONS.map((dim, index) => ({ dim, index })).sort((a, b) => compareText(a.dim, b.dim));
+
 /**
- * Aggregates events into rollup deltas, so the number of upserts follows the
- * distinct (service, bucket, value) triples, not the events. Adding an event
- * costs a few Map increments (~1 µs); the minute groups are expanded into
- * minute, hour and day deltas only when drained.
+ * Aggregates events into counts per (service, dimension, value, minute), so
+ * the upserts that follow scale with distinct values, not events. Adding an
+ * event costs a handful of Map increments (~1 µs); minute, hour and day rows
+ * are derived when the counts are drained, in primary-key order.
  */
 export class RollupAccumulator {
-  private readonly byService = new Map<number, Map<number, MinuteGroup>>();
-  private readonly groups: MinuteGroup[] = [];
+  private readonly services = new Map<number, ServiceCounts>();
   private readonly seenPlaces = new Map<string, Place>();
   private count = 0;
 
@@ -57,42 +59,29 @@ export class RollupAccumulator {
 
   add(event: ServiceEvent): void {
     this.count++;
-    const serviceId = event.serviceId;
-    let byMinute = this.byService.get(serviceId);
-    if (!byMinute) {
-      byMinute = new Map();
-      this.byService.set(serviceId, byMinute);
+    let service = this.services.get(event.serviceId);
+    if (!service) {
+      service = { serviceId: event.serviceId, seconds: new Map(), values: DIMENSIONS.map(() => new Map()) };
+      this.services.set(event.serviceId, service);
     }
-    const minute = bucketStart('minute', event.ts);
-    let group = byMinute.get(minute);
-    if (!group) {
-      group = { serviceId, minute, requests: 0, seconds: new Map(), values: DIMENSIONS.map(() => new Map()) };
-      byMinute.set(minute, group);
-      this.groups.push(group);
-    }
-    group.requests++;
     const second = bucketStart('second', event.ts);
-    group.seconds.set(second, (group.seconds.get(second) ?? 0) + 1);
+    service.seconds.set(second, (service.seconds.get(second) ?? 0) + 1);
+    const minute = bucketStart('minute', event.ts);
     for (let i = 0; i < DIMENSIONS.length; i++) {
-      const key = dimensionKey(event, DIMENSIONS[i] as Dimension);
+      const dim = DIMENSIONS[i] as Dimension;
+      const key = dimensionKey(event, dim);
       if (key === null) continue;
-      const counts = group.values[i] as Map<string, number>;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      if (i === CITY_INDEX && !this.seenPlaces.has(key)) {
-        const place = event.geo ? placeOf(event.geo) : null;
-        if (place) this.seenPlaces.set(key, place);
+      const values = service.values[i] as Map<string, ValueCounts>;
+      const counts = values.get(key);
+      if (counts === undefined) {
+        values.set(key, { minutes: [minute], counts: [1] });
+        if (dim === 'city' && event.geo && !this.seenPlaces.has(key)) {
+          const place = placeOf(event.geo);
+          if (place) this.seenPlaces.set(key, place);
+        }
+      } else {
+        increment(counts, minute);
       }
-    }
-  }
-
-  /** Drops everything added for the service (its events were removed). */
-  removeService(serviceId: number): void {
-    if (!this.byService.delete(serviceId)) return;
-    for (let i = this.groups.length - 1; i >= 0; i--) {
-      const group = this.groups[i] as MinuteGroup;
-      if (group.serviceId !== serviceId) continue;
-      this.count -= group.requests;
-      this.groups.splice(i, 1);
     }
   }
 
@@ -100,46 +89,81 @@ export class RollupAccumulator {
     for (const event of events) this.add(event);
   }
 
-  /** The deltas of everything added: second and minute rows per group, hour and day rows folded from them. */
+  /** Drops everything added for the service (its events were removed). */
+  removeService(serviceId: number): void {
+    const service = this.services.get(serviceId);
+    if (!service) return;
+    for (const n of service.seconds.values()) this.count -= n;
+    this.services.delete(serviceId);
+  }
+
+  /** The services' counts, by service id, dimensions by name (primary-key order). */
+  *serviceCounts(): Generator<{ serviceId: number; dim: Dimension; values: [string, ValueCounts][] }> {
+    for (const service of [...this.services.values()].sort((a, b) => a.serviceId - b.serviceId)) {
+      for (const { dim, index } of DIMENSION_ORDER) {
+        const values = [...(service.values[index] as Map<string, ValueCounts>)];
+        values.sort((a, b) => compareText(a[0], b[0]));
+        yield { serviceId: service.serviceId, dim, values };
+      }
+    }
+  }
+
+  /** The rollup rows to add: requests at every resolution, dimensions per minute and hour. */
   deltas(): RollupDelta[] {
     const deltas: RollupDelta[] = [];
-    const coarse = new Map<string, RollupDelta>();
-    const addCoarse = (
-      serviceId: number,
-      dim: RollupDimension,
-      res: Resolution,
-      bucket: number,
-      key: string,
-      n: number,
-    ) => {
-      const id = `${serviceId}\u001f${dim}\u001f${res}\u001f${bucket}\u001f${key}`;
-      const delta = coarse.get(id);
-      if (delta) delta.requests += n;
-      else coarse.set(id, { serviceId, dim, res, bucket, key, requests: n });
-    };
-    for (const group of this.groups) {
-      const { serviceId, minute } = group;
-      const hour = bucketStart('hour', minute);
-      const day = bucketStart('day', minute);
-      for (const [second, n] of group.seconds) {
-        deltas.push({ serviceId, dim: 'requests', res: 'second', bucket: second, key: '', requests: n });
-      }
-      deltas.push({ serviceId, dim: 'requests', res: 'minute', bucket: minute, key: '', requests: group.requests });
-      addCoarse(serviceId, 'requests', 'hour', hour, '', group.requests);
-      addCoarse(serviceId, 'requests', 'day', day, '', group.requests);
-      DIMENSIONS.forEach((dim, i) => {
-        for (const [key, n] of group.values[i] ?? []) {
-          deltas.push({ serviceId, dim, res: 'minute', bucket: minute, key, requests: n });
-          addCoarse(serviceId, dim, 'hour', hour, key, n);
+    for (const service of this.services.values()) {
+      const { serviceId } = service;
+      const requests = new Map<Resolution, Map<number, number>>([
+        ['second', service.seconds],
+        ['minute', new Map()],
+        ['hour', new Map()],
+        ['day', new Map()],
+      ]);
+      for (const [second, n] of service.seconds) {
+        for (const res of ['minute', 'hour', 'day'] as const) {
+          const byBucket = requests.get(res) as Map<number, number>;
+          const bucket = bucketStart(res, second);
+          byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + n);
         }
-      });
+      }
+      for (const [res, byBucket] of requests) {
+        for (const [bucket, n] of byBucket)
+          deltas.push({ serviceId, dim: 'requests', res, bucket, key: '', requests: n });
+      }
     }
-    for (const delta of coarse.values()) deltas.push(delta);
+    for (const { serviceId, dim, values } of this.serviceCounts()) {
+      for (const [key, { minutes, counts }] of values) {
+        const hours = new Map<number, number>();
+        for (let i = 0; i < minutes.length; i++) {
+          const minute = minutes[i] as number;
+          const n = counts[i] as number;
+          deltas.push({ serviceId, dim, res: 'minute', bucket: minute, key, requests: n });
+          const hour = bucketStart('hour', minute);
+          hours.set(hour, (hours.get(hour) ?? 0) + n);
+        }
+        for (const [hour, n] of hours) deltas.push({ serviceId, dim, res: 'hour', bucket: hour, key, requests: n });
+      }
+    }
     return deltas;
   }
 }
 
-const CITY_INDEX = DIMENSIONS.indexOf('city');
+function increment(counts: ValueCounts, minute: number): void {
+  const { minutes } = counts;
+  // events arrive nearly in time order: the last minute is the likely one
+  for (let i = minutes.length - 1; i >= 0; i--) {
+    if (minutes[i] === minute) {
+      (counts.counts[i] as number)++;
+      return;
+    }
+  }
+  minutes.push(minute);
+  counts.counts.push(1);
+}
+
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 /** The rollup deltas of one batch of events. */
 export function rollupDeltas(events: Iterable<ServiceEvent>): RollupDelta[] {

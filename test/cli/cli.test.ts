@@ -34,7 +34,18 @@ describe('the tmon CLI', () => {
   });
 
   it('brings a service over from an old T-Mon with its id and secret', () => {
-    const res = cli('service', 'add', 'legacy', '--owner', 'ann', '--id', '42', '--secret', '0cc175b9c0f1b6a831c399e269772661', '--json');
+    const res = cli(
+      'service',
+      'add',
+      'legacy',
+      '--owner',
+      'ann',
+      '--id',
+      '42',
+      '--secret',
+      '0cc175b9c0f1b6a831c399e269772661',
+      '--json',
+    );
     assert.equal(res.status, 0, res.stderr);
     assert.deepEqual(JSON.parse(res.stdout), { id: 42, name: 'legacy', secret: '0cc175b9c0f1b6a831c399e269772661' });
     const taken = cli('service', 'add', 'other', '--owner', 'ann', '--id', '42');
@@ -52,7 +63,9 @@ describe('the tmon CLI', () => {
   });
 
   it('rotates a secret and says until when the old one works', () => {
-    const before = JSON.parse(cli('service', 'list', '--json').stdout).find((s: { name: string }) => s.name === 'legacy');
+    const before = JSON.parse(cli('service', 'list', '--json').stdout).find(
+      (s: { name: string }) => s.name === 'legacy',
+    );
     const res = cli('service', 'rotate-secret', '42', '--json');
     assert.equal(res.status, 0, res.stderr);
     const rotated = JSON.parse(res.stdout);

@@ -61,7 +61,10 @@ describe('configuration', () => {
   it('reads TMON_TRUST_PROXY as a flag, a hop count or addresses', () => {
     assert.equal(loadConfig({}, { TMON_TRUST_PROXY: '1' }, '/').trustProxy, true);
     assert.equal(loadConfig({}, { TMON_TRUST_PROXY: '2' }, '/').trustProxy, 2);
-    assert.equal(loadConfig({}, { TMON_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }, '/').trustProxy, '10.0.0.0/8, 127.0.0.1');
+    assert.equal(
+      loadConfig({}, { TMON_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }, '/').trustProxy,
+      '10.0.0.0/8, 127.0.0.1',
+    );
     assert.equal(loadConfig({}, {}, '/').trustProxy, false);
   });
 });

@@ -23,7 +23,9 @@ describe('durability', () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-durability-'));
     tmonCli(['user', 'add', 'owner', '--password', 'owner-password-1', '--data', dataDir]);
-    secret = JSON.parse(tmonCli(['service', 'add', 'shop', '--owner', 'owner', '--json', '--data', dataDir]).stdout).secret;
+    secret = JSON.parse(
+      tmonCli(['service', 'add', 'shop', '--owner', 'owner', '--json', '--data', dataDir]).stdout,
+    ).secret;
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 

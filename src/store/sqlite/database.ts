@@ -27,5 +27,6 @@ export function openSqliteDatabase(options: SqliteOpenOptions): SqliteDatabase {
   // 64 MB of page cache keeps the rollup and index pages hot (the resident budget is 400 MB)
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  db.pragma('wal_autocheckpoint = 10000');
   return db;
 }

@@ -59,6 +59,23 @@ function locationsSql(crossesAntimeridian: boolean): string {
     ORDER BY last_ts DESC`;
 }
 
+/** The read statements, exported so a test can check their query plans. */
+export const QUERY_SQL = {
+  ranking: `SELECT key, requests, NULL AS city, NULL AS region, NULL AS country, NULL AS lat, NULL AS lng
+    FROM window_counts WHERE service_id = ? AND dim = ? AND win = ?
+    ORDER BY requests DESC, key LIMIT ?`,
+  cityRanking: `SELECT w.key, w.requests, p.city, p.region, p.country, p.lat, p.lng
+    FROM window_counts w LEFT JOIN places p ON p.key = w.key
+    WHERE w.service_id = ? AND w.dim = 'city' AND w.win = ?
+    ORDER BY w.requests DESC, w.key LIMIT ?`,
+  series: `SELECT bucket, requests FROM rollups
+    WHERE service_id = ? AND dim = 'requests' AND res = ? AND bucket BETWEEN ? AND ? AND key = ''`,
+  // (service_id, ts) index, and seq (the rowid) ends every index entry: no sort
+  latest: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? ORDER BY ts DESC, seq DESC LIMIT ?`,
+  locationsInBox: locationsSql(false),
+  locationsAcrossAntimeridian: locationsSql(true),
+} as const;
+
 /** The read side: rollups, windows and indexed ranges of events, never a scan of all events. */
 export class SqliteQueries {
   private readonly ranking;
@@ -71,32 +88,17 @@ export class SqliteQueries {
   private readonly countForService;
 
   constructor(db: SqliteDatabase) {
-    this.ranking = db.prepare<[number, string, string, number], RankRow>(
-      `SELECT key, requests, NULL AS city, NULL AS region, NULL AS country, NULL AS lat, NULL AS lng
-       FROM window_counts WHERE service_id = ? AND dim = ? AND win = ?
-       ORDER BY requests DESC, key LIMIT ?`,
-    );
-    this.cityRanking = db.prepare<[number, string, number], RankRow>(
-      `SELECT w.key, w.requests, p.city, p.region, p.country, p.lat, p.lng
-       FROM window_counts w LEFT JOIN places p ON p.key = w.key
-       WHERE w.service_id = ? AND w.dim = 'city' AND w.win = ?
-       ORDER BY w.requests DESC, w.key LIMIT ?`,
-    );
-    this.series = db.prepare<[number, string, number, number], { bucket: number; requests: number }>(
-      `SELECT bucket, requests FROM rollups
-       WHERE service_id = ? AND dim = 'requests' AND res = ? AND bucket BETWEEN ? AND ? AND key = ''`,
-    );
-    // (service_id, ts) index, and seq (the rowid) ends every index entry: no sort
-    this.latest = db.prepare<[number, number], EventRow>(
-      `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? ORDER BY ts DESC, seq DESC LIMIT ?`,
-    );
+    this.ranking = db.prepare<[number, string, string, number], RankRow>(QUERY_SQL.ranking);
+    this.cityRanking = db.prepare<[number, string, number], RankRow>(QUERY_SQL.cityRanking);
+    this.series = db.prepare<[number, string, number, number], { bucket: number; requests: number }>(QUERY_SQL.series);
+    this.latest = db.prepare<[number, number], EventRow>(QUERY_SQL.latest);
     this.locationsInBox = db.prepare<[number, number, number, number, number, number, number], LocationRow>(
-      locationsSql(false),
+      QUERY_SQL.locationsInBox,
     );
     this.locationsAcrossAntimeridian = db.prepare<
       [number, number, number, number, number, number, number],
       LocationRow
-    >(locationsSql(true));
+    >(QUERY_SQL.locationsAcrossAntimeridian);
     this.countAll = db.prepare<[], number>('SELECT count(*) FROM events').pluck();
     this.countForService = db.prepare<[number], number>('SELECT count(*) FROM events WHERE service_id = ?').pluck();
   }

@@ -21,11 +21,15 @@ export const ROLLUP_FLUSH_EVENTS = 250_000;
  * pending accumulator holds exactly the committed events with
  * seq > rollup_state.applied_through_seq. A flush applies it and moves the
  * watermark in one transaction. When the invariant may be broken (at start,
- * after a kill -9, after a rolled-back transaction) the accumulator is marked
- * stale and rebuilt from those events at the start of the next transaction.
+ * after a kill -9, after a rolled-back transaction, after another process
+ * moved the watermark) the accumulator is rebuilt from those events at the
+ * start of the next transaction. Only one process may write events to a
+ * database: two writers' pending counts would each miss the other's events.
  */
 export class SqliteRollupBuffer {
   private pending = new RollupAccumulator();
+  /** the watermark the pending counts were built on */
+  private baseSeq = 0;
   private pendingThroughSeq = 0;
   private pendingSince: number | null = null;
   private stale = true;
@@ -83,7 +87,7 @@ export class SqliteRollupBuffer {
     try {
       result = this.db
         .transaction(() => {
-          this.rebuildIfStale();
+          this.rebuildIfNeeded();
           const outcome = body();
           if (outcome.flush) newPlaces = this.flushInTransaction(now);
           return outcome.result;
@@ -98,6 +102,7 @@ export class SqliteRollupBuffer {
       this.writer.rememberPlaces(newPlaces);
       this.pending = new RollupAccumulator();
       this.pendingSince = null;
+      this.baseSeq = this.pendingThroughSeq;
     }
     return result;
   }
@@ -112,10 +117,17 @@ export class SqliteRollupBuffer {
     return this.pendingSince !== null && now - this.pendingSince >= ROLLUP_FLUSH_MS;
   }
 
-  private rebuildIfStale(): void {
-    if (!this.stale) return;
+  /**
+   * Another process that flushed (a CLI command reading rankings, say) moved
+   * the watermark past events this one also holds: rebuild rather than apply
+   * them twice.
+   */
+  private rebuildIfNeeded(): void {
+    const watermark = this.selectWatermark.get() ?? 0;
+    if (!this.stale && watermark === this.baseSeq) return;
     this.pending = new RollupAccumulator();
-    this.pendingThroughSeq = this.selectWatermark.get() ?? 0;
+    this.baseSeq = watermark;
+    this.pendingThroughSeq = watermark;
     for (const row of this.eventsAfter.iterate(this.pendingThroughSeq)) this.stage(toStoredEvent(row));
     // recovered events are overdue: the next transaction applies them
     this.pendingSince = this.pending.events > 0 ? Number.NEGATIVE_INFINITY : null;
@@ -126,7 +138,7 @@ export class SqliteRollupBuffer {
   private flushInTransaction(now: number): string[] {
     const expiredThrough = this.windows.advanceInTransaction(now);
     if (this.pending.events === 0) return [];
-    this.writer.apply(this.pending.deltas(), expiredThrough);
+    this.writer.apply(this.pending, expiredThrough);
     const newPlaces = this.writer.recordPlaces(this.pending.places);
     this.saveWatermark.run(this.pendingThroughSeq);
     return newPlaces;

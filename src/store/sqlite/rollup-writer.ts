@@ -1,6 +1,6 @@
-import type { RollupDelta } from '../../rollup/deltas.js';
+import type { RollupAccumulator } from '../../rollup/deltas.js';
 import type { Place } from '../../rollup/places.js';
-import { type ExpiredThrough, type WindowDelta, windowDeltas } from '../../rollup/window-deltas.js';
+import { type ExpiredThrough, windowDeltas } from '../../rollup/window-deltas.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Bound on the in-memory set of city keys already in `places` (~100 bytes each: ≤ 10 MB). */
@@ -32,14 +32,13 @@ export class SqliteRollupWriter {
 
   /**
    * Upserts in primary-key order: neighbouring rows share B-tree pages, which
-   * measured ~3× faster than map order (3 µs instead of 9 µs per upsert).
+   * measured ~3× faster than hash-map order (3 µs instead of 9 µs per upsert).
    */
-  apply(deltas: RollupDelta[], expiredThrough: ExpiredThrough): void {
-    const windows = windowDeltas(deltas, expiredThrough);
-    deltas.sort(compareRollupDeltas);
-    for (const d of deltas) this.upsertRollup.run(d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests);
-    windows.sort(compareWindowDeltas);
-    for (const d of windows) this.upsertWindow.run(d.serviceId, d.dim, d.win, d.key, d.requests);
+  apply(pending: RollupAccumulator, expiredThrough: ExpiredThrough): void {
+    for (const d of pending.deltas()) this.upsertRollup.run(d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests);
+    for (const d of windowDeltas(pending, expiredThrough)) {
+      this.upsertWindow.run(d.serviceId, d.dim, d.win, d.key, d.requests);
+    }
   }
 
   /**
@@ -63,22 +62,4 @@ export class SqliteRollupWriter {
       this.knownPlaces.add(key);
     }
   }
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareRollupDeltas(a: RollupDelta, b: RollupDelta): number {
-  return (
-    a.serviceId - b.serviceId ||
-    compareText(a.dim, b.dim) ||
-    compareText(a.res, b.res) ||
-    a.bucket - b.bucket ||
-    compareText(a.key, b.key)
-  );
-}
-
-function compareWindowDeltas(a: WindowDelta, b: WindowDelta): number {
-  return a.serviceId - b.serviceId || compareText(a.dim, b.dim) || compareText(a.win, b.win) || compareText(a.key, b.key);
 }

@@ -1,0 +1,51 @@
+/** Printing: aligned tables, the machine the figures come from, PASS/FAIL lines. */
+import os from 'node:os';
+
+/** A text table: the first row is the header; numbers-looking cells are right-aligned. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, i) =>
+        /^[-+]?[\d.,]+( ?[%x×]|ms| MB)?$/.test(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!),
+      )
+      .join('  ')
+      .trimEnd();
+  const [header, ...body] = rows;
+  if (!header) return '';
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export function int(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
+}
+
+export function fixed(n: number, digits = 1): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : '-';
+}
+
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** What the figures were measured on; the load generator shares the machine with the server. */
+export function describeMachine(): string {
+  const cpus = os.cpus();
+  return [
+    `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${megabytes(os.totalmem())} RAM, ` +
+      `Node ${process.version}, ${os.platform()} ${os.release()}`,
+    `note: the ${cpus.length} cores are shared by the server under test, the baseline and the load generator ` +
+      '(all on 127.0.0.1): compare ratios measured in the same run, not absolute figures across machines.',
+  ].join('\n');
+}
+
+export interface Target {
+  name: string;
+  met: boolean;
+  detail: string;
+}
+
+export function printTargets(targets: readonly Target[]): void {
+  for (const t of targets) process.stdout.write(`${t.met ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}\n`);
+}

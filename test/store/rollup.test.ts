@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bucketStart, bucketStartsEndingAt } from '../../src/rollup/buckets.js';
+import { RollupAccumulator, rollupDeltas } from '../../src/rollup/deltas.js';
+import { cityKey, dimensionKey, parseCityKey } from '../../src/rollup/dimension-keys.js';
+import { windowDeltas } from '../../src/rollup/window-deltas.js';
+import { SLIDING_WINDOW_NAMES, type SlidingWindow, windowLengthMs, windowStart } from '../../src/rollup/windows.js';
+import { makeEvent, T0 } from '../support/temp-store.js';
+import { HOUR, MINUTE, SECOND } from './contract/context.js';
+
+describe('rollup buckets and windows', () => {
+  it('starts buckets on UTC boundaries', () => {
+    const ts = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+    assert.equal(bucketStart('second', ts), Date.UTC(2025, 0, 2, 3, 4, 5));
+    assert.equal(bucketStart('minute', ts), Date.UTC(2025, 0, 2, 3, 4));
+    assert.equal(bucketStart('hour', ts), Date.UTC(2025, 0, 2, 3));
+    assert.equal(bucketStart('day', ts), Date.UTC(2025, 0, 2));
+    assert.deepEqual(bucketStartsEndingAt('hour', 3, ts), [
+      Date.UTC(2025, 0, 2, 1),
+      Date.UTC(2025, 0, 2, 2),
+      Date.UTC(2025, 0, 2, 3),
+    ]);
+  });
+
+  it('starts each window that many buckets back, counting the current one', () => {
+    const now = T0 + 30 * SECOND;
+    assert.equal(windowStart('5m', now), T0 - 4 * MINUTE);
+    assert.equal(windowStart('24h', now), T0 - 1_439 * MINUTE);
+    assert.equal(windowStart('7d', now), T0 - 167 * HOUR);
+    assert.equal(windowLengthMs('1h'), HOUR);
+    assert.equal(windowLengthMs('all'), null);
+  });
+});
+
+describe('dimension keys', () => {
+  it('keys each dimension and skips what is unknown', () => {
+    const event = makeEvent({ url: '/a?b=1' });
+    assert.equal(dimensionKey(event, 'country'), 'DE');
+    assert.equal(dimensionKey(event, 'city'), 'DE\tBerlin\tBerlin');
+    assert.equal(dimensionKey(event, 'os'), 'Windows');
+    assert.equal(dimensionKey(event, 'device'), 'desktop');
+    assert.equal(dimensionKey(event, 'browser'), 'Chrome');
+    assert.equal(dimensionKey(event, 'url'), '/a?b=1');
+    const bare = makeEvent({ geo: null, agent: { os: null, browser: null, device: 'other' } });
+    assert.deepEqual(
+      (['country', 'city', 'os', 'browser'] as const).map((dim) => dimensionKey(bare, dim)),
+      [null, null, null, null],
+    );
+    assert.equal(dimensionKey(makeEvent({ geo: { city: null } }), 'city'), null);
+  });
+
+  it('splits a city key back into its place, region optional', () => {
+    const geo = { country: 'SG', countryName: 'Singapore', region: null, city: 'Singapore', lat: 1.29, lng: 103.85 };
+    const key = cityKey(geo) as string;
+    assert.deepEqual(parseCityKey(key), { country: 'SG', region: null, city: 'Singapore' });
+  });
+});
+
+describe('rollup deltas', () => {
+  it('aggregates a batch into one delta per bucket and value', () => {
+    const events = [
+      makeEvent({ ts: T0 + 1 }),
+      makeEvent({ ts: T0 + 2 }),
+      makeEvent({ ts: T0 + MINUTE, url: '/b' }),
+    ].map((event) => ({ ...event, serviceId: 1 }));
+    const deltas = rollupDeltas(events);
+    const find = (dim: string, res: string, bucket: number, key: string) =>
+      deltas.filter((d) => d.dim === dim && d.res === res && d.bucket === bucket && d.key === key);
+    assert.deepEqual(
+      find('requests', 'second', T0, '').map((d) => d.requests),
+      [2],
+    );
+    assert.deepEqual(
+      find('requests', 'hour', T0, '').map((d) => d.requests),
+      [3],
+    );
+    assert.deepEqual(
+      find('url', 'minute', T0, '/products/42').map((d) => d.requests),
+      [2],
+    );
+    assert.deepEqual(
+      find('url', 'hour', T0, '/b').map((d) => d.requests),
+      [1],
+    );
+    assert.deepEqual(
+      find('country', 'hour', T0, 'DE').map((d) => d.requests),
+      [3],
+    );
+    assert.equal(deltas.filter((d) => d.res === 'day').length, 1, 'dimensions have no day rows');
+  });
+
+  it('adds a count to a window only when its bucket is after the window expiry point', () => {
+    const accumulator = new RollupAccumulator();
+    accumulator.add({ ...makeEvent({ ts: T0 - 10 * MINUTE, url: '/old' }), serviceId: 1 });
+    accumulator.add({ ...makeEvent({ ts: T0, url: '/new' }), serviceId: 1 });
+    const through = new Map<SlidingWindow, number>(SLIDING_WINDOW_NAMES.map((win) => [win, T0 - 20 * MINUTE]));
+    through.set('5m', T0 - 5 * MINUTE);
+    through.set('7d', T0 - HOUR);
+    const urls = windowDeltas(accumulator, through).filter((d) => d.dim === 'url');
+    const keysOf = (win: string) =>
+      urls
+        .filter((d) => d.win === win)
+        .map((d) => d.key)
+        .sort();
+    assert.deepEqual(keysOf('5m'), ['/new']);
+    assert.deepEqual(keysOf('10m'), ['/new', '/old']);
+    assert.deepEqual(keysOf('7d'), ['/new']); // T0 − 10 min lies in the hour T0 − 1 h, already expired
+    assert.deepEqual(keysOf('all'), ['/new', '/old']);
+  });
+
+  it('forgets a removed service', () => {
+    const accumulator = new RollupAccumulator();
+    accumulator.addAll([1, 2, 2].map((serviceId) => ({ ...makeEvent(), serviceId })));
+    accumulator.removeService(2);
+    assert.equal(accumulator.events, 1);
+    assert.ok(accumulator.deltas().every((d) => d.serviceId === 1));
+  });
+});

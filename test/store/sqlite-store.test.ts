@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
+import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { WINDOWS } from '../../src/store/store.js';
+import { makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
+import { DAY, HOUR, MINUTE, plainWrite, seededRandom } from './contract/context.js';
+import { describeStoreContract } from './store-contract.js';
+
+describeStoreContract('SQLite', withTempSqliteStore);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Runs test/support/write-then-die.ts and resolves with the signal that ended it. */
+function writeThenDie(dataDir: string, serviceId: number, count: number): Promise<NodeJS.Signals | null> {
+  const script = path.join(here, '../support/write-then-die.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, String(serviceId), String(count)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => resolve(signal));
+  });
+}
+
+describe('SQLite store internals', () => {
+  it('rebuilds the rollups of events whose process was killed before it applied them', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      await store.writeEvents([plainWrite(service.id, [makeEvent({ url: '/before' })])], T0);
+      await store.close();
+      assert.equal(await writeThenDie(dataDir, service.id, 7), 'SIGKILL');
+      const reopened = await openSqliteStore({ dataDir });
+      await reopened.migrate();
+      assert.equal(await reopened.countEvents(service.id), 8);
+      assert.deepEqual(await reopened.topValues(service.id, 'url', '5m', 10, T0 + MINUTE), [
+        { key: '/crash/0', requests: 3 },
+        { key: '/crash/1', requests: 2 },
+        { key: '/crash/2', requests: 2 },
+        { key: '/before', requests: 1 },
+      ]);
+      assert.equal((await reopened.requestSeries(service.id, 'minute', 2, T0 + MINUTE))[0]?.requests, 8);
+      await reopened.close();
+      // applied once: a third start finds nothing left to rebuild
+      const third = await openSqliteStore({ dataDir });
+      assert.equal((await third.topValues(service.id, 'url', 'all', 1, T0 + MINUTE))[0]?.requests, 3);
+      await third.close();
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('counts events once when a second process reads the rankings first', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const other = await openSqliteStore({ dataDir });
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      await store.writeEvents([plainWrite(service.id, [makeEvent(), makeEvent()])], T0);
+      assert.deepEqual(await other.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 2 }]);
+      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      assert.deepEqual(await store.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 3 }]);
+      assert.deepEqual(await other.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 3 }]);
+    } finally {
+      await other.close();
+      await cleanup();
+    }
+  });
+
+  it('keeps only positive window rows that match the rollups after random traffic', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const services = await Promise.all(
+        ['a', 'b'].map((name) => store.createService({ name, ownerId: user.id, secret: 'a'.repeat(32), now: T0 })),
+      );
+      const random = seededRandom(11);
+      let now = T0;
+      for (let step = 0; step < 60; step++) {
+        now += Math.floor(random() * 2 * HOUR);
+        const writes = services.map((service) =>
+          plainWrite(
+            service.id,
+            Array.from({ length: Math.floor(random() * 15) }, () =>
+              makeEvent({
+                ts: now + 5 * MINUTE - Math.floor(random() * (DAY + 5 * MINUTE)),
+                url: `/p/${Math.floor(random() * 5)}`,
+              }),
+            ),
+          ),
+        );
+        await store.writeEvents(writes, now);
+        if (step % 10 === 9) await store.pruneRollups(now);
+      }
+      await store.advanceWindows(now);
+      const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+      try {
+        const nonPositive = db.prepare('SELECT count(*) FROM window_counts WHERE requests <= 0').pluck().get();
+        assert.equal(nonPositive, 0);
+        // each sliding window holds exactly the rollup rows after its expiry point
+        const mismatches = db
+          .prepare(
+            `WITH expected AS (
+               SELECT r.service_id, r.dim, s.win, r.key, sum(r.requests) AS requests
+               FROM window_state s JOIN rollups r
+                 ON r.res = CASE WHEN s.win IN ('7d', '30d') THEN 'hour' ELSE 'minute' END
+                AND r.bucket > s.expired_through AND r.dim != 'requests'
+               GROUP BY r.service_id, r.dim, s.win, r.key)
+             SELECT count(*) FROM expected e FULL JOIN (SELECT * FROM window_counts WHERE win != 'all') w
+               ON w.service_id = e.service_id AND w.dim = e.dim AND w.win = e.win AND w.key = e.key
+             WHERE e.requests IS NOT w.requests`,
+          )
+          .pluck()
+          .get();
+        assert.equal(mismatches, 0);
+        const states = db.prepare('SELECT count(*) FROM window_state').pluck().get();
+        assert.equal(states, WINDOWS.length - 1);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('drops expired replay keys when pruning', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      const claim = (key: string, expiresAt: number) => ({
+        serviceId: service.id,
+        events: [makeEvent()],
+        replayKey: key,
+        replayKeyExpiresAt: expiresAt,
+      });
+      await store.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
+      await store.pruneRollups(T0 + 5 * MINUTE);
+      const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+      try {
+        assert.deepEqual(db.prepare('SELECT key FROM replay_keys').pluck().all(), ['new']);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('answers every query from an index range, never a scan', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    await store.close();
+    const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+    try {
+      for (const [name, sql] of Object.entries(QUERY_SQL)) {
+        const params = Array.from(sql.match(/\?/g) ?? [], () => 1);
+        const plan = db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(...params);
+        const details = plan.map((row) => row.detail);
+        assert.ok(
+          details.every((detail) => !/^SCAN (events|rollups|window_counts)\b/.test(detail)),
+          `${name}: ${details.join('; ')}`,
+        );
+        if (name === 'ranking' || name === 'cityRanking') {
+          assert.ok(!details.some((detail) => detail.includes('TEMP B-TREE')), `${name}: ${details.join('; ')}`);
+        }
+      }
+    } finally {
+      db.close();
+      await cleanup();
+    }
+  });
+});
