@@ -1,6 +1,7 @@
 /** Dispatches argv to a subcommand and turns its errors into messages and exit codes. */
 import { AccountError } from '../accounts/accounts.js';
 import { ConfigError } from '../config.js';
+import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 import { UsageError } from './args.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 import { SERVICE_USAGE, serviceCommand } from './service.js';
@@ -45,7 +46,12 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`tmon ${name}: ${error.message}\n\nusage:\n${command.usage}\n`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof AccountError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof AccountError ||
+      error instanceof StoreConflictError ||
+      error instanceof StoreNotFoundError
+    ) {
       process.stderr.write(`tmon ${name}: ${error.message}\n`);
       return 1;
     }

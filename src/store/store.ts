@@ -147,8 +147,11 @@ export interface Store {
   // ingestion
   /**
    * Writes every request's events in ONE transaction (group commit) and
-   * updates the rollups in it. Events whose idempotency `id` is already stored
-   * for the service are accepted but not stored again. Resolves after commit.
+   * resolves after its commit. Events whose idempotency `id` is already stored
+   * for the service are accepted but not stored again. Rollups may be applied
+   * up to a second later, but every read sees them (a backend that defers
+   * them applies what is pending before answering, and rebuilds it after a
+   * crash from the events themselves).
    */
   writeEvents(writes: EventWrite[], now: number): Promise<EventWriteResult[]>;
   countEvents(serviceId?: number): Promise<number>;
