@@ -15,12 +15,16 @@ import type { Collect } from './ingest/pipeline.js';
 import type { LiveChannels } from './live/live-channels.js';
 import { type AppLogger, createLogger } from './log.js';
 import type { Store } from './store/store.js';
+import { adminRoutes } from './web/admin/routes.js';
 import { authRoutes } from './web/auth/routes.js';
 import { collectRoutes } from './web/collect/routes.js';
 import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
 import { installErrorHandler } from './web/errors.js';
 import { opsRoutes } from './web/ops-routes.js';
+import { installSecurityHeaders } from './web/pages/content-security.js';
+import { pageRoutes } from './web/pages/routes.js';
+import { assetRoutes, type LoadedUiAssets } from './web/pages/ui-assets.js';
 import { formatValidationErrors } from './web/validation-message.js';
 
 export interface AppDeps {
@@ -32,6 +36,10 @@ export interface AppDeps {
   counters: IngestCounters;
   queuedEvents: () => number;
   clock: Clock;
+  /** the built dashboard (dist/ui), read once */
+  assets: LoadedUiAssets;
+  /** docs/index.md as HTML, for `/` */
+  docsHtml: string;
   /** the process's logger; tests leave it out and get fastify's own at the configured level */
   logger?: AppLogger;
 }
@@ -50,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandler(app, config.debug);
+  installSecurityHeaders(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(rateLimit, { global: false });
@@ -57,11 +66,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
 
   await app.register(collectRoutes, { collect: deps.collect, debug: config.debug });
-  await app.register(authRoutes, { accounts: deps.accounts, cookieSecurity: config.cookieSecurity });
+  await app.register(authRoutes, {
+    accounts: deps.accounts,
+    cookieSecurity: config.cookieSecurity,
+    assets: deps.assets,
+  });
+  await app.register(pageRoutes, {
+    store: deps.store,
+    accounts: deps.accounts,
+    assets: deps.assets,
+    docsHtml: deps.docsHtml,
+  });
+  await app.register(assetRoutes, { assets: deps.assets });
+  await app.register(adminRoutes, { store: deps.store, accounts: deps.accounts });
   await app.register(dataRoutes, { store: deps.store, accounts: deps.accounts, clock: deps.clock });
   await app.register(liveRoute, { store: deps.store, accounts: deps.accounts, channels: deps.channels });
   await app.register(opsRoutes, {
-    store: deps.store,
     accounts: deps.accounts,
     counters: deps.counters,
     queuedEvents: deps.queuedEvents,

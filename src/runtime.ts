@@ -4,6 +4,8 @@
  * chores. `serve` and the tests both build tmon through here; `close()` stops
  * the chores and commits everything queued before closing the store.
  */
+
+import path from 'node:path';
 import { createAccounts } from './accounts/accounts.js';
 import type { AppDeps } from './app.js';
 import type { Clock } from './clock.js';
@@ -19,8 +21,11 @@ import type { LiveHub } from './live/hub.js';
 import { LiveChannels } from './live/live-channels.js';
 import { createLocalHub } from './live/local-hub.js';
 import { startChores } from './maintenance/chores.js';
+import { packageRoot } from './package-root.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
+import { loadDocsHtml } from './web/pages/docs-page.js';
+import { loadUiAssets } from './web/pages/ui-assets.js';
 
 /** a group commit holds at most this many events: ~10–50 ms of SQLite work, so answers stay prompt */
 const MAX_GROUP_EVENTS = 5_000;
@@ -71,6 +76,9 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger): 
       onServiceChanged: (id) => services.forget(id),
     });
     const channels = new LiveChannels(hub, clock);
+    const root = packageRoot();
+    const assets = loadUiAssets(path.join(root, 'dist', 'ui'));
+    if (!assets.built) log.error('the dashboard is not built (dist/ui is missing): run npm run build');
     const chores = startChores({ store, clock, retentionDays: config.retentionDays, log });
 
     return {
@@ -84,6 +92,8 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger): 
       hub,
       buffer,
       queuedEvents: () => buffer.queuedEvents,
+      assets,
+      docsHtml: loadDocsHtml(root),
       async close() {
         chores.stop();
         channels.closeAll();

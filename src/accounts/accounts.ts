@@ -4,7 +4,7 @@
  * live here once, on top of the store.
  */
 import type { Clock } from '../clock.js';
-import type { Service, Store, User } from '../store/store.js';
+import type { Service, ServiceSettings, Store, User } from '../store/store.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { generateApiToken, generateServiceSecret, generateSessionId, sha256Hex } from './random.js';
 
@@ -74,7 +74,9 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
 
     async removeUser(name: string): Promise<void> {
       const user = await requireUser(name);
+      const owned = (await store.listServices()).filter((s) => s.ownerId === user.id);
       await store.removeUser(user.id);
+      for (const service of owned) onServiceChanged?.(service.id);
     },
 
     /** The user when name and password match; null otherwise, in the same time either way. */
@@ -153,6 +155,13 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
       );
       onServiceChanged?.(serviceId);
       return rotated;
+    },
+
+    async updateSettings(serviceId: number, settings: ServiceSettings): Promise<Service> {
+      await requireService(serviceId);
+      const updated = await store.updateServiceSettings(serviceId, settings);
+      onServiceChanged?.(serviceId);
+      return updated;
     },
 
     async removeService(serviceId: number): Promise<void> {

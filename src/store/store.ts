@@ -141,6 +141,8 @@ export interface Store {
   updateServiceSettings(serviceId: number, settings: ServiceSettings): Promise<Service>;
   shareService(serviceId: number, userId: number): Promise<void>;
   unshareService(serviceId: number, userId: number): Promise<void>;
+  /** ids of the users a service is shared with, ascending */
+  listShareUserIds(serviceId: number): Promise<number[]>;
   /** removes the service with all its events and rollups */
   removeService(serviceId: number): Promise<void>;
 

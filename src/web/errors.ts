@@ -5,7 +5,9 @@
  * details are logged, never sent, unless TMON_DEBUG is set.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { AccountError } from '../accounts/accounts.js';
 import { REFUSALS, type Refusal } from '../ingest/refusal.js';
+import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 
 export const API_ERRORS = {
   bad_request: 400,
@@ -73,10 +75,17 @@ const FASTIFY_ERRORS: Record<string, ApiErrorCode> = {
 };
 
 export function installErrorHandler(app: FastifyInstance, debug: boolean): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((error: FastifyError | AccountError, request, reply) => {
     if (error instanceof HttpError) {
       return sendError(reply, error.status, error.code, error.message, error.retryAfterSeconds);
     }
+    // account and store rules broken by the caller's input: their messages are meant for people
+    if (error instanceof AccountError) {
+      const code = error.kind === 'conflict' ? 'conflict' : error.kind === 'not_found' ? 'not_found' : 'bad_request';
+      return sendError(reply, API_ERRORS[code], code, error.message);
+    }
+    if (error instanceof StoreConflictError) return sendError(reply, 409, 'conflict', error.message);
+    if (error instanceof StoreNotFoundError) return sendError(reply, 404, 'not_found', error.message);
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
     if (known) {
       return sendError(reply, API_ERRORS[known], known, error.message);

@@ -1,19 +1,17 @@
-/** Health for load balancers, Prometheus metrics for admins, and the caller's service list. */
+/** Health for load balancers and Prometheus metrics for admins. */
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/accounts.js';
 import type { IngestCounters } from '../ingest/counters.js';
-import type { Store } from '../store/store.js';
 import { requireUser } from './auth/current-user.js';
 import { HttpError } from './errors.js';
 
 export interface OpsRouteDeps {
-  store: Store;
   accounts: Accounts;
   counters: IngestCounters;
   queuedEvents: () => number;
 }
 
-export async function opsRoutes(app: FastifyInstance, { store, accounts, counters, queuedEvents }: OpsRouteDeps) {
+export async function opsRoutes(app: FastifyInstance, { accounts, counters, queuedEvents }: OpsRouteDeps) {
   app.get('/healthz', async () => ({ status: 200, results: { ok: true } }));
 
   app.get('/metrics', async (request, reply) => {
@@ -38,22 +36,5 @@ export async function opsRoutes(app: FastifyInstance, { store, accounts, counter
       `tmon_write_queue_events ${queuedEvents()}`,
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
-  });
-
-  app.get('/api/services', async (request) => {
-    const user = await requireUser(request, accounts);
-    const services = user.admin ? await store.listServices() : await store.listServicesForUser(user.id);
-    return {
-      status: 200,
-      results: services.map((s) => ({
-        id: s.id,
-        name: s.name,
-        owner_id: s.ownerId,
-        // the secret is shown to its owner (and admins), never to users it is shared with
-        secret: user.admin || s.ownerId === user.id ? s.secret : undefined,
-        allow_legacy: s.settings.allowLegacy,
-        created_at: s.createdAt,
-      })),
-    };
   });
 }

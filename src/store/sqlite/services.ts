@@ -50,6 +50,7 @@ export class SqliteServices {
   private readonly updateSettings;
   private readonly insertShare;
   private readonly deleteShare;
+  private readonly shareUserIds;
   private readonly serviceIdsOfOwner;
   private readonly removeAll: (serviceId: number) => void;
 
@@ -87,6 +88,9 @@ export class SqliteServices {
       'INSERT INTO service_shares (service_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
     );
     this.deleteShare = db.prepare<[number, number]>('DELETE FROM service_shares WHERE service_id = ? AND user_id = ?');
+    this.shareUserIds = db
+      .prepare<[number], number>('SELECT user_id FROM service_shares WHERE service_id = ? ORDER BY user_id')
+      .pluck();
     this.serviceIdsOfOwner = db.prepare<[number], number>('SELECT id FROM services WHERE owner_id = ?').pluck();
 
     // the service's data tables carry no foreign key (it would cost every insert): delete them by hand
@@ -168,6 +172,10 @@ export class SqliteServices {
       }
       throw error;
     }
+  }
+
+  listShareUserIds(serviceId: number): number[] {
+    return this.shareUserIds.all(serviceId);
   }
 
   unshareService(serviceId: number, userId: number): void {

@@ -145,6 +145,9 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
     async shareService(serviceId, userId) {
       ready().services.shareService(serviceId, userId);
     },
+    async listShareUserIds(serviceId) {
+      return ready().services.listShareUserIds(serviceId);
+    },
     async unshareService(serviceId, userId) {
       ready().services.unshareService(serviceId, userId);
     },

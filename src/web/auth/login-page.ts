@@ -1,25 +1,25 @@
-/** The login form: plain HTML, no script (the dashboard issue styles it). */
-export function loginPage(error: string | null): string {
-  const notice = error ? `<p role="alert" class="error">${escapeHtml(error)}</p>` : '';
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Log in · tmon</title></head>
-<body>
-<main>
-<h1>tmon</h1>
+/** The login form: server-rendered HTML, no script needed. */
+import { escapeHtml, htmlDocument } from '../pages/html.js';
+import type { EntryTags } from '../pages/ui-assets.js';
+
+export function loginPage(tags: EntryTags, error: string | null, next: string | null): string {
+  const notice = error ? `<p role="alert" class="form-error">${escapeHtml(error)}</p>` : '';
+  const nextField = next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : '';
+  return htmlDocument({
+    title: 'Log in · tmon',
+    tags,
+    bodyClass: 'page page-login',
+    body: `<main class="login-card">
+<h1 class="brand">tmon</h1>
+<p class="tagline">Realtime traffic monitor</p>
 ${notice}
-<form method="post" action="/login">
-<label>User name <input name="username" autocomplete="username" required></label>
+<form method="post" action="/login" class="login-form">
+${nextField}
+<label>User name <input name="username" autocomplete="username" required autofocus></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Log in</button>
 </form>
-</main>
-</body>
-</html>`;
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+<p class="muted"><a href="/">How to send data to tmon</a></p>
+</main>`,
+  });
 }

@@ -7,12 +7,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
 import type { CookieSecurity } from '../../config.js';
 import { HttpError } from '../errors.js';
+import type { UiAssets } from '../pages/ui-assets.js';
+import { requireSameOrigin } from './csrf.js';
 import { SESSION_COOKIE } from './current-user.js';
 import { loginPage } from './login-page.js';
 
 export interface AuthRouteDeps {
   accounts: Accounts;
   cookieSecurity: CookieSecurity;
+  assets: UiAssets;
 }
 
 const LOGIN_ATTEMPTS_PER_IP = 20;
@@ -20,7 +23,10 @@ const LOGIN_ATTEMPTS_PER_USER = 10;
 const LOGIN_WINDOW = '15 minutes';
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 
-export async function authRoutes(app: FastifyInstance, { accounts, cookieSecurity }: AuthRouteDeps): Promise<void> {
+export async function authRoutes(
+  app: FastifyInstance,
+  { accounts, cookieSecurity, assets }: AuthRouteDeps,
+): Promise<void> {
   const limitByIp = app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_IP, timeWindow: LOGIN_WINDOW });
   const limitByUser = app.createRateLimit({
     max: LOGIN_ATTEMPTS_PER_USER,
@@ -28,17 +34,20 @@ export async function authRoutes(app: FastifyInstance, { accounts, cookieSecurit
     keyGenerator: (request) => `login-user:${loginFields(request).username.toLowerCase()}`,
   });
 
-  app.get('/login', async (_request, reply) => reply.type('text/html; charset=utf-8').send(loginPage(null)));
+  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
+    reply.type('text/html; charset=utf-8').send(loginPage(assets.tags('pages'), null, safeNext(request.query.next))),
+  );
 
   app.post('/login', async (request, reply) => {
-    const { username, password } = loginFields(request);
+    requireSameOrigin(request);
+    const { username, password, next } = loginFields(request);
     for (const limit of [await limitByIp(request), await limitByUser(request)]) {
       if (!limit.isAllowed && limit.isExceeded) {
         throw new HttpError('rate_limited', 'too many login attempts: wait 15 minutes', LOGIN_WINDOW_SECONDS);
       }
     }
     const user = username && password ? await accounts.authenticate(username, password) : null;
-    if (!user) return refuseLogin(request, reply);
+    if (!user) return refuseLogin(request, reply, assets, next);
 
     const session = await accounts.startSession(user.id);
     reply.setCookie(SESSION_COOKIE, session.cookie, {
@@ -49,7 +58,7 @@ export async function authRoutes(app: FastifyInstance, { accounts, cookieSecurit
       expires: new Date(session.expiresAt),
     });
     if (wantsJson(request)) return reply.send({ status: 200, results: { user: user.name, admin: user.admin } });
-    return reply.redirect('/view/dashboard', 303);
+    return reply.redirect(next ?? '/view/dashboard', 303);
   });
 
   app.get('/logout', async (request, reply) => {
@@ -60,16 +69,24 @@ export async function authRoutes(app: FastifyInstance, { accounts, cookieSecurit
   });
 }
 
-function refuseLogin(request: FastifyRequest, reply: FastifyReply) {
+function refuseLogin(request: FastifyRequest, reply: FastifyReply, assets: UiAssets, next: string | null) {
   const message = 'wrong user name or password';
   if (wantsJson(request)) throw new HttpError('unauthorized', message);
-  return reply.code(401).type('text/html; charset=utf-8').send(loginPage(message));
+  return reply
+    .code(401)
+    .type('text/html; charset=utf-8')
+    .send(loginPage(assets.tags('pages'), message, next));
 }
 
-function loginFields(request: FastifyRequest): { username: string; password: string } {
+function loginFields(request: FastifyRequest): { username: string; password: string; next: string | null } {
   const body = (request.body ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
-  return { username: text(body.username), password: text(body.password) };
+  return { username: text(body.username), password: text(body.password), next: safeNext(body.next) };
+}
+
+/** Only a path on this site: `//evil.example` or `https://…` would make the login an open redirect. */
+function safeNext(next: unknown): string | null {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null;
 }
 
 function wantsJson(request: FastifyRequest): boolean {

@@ -148,6 +148,7 @@ export function describeAccounts(open: OpenStore): void {
       );
       await store.shareService(service.id, bob.id);
       await store.shareService(service.id, bob.id); // sharing twice is harmless
+      assert.deepEqual(await store.listShareUserIds(service.id), [bob.id]);
       assert.equal(await store.canUserSeeService(bob.id, service.id), true);
       assert.equal(await store.canUserSeeService(user.id, bobs.id), false);
       assert.deepEqual(
@@ -155,6 +156,7 @@ export function describeAccounts(open: OpenStore): void {
         ['shop', 'bobs'],
       );
       await store.unshareService(service.id, bob.id);
+      assert.deepEqual(await store.listShareUserIds(service.id), []);
       assert.equal(await store.canUserSeeService(bob.id, service.id), false);
       assert.equal(await store.canUserSeeService(bob.id, 9_999), false);
     });

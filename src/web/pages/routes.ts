@@ -1,0 +1,117 @@
+/**
+ * The pages: `/` (documentation), `/view/dashboard[/$wsid]` and `/admin`.
+ * Pages for signed-in users send anyone else to /login; a dashboard of a
+ * service the user may not see answers 404 like a missing one.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts } from '../../accounts/accounts.js';
+import type { Store, User } from '../../store/store.js';
+import { csrfTokenOf } from '../auth/csrf.js';
+import { currentUser } from '../auth/current-user.js';
+import { renderDocsPage } from './docs-page.js';
+import { escapeHtml, htmlDocument } from './html.js';
+import type { UiAssets } from './ui-assets.js';
+
+const LAST_SERVICE_COOKIE = 'tmon_last_wsid';
+
+export interface PageRouteDeps {
+  store: Store;
+  accounts: Accounts;
+  assets: UiAssets;
+  docsHtml: string;
+}
+
+export async function pageRoutes(app: FastifyInstance, { store, accounts, assets, docsHtml }: PageRouteDeps) {
+  const html = (reply: FastifyReply, status: number, page: string) =>
+    reply.code(status).type('text/html; charset=utf-8').send(page);
+
+  const notBuilt = (reply: FastifyReply) =>
+    html(
+      reply,
+      503,
+      `<!doctype html><title>tmon</title><p>The dashboard is not built: run <code>npm run build</code>.</p>`,
+    );
+
+  async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<User | null> {
+    const user = await currentUser(request, accounts);
+    if (!user) {
+      reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+      return null;
+    }
+    return user;
+  }
+
+  function appPage(request: FastifyRequest, user: User, page: 'dashboard' | 'admin', data: Record<string, string>) {
+    const attributes = Object.entries({ page, user: user.name, admin: String(user.admin), ...data })
+      .map(([key, value]) => `data-${key}="${escapeHtml(value)}"`)
+      .join(' ');
+    return htmlDocument({
+      title: data['service-name'] ? `${data['service-name']} · tmon` : `${page} · tmon`,
+      tags: assets.tags(page),
+      csrfToken: csrfTokenOf(request),
+      bodyClass: `app app-${page}`,
+      body: `<div id="app" ${attributes}></div>`,
+    });
+  }
+
+  app.get('/', async (_request, reply) =>
+    html(reply, 200, renderDocsPage(docsHtml, assets.built ? assets.tags('pages') : { scripts: [], styles: [] })),
+  );
+
+  app.get<{ Params: { wsid?: string } }>('/view/dashboard/:wsid?', async (request, reply) => {
+    const user = await signedIn(request, reply);
+    if (!user) return reply;
+    if (!assets.built) return notBuilt(reply);
+    let wsid = request.params.wsid;
+    if (wsid === undefined || wsid === '') {
+      // as the original: without a wsid, the user's last viewed service, or a chooser
+      const last = Number(request.cookies[LAST_SERVICE_COOKIE]);
+      if (Number.isSafeInteger(last) && last > 0 && (await accounts.visibleService(user, last))) {
+        return reply.redirect(`/view/dashboard/${last}`, 303);
+      }
+      return html(reply, 200, await chooserPage(user));
+    }
+    if (!/^[1-9]\d{0,15}$/.test(wsid))
+      return html(reply, 400, messagePage('Bad service id', 'The service id must be a number.'));
+    const service = await accounts.visibleService(user, Number(wsid));
+    if (!service) return html(reply, 404, messagePage('No such service', `There is no service ${wsid} you can see.`));
+    wsid = String(service.id);
+    reply.setCookie(LAST_SERVICE_COOKIE, wsid, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400 });
+    return html(reply, 200, appPage(request, user, 'dashboard', { wsid, 'service-name': service.name }));
+  });
+
+  app.get('/admin', async (request, reply) => {
+    const user = await signedIn(request, reply);
+    if (!user) return reply;
+    if (!assets.built) return notBuilt(reply);
+    return html(reply, 200, appPage(request, user, 'admin', {}));
+  });
+
+  async function chooserPage(user: User): Promise<string> {
+    const services = user.admin ? await store.listServices() : await store.listServicesForUser(user.id);
+    const items = services
+      .map(
+        (s) =>
+          `<li><a href="/view/dashboard/${s.id}">${escapeHtml(s.name)}</a> <span class="muted">#${s.id}</span></li>`,
+      )
+      .join('\n');
+    const list = services.length
+      ? `<ul class="service-list">${items}</ul>`
+      : '<p>You have no services yet. <a href="/admin">Create one</a> to get an id and a secret.</p>';
+    return htmlDocument({
+      title: 'Choose a service · tmon',
+      tags: assets.tags('pages'),
+      bodyClass: 'page page-chooser',
+      body: `<main class="card"><h1>Choose a service</h1>${list}<p><a href="/admin">Admin</a> · <a href="/logout">Log out</a></p></main>`,
+    });
+  }
+
+  function messagePage(title: string, text: string): string {
+    return htmlDocument({
+      title: `${title} · tmon`,
+      tags: assets.tags('pages'),
+      bodyClass: 'page page-message',
+      body: `<main class="card"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p><p><a href="/view/dashboard">Your services</a></p></main>`,
+    });
+  }
+}
