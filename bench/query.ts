@@ -25,7 +25,11 @@ const options = parseOptions('npm run bench:query --', {
   reuse: { kind: 'string', help: 'data directory to reuse (seeded on first use, kept)' },
   requests: { kind: 'number', default: 200, help: 'timed requests per endpoint and window' },
   warmup: { kind: 'number', default: 20, help: 'untimed requests before them' },
-  encoding: { kind: 'string', default: 'gzip', help: 'accept-encoding of the requests: gzip (as browsers) or identity' },
+  encoding: {
+    kind: 'string',
+    default: 'gzip',
+    help: 'accept-encoding of the requests: gzip (as browsers) or identity',
+  },
   keep: { kind: 'boolean', help: 'keep a fresh data directory (print its path) instead of removing it' },
 });
 
@@ -58,11 +62,16 @@ const log = (line = '') => process.stdout.write(`${line}\n`);
 function cases(wsid: number): Case[] {
   const out: Case[] = [{ endpoint: 'GET /healthz (baseline)', window: '-', path: '/healthz' }];
   for (const dim of ['country', 'city', 'os', 'device', 'browser', 'url']) {
-    for (const w of WINDOWS) out.push({ endpoint: `users/${dim}`, window: w, path: `/${wsid}/data/users/${dim}?window=${w}` });
+    for (const w of WINDOWS)
+      out.push({ endpoint: `users/${dim}`, window: w, path: `/${wsid}/data/users/${dim}?window=${w}` });
   }
   for (const box of BOXES) {
     for (const w of WINDOWS) {
-      out.push({ endpoint: `locations ${box.name}`, window: w, path: `/${wsid}/data/users/locations/${box.path}?window=${w}` });
+      out.push({
+        endpoint: `locations ${box.name}`,
+        window: w,
+        path: `/${wsid}/data/users/locations/${box.path}?window=${w}`,
+      });
     }
   }
   for (const s of SERIES) out.push({ endpoint: `requests/${s}`, window: '-', path: `/${wsid}/data/requests/${s}` });
@@ -81,7 +90,8 @@ async function prepare(dataDir: string): Promise<number> {
         const [newest] = await store.latestEvents(service.id, 1);
         const age = newest ? (Date.now() - newest.ts) / 60_000 : Number.NaN;
         log(`reusing ${dataDir}: ${int(count)} events, the newest ${fixed(age, 0)} min old`);
-        if (age > 10) log('  (older than 10 min: the 10m window is empty, the 24h one holds fewer events than when seeded)');
+        if (age > 10)
+          log('  (older than 10 min: the 10m window is empty, the 24h one holds fewer events than when seeded)');
         return service.id;
       }
     } finally {
@@ -117,7 +127,8 @@ async function measure(client: KeepAliveClient, c: Case): Promise<Measured> {
   let bytes = 0;
   for (let i = 0; i < options.warmup + options.requests; i++) {
     const answer = await client.get(c.path);
-    if (answer.status !== 200 && failures.length < 3) failures.push(`${answer.status} ${answer.body.toString().slice(0, 200)}`);
+    if (answer.status !== 200 && failures.length < 3)
+      failures.push(`${answer.status} ${answer.body.toString().slice(0, 200)}`);
     if (i < options.warmup) continue;
     samples.push(answer.ms);
     bytes += answer.bytes;
@@ -137,7 +148,9 @@ async function measure(client: KeepAliveClient, c: Case): Promise<Measured> {
 async function main(): Promise<number> {
   log('tmon query benchmark (SPEC §8): every query endpoint × window, sequential keep-alive requests on 127.0.0.1');
   log(describeMachine());
-  const dataDir = options.reuse ? path.resolve(options.reuse) : await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-query-'));
+  const dataDir = options.reuse
+    ? path.resolve(options.reuse)
+    : await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-query-'));
   const serviceId = await prepare(dataDir);
 
   const tmon = await startTmon({ dataDir });
@@ -179,8 +192,14 @@ async function main(): Promise<number> {
   );
   log();
   const dbBytes = Object.values(sizes).reduce((a, b) => a + b, 0);
-  log(`tmon resident memory after the run: ${megabytes(memory.rss)}, peak ${megabytes(memory.peak)} (VmRSS / VmHWM); exit code ${exitCode}`);
-  log(`database: ${Object.entries(sizes).map(([name, size]) => `${name} ${megabytes(size)}`).join(', ')} (total ${megabytes(dbBytes)})`);
+  log(
+    `tmon resident memory after the run: ${megabytes(memory.rss)}, peak ${megabytes(memory.peak)} (VmRSS / VmHWM); exit code ${exitCode}`,
+  );
+  log(
+    `database: ${Object.entries(sizes)
+      .map(([name, size]) => `${name} ${megabytes(size)}`)
+      .join(', ')} (total ${megabytes(dbBytes)})`,
+  );
   log();
 
   const queries = measured.slice(1);
@@ -200,7 +219,11 @@ async function main(): Promise<number> {
       met: memory.peak <= MEMORY_TARGET_BYTES,
       detail: `peak ${megabytes(memory.peak)}, after the run ${megabytes(memory.rss)}`,
     },
-    { name: 'every answer 200 and JSON', met: failed.length === 0, detail: failed.length === 0 ? 'yes' : failed.map((m) => `${m.endpoint} ${m.window}: ${m.failures[0]}`).join('; ') },
+    {
+      name: 'every answer 200 and JSON',
+      met: failed.length === 0,
+      detail: failed.length === 0 ? 'yes' : failed.map((m) => `${m.endpoint} ${m.window}: ${m.failures[0]}`).join('; '),
+    },
   ];
   printTargets(targets);
 
@@ -213,7 +236,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench:query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench:query failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -22,7 +22,6 @@ import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
 import { installErrorHandler } from './web/errors.js';
 import { opsRoutes } from './web/ops-routes.js';
-import { installSecurityHeaders } from './web/pages/content-security.js';
 import { pageRoutes } from './web/pages/routes.js';
 import { assetRoutes, type LoadedUiAssets } from './web/pages/ui-assets.js';
 import { formatValidationErrors } from './web/validation-message.js';
@@ -58,7 +57,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandler(app, config.debug);
-  installSecurityHeaders(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(rateLimit, { global: false });

@@ -45,7 +45,7 @@ export interface Runtime extends AppDeps {
 }
 
 export async function createRuntime(config: Config, clock: Clock, log: Logger): Promise<Runtime> {
-  const store: Store = await openStore(config);
+  const store: Store = await openStore(config, { thread: 'worker' });
   try {
     await store.migrate();
     const geo = await openGeoLocator({ dbPath: config.geoipDb });

@@ -198,7 +198,7 @@ export class SeedEvents {
     this.countryZipf = new Zipf(this.countryList.length, 1.1);
     // bigger countries get more cities: ~3,000 in all
     this.cities = this.countryList.map((country, rank) => {
-      const count = Math.max(3, Math.round(300 / (rank + 1) ** 0.6));
+      const count = Math.max(3, Math.round(150 / (rank + 1) ** 0.6));
       const real = (REAL_CITIES[country.code] ?? []).map(([city, region, lat, lng]) => ({
         country: country.code,
         countryName: country.name,

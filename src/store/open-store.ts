@@ -1,11 +1,20 @@
 import type { Config } from '../config.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
+import { openWorkerSqliteStore } from './worker/worker-store.js';
 
-/** The backend the configuration names: PostgreSQL for a postgres:// URL, else SQLite in the data directory. */
-export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>): Promise<Store> {
+/**
+ * The backend the configuration names: PostgreSQL for a postgres:// URL, else
+ * SQLite in the data directory — on its own thread for the server (`thread:
+ * 'worker'`), inline for short CLI commands.
+ */
+export async function openStore(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>,
+  { thread }: { thread: 'worker' | 'inline' } = { thread: 'inline' },
+): Promise<Store> {
   if (config.databaseUrl !== null) {
     throw new Error('TMON_DATABASE_URL (PostgreSQL) is not supported by this version yet; unset it to use SQLite');
   }
-  return openSqliteStore({ dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  const options = { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
+  return thread === 'worker' ? openWorkerSqliteStore(options) : openSqliteStore(options);
 }

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
 import type { CookieSecurity } from '../../config.js';
 import { HttpError } from '../errors.js';
+import { installSecurityHeaders } from '../pages/content-security.js';
 import type { UiAssets } from '../pages/ui-assets.js';
 import { requireSameOrigin } from './csrf.js';
 import { SESSION_COOKIE } from './current-user.js';
@@ -27,6 +28,7 @@ export async function authRoutes(
   app: FastifyInstance,
   { accounts, cookieSecurity, assets }: AuthRouteDeps,
 ): Promise<void> {
+  installSecurityHeaders(app);
   const limitByIp = app.createRateLimit({ max: LOGIN_ATTEMPTS_PER_IP, timeWindow: LOGIN_WINDOW });
   const limitByUser = app.createRateLimit({
     max: LOGIN_ATTEMPTS_PER_USER,

@@ -8,6 +8,7 @@ import type { Accounts } from '../../accounts/accounts.js';
 import type { Store, User } from '../../store/store.js';
 import { csrfTokenOf } from '../auth/csrf.js';
 import { currentUser } from '../auth/current-user.js';
+import { installSecurityHeaders } from './content-security.js';
 import { renderDocsPage } from './docs-page.js';
 import { escapeHtml, htmlDocument } from './html.js';
 import type { UiAssets } from './ui-assets.js';
@@ -22,6 +23,7 @@ export interface PageRouteDeps {
 }
 
 export async function pageRoutes(app: FastifyInstance, { store, accounts, assets, docsHtml }: PageRouteDeps) {
+  installSecurityHeaders(app);
   const html = (reply: FastifyReply, status: number, page: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(page);
 

@@ -1,4 +1,5 @@
 import * as initial from './0001-initial.js';
+import * as coveringTsIndex from './0002-covering-ts-index.js';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,7 @@ export interface Migration {
  * than .sql files because the build is `tsc` alone, which copies no assets.
  * Never edit a shipped migration: add the next one.
  */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...initial },
+  { version: 2, ...coveringTsIndex },
+];

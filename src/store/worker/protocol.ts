@@ -1,0 +1,31 @@
+/** Messages between the server thread and the SQLite writer thread. */
+import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
+
+export type WorkerInit = SqliteOpenOptions;
+
+export interface CallMessage {
+  id: number;
+  method: string;
+  args: unknown[];
+}
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type ReplyMessage =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: SerializedError }
+  | { id: 0; ready: true }
+  | { id: 0; ready: false; error: SerializedError };
+
+/**
+ * writeEvents' answer without the events themselves: the calling thread still
+ * holds them, so only their sequence numbers travel back (null: an
+ * idempotency id already stored).
+ */
+export type CompactWriteResult =
+  | { ok: true; accepted: number; seqs: (number | null)[] }
+  | { ok: false; reason: 'replayed' };
