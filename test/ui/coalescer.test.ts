@@ -50,7 +50,10 @@ describe('coalescing the live stream', () => {
     const c = new Coalescer<number>(100, 250, (b) => batches.push(b), clock.schedule, clock.now);
     c.flush();
     for (let frame = 0; frame < 50; frame++) {
-      c.add(Array.from({ length: 200 }, (_, i) => frame * 200 + i), 3);
+      c.add(
+        Array.from({ length: 200 }, (_, i) => frame * 200 + i),
+        3,
+      );
       assert.ok(c.pendingCount <= 200, `never more than 2×capacity held (had ${c.pendingCount})`);
     }
     clock.advance(250);
