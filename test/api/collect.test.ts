@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { FORM, gen1Body, gen2Body, IPHONE_UA, JSON_TYPE, v2Body } from '../support/senders.js';
+import { FORM, gen2Body, IPHONE_UA, JSON_TYPE, v2Body } from '../support/senders.js';
 import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
 const GEN1_VECTOR = 'wsid=1&data=wH2jEPWIed%2Fp0Nrvum2gvmPHM1v%2BHkBIMQDbJAoUtzC55yrabYYij%2BNu%2FisjwAQ%3D';

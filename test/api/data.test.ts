@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FORM, gen2Body, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
+import { FORM, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
 import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
 // minute- and hour-aligned, so bucket arithmetic in the assertions is plain

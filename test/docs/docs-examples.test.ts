@@ -9,7 +9,7 @@ import { startTestTmon, type TestTmon } from '../support/test-tmon.js';
 import { REPO } from '../support/tmon-process.js';
 
 function codeBlock(markdown: string, language: string): string {
-  const match = new RegExp('```' + language + '\\n([\\s\\S]*?)```').exec(markdown);
+  const match = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(markdown);
   assert.ok(match, `docs/index.md has a ${language} example`);
   return match[1]!;
 }

@@ -5,7 +5,7 @@ import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.
 
 interface SseMessage {
   event: string;
-  data: any;
+  data: Record<string, unknown> & { events: Array<Record<string, unknown>> };
 }
 
 /** Reads an SSE response into messages as they arrive. */
@@ -61,15 +61,15 @@ describe('GET /$wsid/live', () => {
     });
     assert.equal(collect.statusCode, 200);
 
-    let arrived: any = null;
+    let arrived: Record<string, unknown> | undefined;
     for await (const message of messages) {
       assert.equal(message.event, 'events');
-      arrived = message.data.events.find((e: { url: string }) => e.url === '/live-test');
+      arrived = message.data.events.find((e) => e.url === '/live-test');
       if (arrived) break;
       assert.ok(Date.now() - sentAt < 1_000, 'the event did not arrive within 1 s');
     }
     assert.ok(Date.now() - sentAt < 1_000);
-    assert.equal(arrived.country, 'GB');
+    assert.equal(arrived?.country, 'GB');
     controller.abort();
   });
 
