@@ -25,8 +25,8 @@ export interface ServerProcess {
 }
 
 /** Starts `tmon serve` on a free port and resolves once it prints where it listens. */
-export function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', '0', '--data', dataDir], {
+export function startServer(dataDir: string, env: Record<string, string> = {}, port = 0): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', String(port), '--data', dataDir], {
     cwd: REPO,
     env: { ...BASE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -199,5 +199,7 @@ export class MapController {
     const now = Date.now() + this.clockOffset;
     this.placed = drawPoints(ctx, projection, this.points, now, this.theme, this.width, this.height);
     this.lastPointsDraw = Date.now();
+    // the canvas is opaque to the DOM: say how many points it shows (read by the browser tests)
+    this.top.dataset.points = String(this.placed.length);
   }
 }
