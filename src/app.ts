@@ -7,6 +7,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Accounts } from './accounts/accounts.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   assets: LoadedUiAssets;
   /** docs/index.md as HTML, for `/` */
   docsHtml: string;
+  /** with TMON_REDIS_URL: login rate limits are counted in Redis, so they hold across processes */
+  rateLimitRedis?: Redis;
   /** the process's logger; tests leave it out and get fastify's own at the configured level */
   logger?: AppLogger;
 }
@@ -59,7 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app, config.debug);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}) });
   // the original answered gzipped: every response is, when the client accepts it (SSE excepted, per route)
   await app.register(compress, { global: true, threshold: 0, encodings: ['gzip', 'deflate'] });
 

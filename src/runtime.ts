@@ -6,6 +6,7 @@
  */
 
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { createAccounts } from './accounts/accounts.js';
 import type { AppDeps } from './app.js';
 import type { Clock } from './clock.js';
@@ -20,6 +21,7 @@ import { WriteBuffer } from './ingest/write-buffer.js';
 import type { LiveHub } from './live/hub.js';
 import { LiveChannels } from './live/live-channels.js';
 import { createLocalHub } from './live/local-hub.js';
+import { openRedisHub } from './live/redis-hub.js';
 import { startChores } from './maintenance/chores.js';
 import { packageRoot } from './package-root.js';
 import { openStore } from './store/open-store.js';
@@ -49,7 +51,9 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger): 
   try {
     await store.migrate();
     const geo = await openGeoLocator({ dbPath: config.geoipDb });
-    const hub = createLocalHub((error) => log.error('live listener failed', error));
+    const hub = config.redisUrl
+      ? await openRedisHub({ url: config.redisUrl, onError: (message, error) => log.error(message, error) })
+      : createLocalHub((error) => log.error('live listener failed', error));
     const counters = new IngestCounters();
     const buffer = new WriteBuffer({
       store,
@@ -76,6 +80,8 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger): 
       onServiceChanged: (id) => services.forget(id),
     });
     const channels = new LiveChannels(hub, clock);
+    const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+    rateLimitRedis?.on('error', (error) => log.error(`redis (rate limits): ${error.message}`, error));
     const root = packageRoot();
     const assets = loadUiAssets(path.join(root, 'dist', 'ui'));
     if (!assets.built) log.error('the dashboard is not built (dist/ui is missing): run npm run build');
@@ -94,11 +100,13 @@ export async function createRuntime(config: Config, clock: Clock, log: Logger): 
       queuedEvents: () => buffer.queuedEvents,
       assets,
       docsHtml: loadDocsHtml(root),
+      rateLimitRedis,
       async close() {
         chores.stop();
         channels.closeAll();
         await buffer.close();
         await hub.close();
+        await rateLimitRedis?.quit();
         await store.close();
       },
     };
