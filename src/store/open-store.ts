@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 import { openWorkerSqliteStore } from './worker/worker-store.js';
@@ -6,15 +7,14 @@ import { openWorkerSqliteStore } from './worker/worker-store.js';
 /**
  * The backend the configuration names: PostgreSQL for a postgres:// URL, else
  * SQLite in the data directory — on its own thread for the server (`thread:
- * 'worker'`), inline for short CLI commands.
+ * 'worker'`), inline for short CLI commands. PostgreSQL is always inline: pg
+ * is asynchronous already, the work happens in the database server.
  */
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>,
   { thread }: { thread: 'worker' | 'inline' } = { thread: 'inline' },
 ): Promise<Store> {
-  if (config.databaseUrl !== null) {
-    throw new Error('TMON_DATABASE_URL (PostgreSQL) is not supported by this version yet; unset it to use SQLite');
-  }
+  if (config.databaseUrl !== null) return openPostgresStore({ url: config.databaseUrl });
   const options = { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
   return thread === 'worker' ? openWorkerSqliteStore(options) : openSqliteStore(options);
 }

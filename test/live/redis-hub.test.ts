@@ -34,8 +34,10 @@ describe('the Redis live bus between two tmon processes', { skip }, () => {
   let bUrl: string;
 
   before(async () => {
-    a = await startTestTmon({ env: { TMON_REDIS_URL: REDIS_URL } });
-    b = await startTestTmon({ env: { TMON_REDIS_URL: REDIS_URL } });
+    // trusting X-Forwarded-For lets each login attempt come from its own address (the per-IP limit stays out of the way)
+    const env = { TMON_REDIS_URL: REDIS_URL, TMON_TRUST_PROXY: '1' };
+    a = await startTestTmon({ env });
+    b = await startTestTmon({ env });
     await b.app.listen({ port: 0, host: '127.0.0.1' });
     const address = b.app.server.address();
     bUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -76,12 +78,14 @@ describe('the Redis live bus between two tmon processes', { skip }, () => {
   });
 
   it('counts login attempts in Redis, so the per-user limit holds across processes', async () => {
+    // Redis keeps counts between runs: a fresh user name and fresh addresses each time
     const name = `limited-${Date.now()}`;
+    const net = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     const attempt = (tmon: TestTmon, i: number) =>
       tmon.app.inject({
         method: 'POST',
         url: '/login',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': `203.0.113.${i}` },
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `${net}.${i}` },
         payload: JSON.stringify({ username: name, password: 'wrong-password' }),
       });
     const statuses: number[] = [];

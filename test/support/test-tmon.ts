@@ -10,6 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import type { Service } from '../../src/store/store.js';
+import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
 import { FakeClock } from './fake-clock.js';
 
 export const ALICE_PASSWORD = 'alice-password-1';
@@ -27,7 +28,10 @@ export interface TestTmon {
 
 export async function startTestTmon(options: { now?: number; env?: Record<string, string> } = {}): Promise<TestTmon> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-test-'));
-  const config = loadConfig({ data: dataDir }, { TMON_LOG_LEVEL: 'silent', ...options.env }, process.cwd());
+  // with TMON_TEST_DATABASE_URL (CI sets it) the API suites run on PostgreSQL, each tmon in a schema of its own
+  const pgSchema = TEST_DATABASE_URL ? await createTempSchema(TEST_DATABASE_URL) : null;
+  const database = pgSchema ? { TMON_DATABASE_URL: `${pgSchema.url}?schema=${pgSchema.schema}` } : {};
+  const config = loadConfig({ data: dataDir }, { TMON_LOG_LEVEL: 'silent', ...database, ...options.env }, process.cwd());
   const clock = new FakeClock(options.now ?? Date.now());
   const runtime = await createRuntime(config, clock.read, { info() {}, error() {} });
   const app = await buildApp(runtime);
@@ -47,6 +51,7 @@ export async function startTestTmon(options: { now?: number; env?: Record<string
     async close() {
       await app.close();
       await runtime.close();
+      await pgSchema?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,11 @@
+import type { Migration } from '../sqlite/index.js';
+import * as initial from './0001-initial.js';
+
+export type { Migration } from '../sqlite/index.js';
+
+/**
+ * PostgreSQL migrations, applied in order (see postgres/migrate.ts). Their
+ * own numbering: the two backends' schemas evolve separately. Never edit a
+ * shipped migration: add the next one.
+ */
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];

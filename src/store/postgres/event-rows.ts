@@ -1,0 +1,249 @@
+import type { DeviceType, EnrichedEvent } from '../../enrich/enriched-event.js';
+import type { StoredEvent } from '../store.js';
+
+/**
+ * The `events` columns an insert supplies (seq is assigned), with the array
+ * type each is sent as: one parameter per column holding every event's value,
+ * expanded by unnest() — one statement and 27 parameters for any batch size,
+ * where a multi-row VALUES list would need 27 per event (and hit the 65,535
+ * parameter limit at ~2,400 events).
+ */
+export const EVENT_COLUMNS = [
+  ['service_id', 'bigint'],
+  ['ts', 'bigint'],
+  ['received_at', 'bigint'],
+  ['url', 'text'],
+  ['ip', 'text'],
+  ['useragent', 'text'],
+  ['username', 'text'],
+  ['method', 'text'],
+  ['status', 'integer'],
+  ['duration_ms', 'double precision'],
+  ['referrer', 'text'],
+  ['event_key', 'text'],
+  ['country', 'text'],
+  ['country_name', 'text'],
+  ['region', 'text'],
+  ['city', 'text'],
+  ['lat', 'double precision'],
+  ['lng', 'double precision'],
+  ['browser', 'text'],
+  ['browser_version', 'text'],
+  ['os', 'text'],
+  ['os_version', 'text'],
+  ['device', 'text'],
+  ['vendor', 'text'],
+  ['model', 'text'],
+  ['is_bot', 'boolean'],
+  ['extra', 'text'],
+] as const;
+
+export const EVENT_COLUMN_NAMES = EVENT_COLUMNS.map(([name]) => name).join(', ');
+export const EVENT_SELECT_COLUMNS = `seq, ${EVENT_COLUMN_NAMES}`;
+
+type Value = string | number | boolean | null;
+
+const NUL = '\0';
+
+function clean(value: string): string;
+function clean(value: string | null): string | null;
+function clean(value: string | null): string | null {
+  return value?.includes(NUL) ? value.replaceAll(NUL, '\uFFFD') : value;
+}
+
+function hasNul(value: string | null): boolean {
+  return value?.includes(NUL) === true;
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, which JSON and the collector allow: one
+ * such event would fail its whole group. It is stored (and ranked, and
+ * answered) as U+FFFD instead; in `extra` it is already escaped by
+ * JSON.stringify. The event itself is returned when it has none (nearly always).
+ */
+export function withoutNul(event: EnrichedEvent): EnrichedEvent {
+  const { geo, agent } = event;
+  const dirty =
+    hasNul(event.url) ||
+    hasNul(event.ip) ||
+    hasNul(event.useragent) ||
+    hasNul(event.username) ||
+    hasNul(event.method) ||
+    hasNul(event.referrer) ||
+    hasNul(event.id) ||
+    (geo !== null && (hasNul(geo.country) || hasNul(geo.countryName) || hasNul(geo.region) || hasNul(geo.city))) ||
+    hasNul(agent.browser) ||
+    hasNul(agent.browserVersion) ||
+    hasNul(agent.os) ||
+    hasNul(agent.osVersion) ||
+    hasNul(agent.vendor) ||
+    hasNul(agent.model);
+  if (!dirty) return event;
+  return {
+    ...event,
+    url: clean(event.url),
+    ip: clean(event.ip),
+    useragent: clean(event.useragent),
+    username: clean(event.username),
+    method: clean(event.method),
+    referrer: clean(event.referrer),
+    id: clean(event.id),
+    geo:
+      geo === null
+        ? null
+        : {
+            ...geo,
+            country: clean(geo.country),
+            countryName: clean(geo.countryName),
+            region: clean(geo.region),
+            city: clean(geo.city),
+          },
+    agent: {
+      ...agent,
+      browser: clean(agent.browser),
+      browserVersion: clean(agent.browserVersion),
+      os: clean(agent.os),
+      osVersion: clean(agent.osVersion),
+      vendor: clean(agent.vendor),
+      model: clean(agent.model),
+    },
+  };
+}
+
+/** Column-wise arrays for the events (already passed through withoutNul), in EVENT_COLUMNS order. */
+export function eventColumnArrays(rows: readonly { serviceId: number; event: EnrichedEvent }[], receivedAt: number) {
+  const columns: Value[][] = EVENT_COLUMNS.map(() => new Array<Value>(rows.length));
+  for (let i = 0; i < rows.length; i++) {
+    const { serviceId, event } = rows[i] as { serviceId: number; event: EnrichedEvent };
+    const geo = event.geo;
+    const agent = event.agent;
+    const values: Value[] = [
+      serviceId,
+      event.ts,
+      receivedAt,
+      event.url,
+      event.ip,
+      event.useragent,
+      event.username,
+      event.method,
+      event.status,
+      event.durationMs,
+      event.referrer,
+      event.id,
+      geo ? geo.country : null,
+      geo ? geo.countryName : null,
+      geo ? geo.region : null,
+      geo ? geo.city : null,
+      geo ? geo.lat : null,
+      geo ? geo.lng : null,
+      agent.browser,
+      agent.browserVersion,
+      agent.os,
+      agent.osVersion,
+      agent.device,
+      agent.vendor,
+      agent.model,
+      agent.bot,
+      event.extra === null ? null : JSON.stringify(event.extra),
+    ];
+    for (let c = 0; c < values.length; c++) (columns[c] as Value[])[i] = values[c] as Value;
+  }
+  return columns;
+}
+
+/**
+ * A column's values as a PostgreSQL array literal. pg would build the same
+ * text, but element by element through two regular expressions: for 27
+ * columns × 1,000 events that took ~12 ms, this ~2 ms. Text is quoted and its
+ * `"` and `\` escaped; numbers and booleans go as written; null is NULL.
+ */
+export function arrayLiteral(values: readonly Value[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    const value = values[i];
+    if (value === null || value === undefined) out += 'NULL';
+    else if (typeof value === 'string') out += `"${QUOTED.test(value) ? value.replace(QUOTED_ALL, '\\$&') : value}"`;
+    else if (typeof value === 'boolean') out += value ? 't' : 'f';
+    else out += String(value);
+  }
+  return `${out}}`;
+}
+
+const QUOTED = /[\\"]/;
+const QUOTED_ALL = /[\\"]/g;
+
+/** `$1::bigint[], $2::text[], …`: the unnest() argument list for EVENT_COLUMNS. */
+export const EVENT_UNNEST_ARGS = EVENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
+
+export interface EventRow {
+  seq: number;
+  service_id: number;
+  ts: number;
+  received_at: number;
+  url: string;
+  ip: string;
+  useragent: string;
+  username: string | null;
+  method: string | null;
+  status: number | null;
+  duration_ms: number | null;
+  referrer: string | null;
+  event_key: string | null;
+  country: string | null;
+  country_name: string | null;
+  region: string | null;
+  city: string | null;
+  lat: number | null;
+  lng: number | null;
+  browser: string | null;
+  browser_version: string | null;
+  os: string | null;
+  os_version: string | null;
+  device: string;
+  vendor: string | null;
+  model: string | null;
+  is_bot: boolean;
+  extra: string | null;
+}
+
+export function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    seq: row.seq,
+    serviceId: row.service_id,
+    receivedAt: row.received_at,
+    url: row.url,
+    ip: row.ip,
+    useragent: row.useragent,
+    username: row.username,
+    ts: row.ts,
+    method: row.method,
+    status: row.status,
+    durationMs: row.duration_ms,
+    referrer: row.referrer,
+    id: row.event_key,
+    extra: row.extra === null ? null : (JSON.parse(row.extra) as Record<string, unknown>),
+    // geo is stored whole or not at all: country is present exactly when there was geo
+    geo:
+      row.country === null
+        ? null
+        : {
+            country: row.country,
+            countryName: row.country_name ?? row.country,
+            region: row.region,
+            city: row.city,
+            lat: row.lat,
+            lng: row.lng,
+          },
+    agent: {
+      browser: row.browser,
+      browserVersion: row.browser_version,
+      os: row.os,
+      osVersion: row.os_version,
+      device: row.device as DeviceType,
+      vendor: row.vendor,
+      model: row.model,
+      bot: row.is_bot,
+    },
+  };
+}

@@ -1,0 +1,361 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SLIDING_WINDOW_NAMES } from '../../src/rollup/windows.js';
+import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { POSTGRES_QUERY_SQL } from '../../src/store/postgres/queries.js';
+import { type EventWrite, type Store, WINDOWS, type Window } from '../../src/store/store.js';
+import { makeEvent, T0 } from '../support/temp-store.js';
+import { DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
+import {
+  createTempSchema,
+  TEST_DATABASE_URL,
+  type TempPostgresSchema,
+  withTempPostgresStore,
+} from './postgres-temp.js';
+import { describeStoreContract } from './store-contract.js';
+
+if (TEST_DATABASE_URL === undefined) {
+  describe('PostgreSQL store', () => {
+    it('is skipped: set TMON_TEST_DATABASE_URL=postgres://… to run the store suites on PostgreSQL', (t) => {
+      t.skip('TMON_TEST_DATABASE_URL is not set');
+    });
+  });
+} else {
+  const url = TEST_DATABASE_URL;
+  describeStoreContract('PostgreSQL', () => withTempPostgresStore(url));
+  describeAcrossProcesses(url);
+  describeInternals(url);
+}
+
+/** The window rows that differ from the rollups after each window's expiry point, and the non-positive ones. */
+async function windowMismatches(temp: TempPostgresSchema): Promise<{ mismatches: number; nonPositive: number }> {
+  const [row] = await temp.query<{ mismatches: number; non_positive: number }>(
+    `WITH expected AS (
+       SELECT r.service_id, r.dim, s.win, r.key, sum(r.requests)::bigint AS requests
+       FROM window_state s JOIN rollups r
+         ON r.res = CASE WHEN s.win IN ('7d', '30d') THEN 'hour' ELSE 'minute' END
+        AND r.bucket > s.expired_through AND r.dim <> 'requests'
+       GROUP BY r.service_id, r.dim, s.win, r.key)
+     SELECT
+       (SELECT count(*) FROM expected e FULL JOIN (SELECT * FROM window_counts WHERE win <> 'all') w
+          ON w.service_id = e.service_id AND w.dim = e.dim AND w.win = e.win AND w.key = e.key
+        WHERE e.requests IS DISTINCT FROM w.requests) AS mismatches,
+       (SELECT count(*) FROM window_counts WHERE requests <= 0) AS non_positive`,
+  );
+  return { mismatches: Number(row?.mismatches), nonPositive: Number(row?.non_positive) };
+}
+
+function granularityMs(window: Window): number {
+  return window === '7d' || window === '30d' ? HOUR : MINUTE;
+}
+
+function windowStartFor(window: Window, now: number): number {
+  const buckets = { '5m': 5, '10m': 10, '1h': 60, '24h': 1_440, '7d': 168, '30d': 720, all: 0 };
+  if (window === 'all') return Number.NEGATIVE_INFINITY;
+  const size = granularityMs(window);
+  return Math.floor(now / size) * size - (buckets[window] - 1) * size;
+}
+
+function describeAcrossProcesses(url: string): void {
+  describe('PostgreSQL store shared by two processes', () => {
+    let temp: TempPostgresSchema;
+    let a: Store;
+    let b: Store;
+    let serviceId: number;
+
+    before(async () => {
+      temp = await createTempSchema(url);
+      // two stores, two pools: what two tmon processes are to the database
+      a = await temp.openStore();
+      b = await temp.openStore();
+      await Promise.all([a.migrate(), b.migrate()]);
+      const user = await a.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      serviceId = (await b.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 })).id;
+    });
+    after(async () => {
+      await temp.drop();
+    });
+
+    it('migrates once when both processes start together', async () => {
+      const rows = await temp.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      assert.deepEqual(
+        rows.map((row) => row.version),
+        [1],
+      );
+    });
+
+    it('refuses in one process a replay key the other has claimed', async () => {
+      const claim = (url: string): EventWrite => ({
+        serviceId,
+        events: [makeEvent({ url })],
+        replayKey: 'iv-shared',
+        replayKeyExpiresAt: T0 + 5 * MINUTE,
+      });
+      const [first] = await a.writeEvents([claim('/a')], T0);
+      assert.equal(first?.ok, true);
+      const [second] = await b.writeEvents([claim('/b')], T0 + SECOND);
+      assert.deepEqual(second, { ok: false, reason: 'replayed' });
+      // the same idempotency id, sent to the other process, is accepted and not stored again
+      await a.writeEvents([plainWrite(serviceId, [makeEvent({ id: 'evt-shared' })])], T0);
+      const [again] = await b.writeEvents([plainWrite(serviceId, [makeEvent({ id: 'evt-shared' })])], T0);
+      assert.deepEqual(again, { ok: true, accepted: 1, stored: [] });
+    });
+
+    it('keeps ids unique, claims and stores once, and rankings equal to the events, under concurrent writes', async () => {
+      let now = T0 + MINUTE;
+      const random = seededRandom(23);
+      const countries = ['DE', 'FR', 'US', 'JP', 'BR'];
+      const urls = ['/', '/a', '/b', '/c'];
+      // a service of its own: the rankings hold exactly this test's events
+      const owner = await b.findUserByName('ann');
+      assert.ok(owner);
+      const { id: serviceId } = await a.createService({ name: 'busy', ownerId: owner.id, secret: 'b'.repeat(32), now });
+      const seqs: number[] = [];
+      const storedIds = new Map<string, number>();
+      const claimsOk = new Map<string, number>();
+      const written: { ts: number; country: string }[] = [];
+      for (let round = 0; round < 30; round++) {
+        now += Math.floor(random() * 20 * MINUTE);
+        // the same round's requests reach both processes: shared replay keys and idempotency ids
+        const group = (process: string): EventWrite[] =>
+          Array.from({ length: 4 }, (_, w) => ({
+            serviceId,
+            replayKey: w === 0 ? `iv-${round}` : w === 1 ? `iv-${round}-${process}` : null,
+            replayKeyExpiresAt: w <= 1 ? now + 5 * MINUTE : null,
+            events: Array.from({ length: 1 + Math.floor(random() * 8) }, (_, e) =>
+              makeEvent({
+                // half of them near the 5m and 10m windows' edges, which the other process is expiring
+                ts:
+                  random() < 0.5
+                    ? now - (4 + Math.floor(random() * 7)) * MINUTE - Math.floor(random() * MINUTE)
+                    : now - Math.floor(random() * (DAY + 5 * MINUTE)) + 5 * MINUTE,
+                url: urls[Math.floor(random() * urls.length)],
+                geo: { country: countries[Math.floor(random() * countries.length)] },
+                id: w === 2 ? `evt-${round}-${e}` : null,
+              }),
+            ),
+          }));
+        const writes = { a: group('a'), b: group('b') };
+        const [resultsA, resultsB] = await Promise.all([
+          a.writeEvents(writes.a, now),
+          // the other process's clock is a little behind
+          b.writeEvents(writes.b, now - 700),
+          // expiry at the next minute, racing with both writes
+          b.advanceWindows(now + MINUTE),
+          round % 5 === 0 ? a.topValues(serviceId, 'url', '5m', 10, now) : Promise.resolve(),
+        ]);
+        for (const [results, groupWrites] of [
+          [resultsA, writes.a],
+          [resultsB, writes.b],
+        ] as const) {
+          results.forEach((result, i) => {
+            const write = groupWrites[i] as EventWrite;
+            if (write.replayKey !== null && result.ok) {
+              claimsOk.set(write.replayKey, (claimsOk.get(write.replayKey) ?? 0) + 1);
+            }
+            if (!result.ok) return;
+            for (const event of result.stored) {
+              seqs.push(event.seq);
+              written.push({ ts: event.ts, country: event.geo?.country as string });
+              if (event.id !== null) storedIds.set(event.id, (storedIds.get(event.id) ?? 0) + 1);
+            }
+          });
+        }
+        now += MINUTE;
+      }
+      assert.equal(new Set(seqs).size, seqs.length, 'no seq handed out twice');
+      for (let round = 0; round < 30; round++) {
+        assert.equal(claimsOk.get(`iv-${round}`), 1, `iv-${round} claimed by exactly one process`);
+        assert.equal(claimsOk.get(`iv-${round}-a`), 1);
+        assert.equal(claimsOk.get(`iv-${round}-b`), 1);
+      }
+      for (const [id, times] of storedIds) assert.equal(times, 1, `${id} stored once`);
+      assert.equal(await b.countEvents(serviceId), written.length);
+
+      const at = now + 2 * MINUTE;
+      const all = await b.topValues(serviceId, 'country', 'all', 100, at);
+      assert.equal(
+        all.reduce((sum, v) => sum + v.requests, 0),
+        await a.countEvents(serviceId),
+        'the all-time ranking sums to the events stored',
+      );
+      const days = await a.requestSeries(serviceId, 'day', 10, at);
+      assert.equal(
+        days.reduce((sum, p) => sum + p.requests, 0),
+        await a.countEvents(serviceId),
+      );
+      for (const window of WINDOWS.filter((w) => w !== 'all')) {
+        const start = windowStartFor(window, at);
+        const size = granularityMs(window);
+        const expected = new Map<string, number>();
+        for (const event of written) {
+          if (Math.floor(event.ts / size) * size >= start) {
+            expected.set(event.country, (expected.get(event.country) ?? 0) + 1);
+          }
+        }
+        for (const store of [a, b]) {
+          const actual = await store.topValues(serviceId, 'country', window, 100, at);
+          assert.deepEqual(new Map(actual.map((v) => [v.key, v.requests])), expected, window);
+        }
+      }
+      assert.deepEqual(await windowMismatches(temp), { mismatches: 0, nonPositive: 0 });
+    });
+
+    it('assigns distinct service ids to services created by both at once', async () => {
+      const owner = await a.findUserByName('ann');
+      assert.ok(owner);
+      const created = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 === 0 ? a : b).createService({ name: `svc-${i}`, ownerId: owner.id, secret: 's'.repeat(32), now: T0 }),
+        ),
+      );
+      assert.equal(new Set(created.map((s) => s.id)).size, 10);
+    });
+  });
+}
+
+function describeInternals(url: string): void {
+  describe('PostgreSQL store internals', () => {
+    it('keeps only positive window rows that match the rollups after random traffic', async () => {
+      const { store, temp, cleanup } = await withTempPostgresStore(url);
+      try {
+        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const services = await Promise.all(
+          ['a', 'b'].map((name) => store.createService({ name, ownerId: user.id, secret: 'a'.repeat(32), now: T0 })),
+        );
+        const random = seededRandom(11);
+        let now = T0;
+        for (let step = 0; step < 60; step++) {
+          now += Math.floor(random() * 2 * HOUR);
+          const writes = services.map((service) =>
+            plainWrite(
+              service.id,
+              Array.from({ length: Math.floor(random() * 15) }, () =>
+                makeEvent({
+                  ts: now + 5 * MINUTE - Math.floor(random() * (DAY + 5 * MINUTE)),
+                  url: `/p/${Math.floor(random() * 5)}`,
+                }),
+              ),
+            ),
+          );
+          await store.writeEvents(writes, now);
+          if (step % 10 === 9) await store.pruneRollups(now);
+        }
+        await store.advanceWindows(now);
+        assert.deepEqual(await windowMismatches(temp), { mismatches: 0, nonPositive: 0 });
+        const states = await temp.query('SELECT win FROM window_state');
+        assert.equal(states.length, SLIDING_WINDOW_NAMES.length);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('drops expired replay keys when pruning', async () => {
+      const { store, temp, cleanup } = await withTempPostgresStore(url);
+      try {
+        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const claim = (key: string, expiresAt: number) => ({
+          serviceId: service.id,
+          events: [makeEvent()],
+          replayKey: key,
+          replayKeyExpiresAt: expiresAt,
+        });
+        await store.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
+        await store.pruneRollups(T0 + 5 * MINUTE);
+        const rows = await temp.query<{ key: string }>('SELECT key FROM replay_keys');
+        assert.deepEqual(
+          rows.map((row) => row.key),
+          ['new'],
+        );
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('stores text holding U+0000 as U+FFFD instead of failing the group', async () => {
+      const { store, cleanup } = await withTempPostgresStore(url);
+      try {
+        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const [result] = await store.writeEvents(
+          [plainWrite(service.id, [makeEvent({ url: '/a\0b', extra: { note: 'x\0y' } })])],
+          T0,
+        );
+        assert.ok(result?.ok && result.stored.length === 1);
+        const [latest] = await store.latestEvents(service.id, 1);
+        assert.equal(latest?.url, '/a\uFFFDb');
+        assert.deepEqual(latest?.extra, { note: 'x\0y' });
+        assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, T0), [{ key: '/a\uFFFDb', requests: 1 }]);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('stores text with quotes, backslashes, braces and the word NULL exactly as sent', async () => {
+      const { store, cleanup } = await withTempPostgresStore(url);
+      try {
+        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const tricky = makeEvent({
+          url: '/a"b\\c{d},e f\\"',
+          username: 'NULL',
+          referrer: '',
+          method: ' ',
+          id: 'ünï"cødé\\',
+          extra: { quote: '"', slash: '\\', list: [1, null, 'x'] },
+          agent: { browser: '{}', model: 'a,b' },
+        });
+        await store.writeEvents([plainWrite(service.id, [tricky])], T0);
+        const [stored] = await store.latestEvents(service.id, 1);
+        const { seq, serviceId, receivedAt, ...fields } = stored ?? assert.fail('not stored');
+        assert.deepEqual(fields, tricky);
+        assert.deepEqual(await store.topValues(service.id, 'browser', 'all', 10, T0), [{ key: '{}', requests: 1 }]);
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('answers every query from an index, never a scan of events, rollups or windows', async () => {
+      const { temp, cleanup } = await withTempPostgresStore(url);
+      try {
+        for (const [name, sql] of Object.entries(POSTGRES_QUERY_SQL)) {
+          const params = Array.from(new Set(sql.match(/\$\d+/g) ?? []), () => 1);
+          // on empty tables a scan is cheapest: with it disabled, the plan shows whether an index can serve
+          const plan = await temp.explain(sql, params);
+          assert.ok(!/Seq Scan on (events|rollups|window_counts)\b/.test(plan), `${name}:\n${plan}`);
+          if (name === 'ranking') assert.ok(!/\bSort\b/.test(plan), `${name}:\n${plan}`);
+        }
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('creates and uses the schema named in the URL', async () => {
+      const temp = await createTempSchema(url);
+      const schema = `${temp.schema}_url`;
+      const store = await openPostgresStore({ url: `${url}?schema=${schema}` });
+      try {
+        await store.migrate();
+        await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const rows = await temp.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.users`);
+        assert.equal(rows[0]?.n, 1);
+      } finally {
+        await store.close();
+        await temp.query(`DROP SCHEMA ${schema} CASCADE`);
+        await temp.drop();
+      }
+    });
+
+    it('fails a write at once, instead of hanging, when the database cannot be reached', async () => {
+      const store = await openPostgresStore({ url: 'postgres://postgres@127.0.0.1:1/test' });
+      try {
+        const started = Date.now();
+        await assert.rejects(store.writeEvents([plainWrite(1, [makeEvent()])], T0));
+        assert.ok(Date.now() - started < 10 * SECOND);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
