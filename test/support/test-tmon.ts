@@ -28,8 +28,10 @@ export interface TestTmon {
 
 export async function startTestTmon(options: { now?: number; env?: Record<string, string> } = {}): Promise<TestTmon> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-test-'));
-  // with TMON_TEST_DATABASE_URL (CI sets it) the API suites run on PostgreSQL, each tmon in a schema of its own
-  const pgSchema = TEST_DATABASE_URL ? await createTempSchema(TEST_DATABASE_URL) : null;
+  // `npm run test:api-postgres` (CI runs it) sets TMON_TEST_API_ON_POSTGRES: the API suites then run on
+  // PostgreSQL, each tmon in a schema of its own; otherwise on SQLite
+  const onPostgres = process.env.TMON_TEST_API_ON_POSTGRES === '1' && TEST_DATABASE_URL;
+  const pgSchema = onPostgres ? await createTempSchema(onPostgres) : null;
   const database = pgSchema ? { TMON_DATABASE_URL: `${pgSchema.url}?schema=${pgSchema.schema}` } : {};
   const config = loadConfig({ data: dataDir }, { TMON_LOG_LEVEL: 'silent', ...database, ...options.env }, process.cwd());
   const clock = new FakeClock(options.now ?? Date.now());
