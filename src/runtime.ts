@@ -12,7 +12,7 @@ import type { AppDeps } from './app.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createEnricher } from './enrich/enrich.js';
-import { openGeoLocator } from './enrich/geoip.js';
+import { type GeoLocator, openGeoLocator } from './enrich/geoip.js';
 import { createAgentParser } from './enrich/user-agent.js';
 import { IngestCounters } from './ingest/counters.js';
 import { createPipeline } from './ingest/pipeline.js';
@@ -46,11 +46,17 @@ export interface Runtime extends AppDeps {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, clock: Clock, log: Logger): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  clock: Clock,
+  log: Logger,
+  /** an open GeoIP locator to share (the demo's load generator uses the same ~130 MB of data) */
+  shared: { geo?: GeoLocator } = {},
+): Promise<Runtime> {
   const store: Store = await openStore(config, { thread: 'worker' });
   try {
     await store.migrate();
-    const geo = await openGeoLocator({ dbPath: config.geoipDb });
+    const geo = shared.geo ?? (await openGeoLocator({ dbPath: config.geoipDb }));
     const hub = config.redisUrl
       ? await openRedisHub({ url: config.redisUrl, onError: (message, error) => log.error(message, error) })
       : createLocalHub((error) => log.error('live listener failed', error));

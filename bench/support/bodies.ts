@@ -7,8 +7,8 @@
 import { encryptGen1 } from '../../src/collect/gen1-aes.js';
 import { signGen2 } from '../../src/collect/gen2-hmac.js';
 import { sealV2 } from '../../src/collect/v2-gcm.js';
+import { eventFragment, senderEvent } from '../../src/loadgen/traffic.js';
 import type { BenchService } from './tmon.js';
-import { eventFragment, senderEvent } from './traffic.js';
 
 export type ScenarioKey = 'gen1' | 'gen2' | 'v2' | 'v2x100';
 export const SCENARIO_KEYS: readonly ScenarioKey[] = ['gen1', 'gen2', 'v2', 'v2x100'];

@@ -20,6 +20,14 @@ export class UsageError extends Error {
   }
 }
 
+/** The command ran but did not succeed (a refused event, a run where nothing got through): exit code 1. */
+export class CommandFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
+
 export function parse<T extends OptionSpec>(argv: string[], options: T) {
   try {
     return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: true, strict: true });

@@ -2,7 +2,9 @@
 import { AccountError } from '../accounts/accounts.js';
 import { ConfigError } from '../config.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
-import { UsageError } from './args.js';
+import { CommandFailed, UsageError } from './args.js';
+import { LOADGEN_USAGE, loadgenCommand } from './loadgen.js';
+import { SEND_USAGE, sendCommand } from './send.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 import { SERVICE_USAGE, serviceCommand } from './service.js';
 import { TOKEN_USAGE, tokenCommand } from './token.js';
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   user: { run: userCommand, usage: USER_USAGE },
   service: { run: serviceCommand, usage: SERVICE_USAGE },
   token: { run: tokenCommand, usage: TOKEN_USAGE },
+  send: { run: sendCommand, usage: SEND_USAGE },
+  loadgen: { run: loadgenCommand, usage: LOADGEN_USAGE },
 };
 
 const USAGE = `tmon — realtime traffic monitor for web services
@@ -47,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     if (
+      error instanceof CommandFailed ||
       error instanceof ConfigError ||
       error instanceof AccountError ||
       error instanceof StoreConflictError ||

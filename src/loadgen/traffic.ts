@@ -1,8 +1,9 @@
 /**
- * Realistic sender events for the ingest benchmark: real public addresses
- * from ~35 countries (each resolves to a city in the shipped DB-IP data),
- * common user agents, a site's worth of URLs. Deterministic: event n is
- * always the same event, apart from its id.
+ * Fixed sender events for the ingest benchmark (bench/): real public
+ * addresses from ~35 countries (each resolves to a city in the shipped DB-IP
+ * data), common user agents, a site's worth of URLs. Deterministic: event n
+ * is always the same event, apart from its id, so runs compare. `tmon
+ * loadgen` draws from a wider, weighted model instead (traffic-mix.ts).
  */
 
 /** Public addresses (DNS resolvers, universities, ISPs, CDNs) across continents; three are IPv6. */

@@ -33,7 +33,11 @@ export async function startTestTmon(options: { now?: number; env?: Record<string
   const onPostgres = process.env.TMON_TEST_API_ON_POSTGRES === '1' && TEST_DATABASE_URL;
   const pgSchema = onPostgres ? await createTempSchema(onPostgres) : null;
   const database = pgSchema ? { TMON_DATABASE_URL: `${pgSchema.url}?schema=${pgSchema.schema}` } : {};
-  const config = loadConfig({ data: dataDir }, { TMON_LOG_LEVEL: 'silent', ...database, ...options.env }, process.cwd());
+  const config = loadConfig(
+    { data: dataDir },
+    { TMON_LOG_LEVEL: 'silent', ...database, ...options.env },
+    process.cwd(),
+  );
   const clock = new FakeClock(options.now ?? Date.now());
   const runtime = await createRuntime(config, clock.read, { info() {}, error() {} });
   const app = await buildApp(runtime);

@@ -1,0 +1,171 @@
+/**
+ * The request generator's engine: sends the traffic mix at the asked rate of
+ * events per second, with at most `concurrency` requests in flight, and
+ * measures what came back. Requests are not retried: it measures the server,
+ * it does not try to get the events in.
+ *
+ * Pacing: request k is due at k / (rate / batch) seconds; a tick launches
+ * every due request a free slot allows. A server that falls behind fills the
+ * slots and the rate reached shows it; the backlog is capped at one second so
+ * a stall is not followed by a burst that no real traffic would make.
+ */
+import { randomUUID } from 'node:crypto';
+import { collectUrl, encodeRequest, type TmonProtocol } from '../../clients/node/src/index.js';
+import { createPoster } from './http-poster.js';
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+
+export interface LoadgenOptions {
+  server: string;
+  wsid: number;
+  secret: string;
+  /** events per second */
+  rate: number;
+  /** seconds; 0 runs until `signal` aborts */
+  durationSec: number;
+  concurrency: number;
+  /** events per request: > 1 needs v2 */
+  batch: number;
+  protocol: TmonProtocol;
+  nextEvent: () => object;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onProgress?: (progress: LoadgenProgress) => void;
+  progressEveryMs?: number;
+}
+
+export interface LoadgenProgress {
+  elapsedSec: number;
+  /** events acknowledged per second since the previous report */
+  recentRate: number;
+  eventsAccepted: number;
+  requests: number;
+  failedRequests: number;
+  inFlight: number;
+  latency: LatencySummary;
+}
+
+export interface LoadgenSummary {
+  elapsedSec: number;
+  rateAsked: number;
+  /** events acknowledged per second of the run */
+  rateReached: number;
+  requests: { sent: number; ok: number; failed: number };
+  events: { sent: number; accepted: number };
+  latencyMs: LatencySummary;
+  /** failed requests by kind: "503 unavailable", "ECONNREFUSED", "timeout", … */
+  errors: Record<string, number>;
+}
+
+export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummary> {
+  const { rate, batch, concurrency, durationSec, signal } = options;
+  if (batch > 1 && options.protocol !== 'v2') throw new Error('batches need the v2 protocol');
+  const poster = createPoster(collectUrl(options.server), { concurrency, timeoutMs: options.timeoutMs ?? 10_000 });
+  const requestRate = rate / batch;
+  const latency = new LatencyHistogram();
+  const errors: Record<string, number> = {};
+  const counts = { requests: 0, ok: 0, failed: 0, eventsSent: 0, eventsAccepted: 0 };
+  const inFlight = new Set<Promise<void>>();
+
+  const sendOne = async (): Promise<void> => {
+    const events = Array.from({ length: batch }, () => JSON.stringify({ ...options.nextEvent(), id: randomUUID() }));
+    counts.requests += 1;
+    counts.eventsSent += events.length;
+    const started = performance.now();
+    try {
+      const request = encodeRequest(options.protocol, events, options.wsid, options.secret);
+      const answer = await poster.post(request);
+      latency.record(performance.now() - started);
+      if (answer.status === 200) {
+        counts.ok += 1;
+        counts.eventsAccepted += typeof answer.body.accepted === 'number' ? answer.body.accepted : events.length;
+      } else {
+        counts.failed += 1;
+        const kind = `${answer.status} ${String(answer.body.error ?? '')}`.trim();
+        errors[kind] = (errors[kind] ?? 0) + 1;
+      }
+    } catch (error) {
+      counts.failed += 1;
+      const kind = networkErrorKind(error);
+      errors[kind] = (errors[kind] ?? 0) + 1;
+    }
+  };
+
+  const started = performance.now();
+  let slotsTaken = 0;
+  let stopped = false;
+  const elapsedSec = () => (performance.now() - started) / 1000;
+  const launchDue = () => {
+    if (stopped) return;
+    const elapsed = elapsedSec();
+    if ((durationSec > 0 && elapsed >= durationSec) || signal?.aborted) {
+      stop();
+      return;
+    }
+    const due = Math.floor(elapsed * requestRate) + 1;
+    if (due - slotsTaken > requestRate) slotsTaken = Math.floor(due - requestRate);
+    while (slotsTaken < due && inFlight.size < concurrency) {
+      slotsTaken += 1;
+      const request = sendOne().finally(() => {
+        inFlight.delete(request);
+        launchDue();
+      });
+      inFlight.add(request);
+    }
+  };
+
+  let lastReport = { at: 0, accepted: 0 };
+  const report = () => {
+    const elapsed = elapsedSec();
+    const interval = elapsed - lastReport.at;
+    options.onProgress?.({
+      elapsedSec: elapsed,
+      recentRate: interval > 0 ? (counts.eventsAccepted - lastReport.accepted) / interval : 0,
+      eventsAccepted: counts.eventsAccepted,
+      requests: counts.requests,
+      failedRequests: counts.failed,
+      inFlight: inFlight.size,
+      latency: latency.summary(),
+    });
+    lastReport = { at: elapsed, accepted: counts.eventsAccepted };
+  };
+
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  // a tick per due request, but at most every 1 ms and at least every 20 ms (to notice the end)
+  const tick = setInterval(launchDue, Math.min(20, Math.max(1, 1000 / requestRate)));
+  const progress = setInterval(report, options.progressEveryMs ?? 1000);
+  const onAbort = () => launchDue();
+  signal?.addEventListener('abort', onAbort);
+  function stop() {
+    stopped = true;
+    clearInterval(tick);
+    clearInterval(progress);
+    signal?.removeEventListener('abort', onAbort);
+    finish();
+  }
+  launchDue();
+  await finished;
+  const pacedSec = elapsedSec();
+  await Promise.all(inFlight);
+  poster.close();
+  const elapsed = Math.max(pacedSec, 1e-9);
+
+  return {
+    elapsedSec: pacedSec,
+    rateAsked: rate,
+    rateReached: counts.eventsAccepted / elapsed,
+    requests: { sent: counts.requests, ok: counts.ok, failed: counts.failed },
+    events: { sent: counts.eventsSent, accepted: counts.eventsAccepted },
+    latencyMs: latency.summary(),
+    errors,
+  };
+}
+
+function networkErrorKind(error: unknown): string {
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : String(error);
+}
