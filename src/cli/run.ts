@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 import { CommandFailed, UsageError } from './args.js';
 import { LOADGEN_USAGE, loadgenCommand } from './loadgen.js';
+import { MIGRATE_USAGE, migrateCommand } from './migrate.js';
 import { SEND_USAGE, sendCommand } from './send.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 import { SERVICE_USAGE, serviceCommand } from './service.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   user: { run: userCommand, usage: USER_USAGE },
   service: { run: serviceCommand, usage: SERVICE_USAGE },
   token: { run: tokenCommand, usage: TOKEN_USAGE },
+  migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
   send: { run: sendCommand, usage: SEND_USAGE },
   loadgen: { run: loadgenCommand, usage: LOADGEN_USAGE },
 };

@@ -88,6 +88,12 @@ describe('the tmon CLI', () => {
     assert.ok(!names.includes('bens'));
   });
 
+  it('brings the database to the current schema with tmon migrate', () => {
+    const res = cli('migrate', '--json');
+    assert.equal(res.status, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout), { migrated: true, database: 'sqlite' });
+  });
+
   it('exits 2 with the usage for a wrong call, and 1 naming every bad setting', () => {
     const wrong = cli('service', 'add');
     assert.equal(wrong.status, 2);
