@@ -136,13 +136,16 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
       if (input.id !== undefined && (await store.findServiceById(input.id))) {
         throw new AccountError(`service id ${input.id} is taken`, 'conflict');
       }
-      return store.createService({
+      const service = await store.createService({
         name: input.name,
         ownerId: owner.id,
         secret: input.secret ?? generateServiceSecret(),
         id: input.id,
         now: clock(),
       });
+      // a sender that tried this id before it existed is remembered as unknown: forget that
+      onServiceChanged?.(service.id);
+      return service;
     },
 
     /** New secret now; the old one keeps working for the grace period so senders can roll over. */
