@@ -1,5 +1,4 @@
-import type { DeviceType, EnrichedEvent } from '../../enrich/enriched-event.js';
-import type { StoredEvent } from '../store.js';
+import type { EnrichedEvent } from '../../enrich/enriched-event.js';
 
 /**
  * The `events` columns an insert supplies (seq is assigned), with the array
@@ -176,74 +175,5 @@ const QUOTED_ALL = /[\\"]/g;
 /** `$1::bigint[], $2::text[], …`: the unnest() argument list for EVENT_COLUMNS. */
 export const EVENT_UNNEST_ARGS = EVENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 
-export interface EventRow {
-  seq: number;
-  service_id: number;
-  ts: number;
-  received_at: number;
-  url: string;
-  ip: string;
-  useragent: string;
-  username: string | null;
-  method: string | null;
-  status: number | null;
-  duration_ms: number | null;
-  referrer: string | null;
-  event_key: string | null;
-  country: string | null;
-  country_name: string | null;
-  region: string | null;
-  city: string | null;
-  lat: number | null;
-  lng: number | null;
-  browser: string | null;
-  browser_version: string | null;
-  os: string | null;
-  os_version: string | null;
-  device: string;
-  vendor: string | null;
-  model: string | null;
-  is_bot: boolean;
-  extra: string | null;
-}
-
-export function toStoredEvent(row: EventRow): StoredEvent {
-  return {
-    seq: row.seq,
-    serviceId: row.service_id,
-    receivedAt: row.received_at,
-    url: row.url,
-    ip: row.ip,
-    useragent: row.useragent,
-    username: row.username,
-    ts: row.ts,
-    method: row.method,
-    status: row.status,
-    durationMs: row.duration_ms,
-    referrer: row.referrer,
-    id: row.event_key,
-    extra: row.extra === null ? null : (JSON.parse(row.extra) as Record<string, unknown>),
-    // geo is stored whole or not at all: country is present exactly when there was geo
-    geo:
-      row.country === null
-        ? null
-        : {
-            country: row.country,
-            countryName: row.country_name ?? row.country,
-            region: row.region,
-            city: row.city,
-            lat: row.lat,
-            lng: row.lng,
-          },
-    agent: {
-      browser: row.browser,
-      browserVersion: row.browser_version,
-      os: row.os,
-      osVersion: row.os_version,
-      device: row.device as DeviceType,
-      vendor: row.vendor,
-      model: row.model,
-      bot: row.is_bot,
-    },
-  };
-}
+export type { EventRow } from '../event-row.js';
+export { toStoredEvent } from '../event-row.js';
