@@ -1,0 +1,348 @@
+/**
+ * Outages of PostgreSQL and Redis under a real `tmon serve` (SPEC §3.5, §7):
+ * a TCP proxy between tmon and each server is cut and restored. With the
+ * database gone, collect answers 503 with Retry-After in bounded time and
+ * stores nothing; with Redis gone, collect still stores (Redis carries only
+ * live frames). After restore tmon recovers by itself. Runs when
+ * TMON_TEST_DATABASE_URL is set and Redis answers; skips saying why otherwise.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { v2Body } from '../support/senders.js';
+import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
+
+const REDIS_URL = process.env.TMON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** one refused request may take the pool's 5 s connect timeout, plus slack */
+const REFUSAL_BOUND_MS = 10_000;
+/**
+ * A database that accepts connections and never answers: each group commit
+ * fails after the 5 s connect timeout, and a request queued behind a failing
+ * group waits for that group and then its own: at most 2 × 5 s, plus slack.
+ */
+const STALLED_REFUSAL_BOUND_MS = 11_000;
+/** tmon must be back this soon after the outage ends */
+const RECOVERY_BOUND_MS = 10_000;
+
+async function missing(): Promise<string | false> {
+  if (!TEST_DATABASE_URL) return 'set TMON_TEST_DATABASE_URL=postgres://… to run the outage tests';
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return false;
+  } catch (error) {
+    return `no Redis at ${REDIS_URL} (${(error as Error).message})`;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** A TCP proxy to host:port whose traffic can be cut (open sockets destroyed, new ones refused) and restored. */
+class OutageProxy {
+  #up = true;
+  #stalled = false;
+  #sockets = new Set<net.Socket>();
+  private constructor(
+    private readonly server: net.Server,
+    readonly port: number,
+  ) {}
+
+  static async start(host: string, port: number): Promise<OutageProxy> {
+    let proxy: OutageProxy | undefined;
+    const server = net.createServer((client) => proxy!.accept(client, host, port));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new OutageProxy(server, (server.address() as net.AddressInfo).port);
+    return proxy;
+  }
+
+  accept(client: net.Socket, host: string, port: number): void {
+    if (this.#stalled) {
+      // a black hole: the connection opens, nothing ever answers
+      this.#sockets.add(client);
+      client.on('error', () => {});
+      client.on('close', () => this.#sockets.delete(client));
+      return;
+    }
+    if (!this.#up) {
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(port, host);
+    for (const socket of [client, upstream]) {
+      this.#sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        this.#sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  /** `stall`: new connections are accepted and never answered (a partition), instead of refused */
+  cut({ stall = false } = {}): void {
+    this.#up = false;
+    this.#stalled = stall;
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
+  }
+
+  restore(): void {
+    this.#up = true;
+    this.#stalled = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** An open `/1/live` stream whose text accumulates in the background. */
+async function openLive(url: string, token: string) {
+  const controller = new AbortController();
+  const res = await fetch(`${url}/1/live`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  assert.equal(res.status, 200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const reading = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        text += decoder.decode(value, { stream: true });
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    text: () => text,
+    async close() {
+      controller.abort();
+      await reading;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const skip = await missing();
+if (skip) console.log(`# skipping the outage tests: ${skip}`);
+
+describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
+  let schema: TempPostgresSchema;
+  let dataDir: string;
+  let pgProxy: OutageProxy;
+  let redisProxy: OutageProxy;
+  let server: ServerProcess;
+  let secret: string;
+  let token: string;
+
+  before(async () => {
+    schema = await createTempSchema(TEST_DATABASE_URL!);
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-outage-'));
+    const pgUrl = new URL(TEST_DATABASE_URL!);
+    const redisUrl = new URL(REDIS_URL);
+    pgProxy = await OutageProxy.start(pgUrl.hostname, Number(pgUrl.port || 5432));
+    redisProxy = await OutageProxy.start(redisUrl.hostname, Number(redisUrl.port || 6379));
+    const proxiedPg = new URL(TEST_DATABASE_URL!);
+    proxiedPg.hostname = '127.0.0.1';
+    proxiedPg.port = String(pgProxy.port);
+    proxiedPg.searchParams.set('schema', schema.schema);
+    const proxiedRedis = new URL(REDIS_URL);
+    proxiedRedis.hostname = '127.0.0.1';
+    proxiedRedis.port = String(redisProxy.port);
+    const env = { TMON_DATABASE_URL: proxiedPg.toString(), TMON_REDIS_URL: proxiedRedis.toString() };
+    // the CLI runs with spawnSync, which blocks this process and so the proxies: it talks to the servers directly
+    const direct = { TMON_DATABASE_URL: `${schema.url}?schema=${schema.schema}`, TMON_REDIS_URL: REDIS_URL };
+    const cli = (...args: string[]) => {
+      const res = tmonCli([...args, '--data', dataDir], direct);
+      assert.equal(res.status, 0, res.stderr);
+      return res.stdout;
+    };
+    cli('user', 'add', 'owner', '--password', 'owner-password-1');
+    secret = JSON.parse(cli('service', 'add', 'shop', '--owner', 'owner', '--json')).secret;
+    token = cli('token', 'add', '--user', 'owner').trim();
+    server = await startServer(dataDir, env);
+  });
+
+  after(async () => {
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGTERM');
+      await exited(server.child);
+    }
+    await pgProxy?.close();
+    await redisProxy?.close();
+    await schema?.drop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const send = (marker: string) =>
+    fetch(`${server.url}/data/collect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: v2Body(1, secret, [{ url: marker, ip: '8.8.8.8', useragent: 'x' }], Date.now()),
+    }).catch((error: Error) => {
+      const state = `exit code ${server.child.exitCode}, signal ${server.child.signalCode}`;
+      throw new Error(`collect of ${marker} failed (${error.message}; tmon: ${state}):\n${server.output()}`, {
+        cause: error,
+      });
+    });
+
+  const storedUrls = async (prefix: string) => {
+    const rows = await schema.query<{ url: string }>('SELECT url FROM events WHERE url LIKE $1', [`${prefix}%`]);
+    return rows.map((row) => row.url);
+  };
+
+  const assertServing = async () => {
+    assert.equal(server.child.exitCode, null, `tmon exited:\n${server.output()}`);
+    const health = await fetch(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+  };
+
+  it('answers 503 with Retry-After while PostgreSQL is down, stores none of it, and recovers by itself', async () => {
+    const before = await send('/pg-before');
+    assert.equal(before.status, 200, await before.text());
+
+    pgProxy.cut();
+    const refused: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const marker = `/pg-down-${i}`;
+      const started = Date.now();
+      const res = await send(marker);
+      const elapsed = Date.now() - started;
+      const body = await res.json();
+      assert.equal(res.status, 503, `request ${i} answered ${res.status}: ${JSON.stringify(body)}`);
+      assert.ok(Number(res.headers.get('retry-after')) > 0, 'no Retry-After on the 503');
+      assert.equal(body.status, 503);
+      assert.equal(body.error, 'unavailable');
+      assert.ok(elapsed <= REFUSAL_BOUND_MS, `refusal ${i} took ${elapsed} ms`);
+      refused.push(marker);
+    }
+    // several refused at once: none hangs, none is a 200
+    const concurrent = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const marker = `/pg-down-c${i}`;
+        refused.push(marker);
+        const res = await send(marker);
+        await res.body?.cancel();
+        return res.status;
+      }),
+    );
+    assert.deepEqual(new Set(concurrent), new Set([503]));
+    await assertServing();
+
+    pgProxy.restore();
+    const restoredAt = Date.now();
+    const recovered: string[] = [];
+    for (let i = 0; ; i++) {
+      const marker = `/pg-after-${i}`;
+      const res = await send(marker);
+      await res.body?.cancel();
+      if (res.status === 200) {
+        recovered.push(marker);
+        break;
+      }
+      assert.equal(res.status, 503, `answered ${res.status} while recovering`);
+      assert.ok(Date.now() - restoredAt < RECOVERY_BOUND_MS, 'collect still refused 10 s after PostgreSQL came back');
+      await sleep(200);
+    }
+    for (let i = 0; i < 5; i++) {
+      const marker = `/pg-after-more-${i}`;
+      const res = await send(marker);
+      await res.body?.cancel();
+      assert.equal(res.status, 200);
+      recovered.push(marker);
+    }
+
+    const stored = new Set(await storedUrls('/pg-'));
+    assert.ok(stored.has('/pg-before'));
+    for (const marker of recovered) assert.ok(stored.has(marker), `${marker} acknowledged but not stored`);
+    const leaked = refused.filter((marker) => stored.has(marker));
+    assert.deepEqual(leaked, [], 'refused events were stored');
+  });
+
+  it('answers 503 in bounded time while PostgreSQL accepts connections but never answers', async () => {
+    pgProxy.cut({ stall: true });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 3 }, async (_, i) => {
+          const started = Date.now();
+          const res = await send(`/stall-${i}`);
+          const elapsed = Date.now() - started;
+          await res.body?.cancel();
+          return { status: res.status, retryAfter: res.headers.get('retry-after'), elapsed };
+        }),
+      );
+      for (const answer of answers) {
+        assert.equal(answer.status, 503);
+        assert.ok(Number(answer.retryAfter) > 0);
+        assert.ok(answer.elapsed <= STALLED_REFUSAL_BOUND_MS, `a refusal took ${answer.elapsed} ms`);
+      }
+      await assertServing();
+    } finally {
+      pgProxy.restore();
+    }
+    const restoredAt = Date.now();
+    for (;;) {
+      const res = await send('/stall-after');
+      await res.body?.cancel();
+      if (res.status === 200) break;
+      assert.ok(Date.now() - restoredAt < RECOVERY_BOUND_MS, 'collect still refused 10 s after the stall ended');
+      await sleep(200);
+    }
+    assert.deepEqual(await storedUrls('/stall-'), ['/stall-after']);
+  });
+
+  it('keeps storing while Redis is down, and live events flow again after it returns', async () => {
+    const live = await openLive(server.url, token);
+    try {
+      const deadline = Date.now() + 5_000;
+      while (!live.text().includes('event: snapshot')) {
+        assert.ok(Date.now() < deadline, 'no snapshot on the live stream');
+        await sleep(20);
+      }
+
+      redisProxy.cut();
+      for (let i = 0; i < 5; i++) {
+        const started = Date.now();
+        const res = await send(`/redis-down-${i}`);
+        assert.equal(res.status, 200, await res.text());
+        assert.ok(Date.now() - started < 2_000, 'collect waited on Redis');
+      }
+      await assertServing();
+      assert.equal((await storedUrls('/redis-down-')).length, 5);
+
+      redisProxy.restore();
+      const restoredAt = Date.now();
+      let seen = false;
+      for (let i = 0; !seen; i++) {
+        const marker = `/redis-after-${i}-`;
+        const res = await send(marker);
+        assert.equal(res.status, 200);
+        const sentAt = Date.now();
+        while (!seen && Date.now() - sentAt < 500) {
+          seen = live.text().includes(marker);
+          if (!seen) await sleep(20);
+        }
+        assert.ok(seen || Date.now() - restoredAt < RECOVERY_BOUND_MS, 'no live event 10 s after Redis came back');
+      }
+    } finally {
+      await live.close();
+    }
+    await assertServing();
+  });
+});
