@@ -3,6 +3,8 @@ import { AccountError } from '../accounts/accounts.js';
 import { ConfigError } from '../config.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 import { CommandFailed, UsageError } from './args.js';
+import { EXPORT_USAGE, exportCommand } from './export.js';
+import { IMPORT_USAGE, importCommand } from './import.js';
 import { LOADGEN_USAGE, loadgenCommand } from './loadgen.js';
 import { MIGRATE_USAGE, migrateCommand } from './migrate.js';
 import { SEND_USAGE, sendCommand } from './send.js';
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
   send: { run: sendCommand, usage: SEND_USAGE },
   loadgen: { run: loadgenCommand, usage: LOADGEN_USAGE },
+  export: { run: exportCommand, usage: EXPORT_USAGE },
+  import: { run: importCommand, usage: IMPORT_USAGE },
 };
 
 const USAGE = `tmon — realtime traffic monitor for web services

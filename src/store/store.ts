@@ -172,6 +172,8 @@ export interface Store {
   locations(serviceId: number, box: Box, window: Window, limit: number, now: number): Promise<LocationPoint[]>;
   /** the latest `limit` events, newest first */
   latestEvents(serviceId: number, limit: number): Promise<StoredEvent[]>;
+  /** a page of the service's events with seq > afterSeq, oldest (lowest seq) first: for exports */
+  eventsAfterSeq(serviceId: number, afterSeq: number, limit: number): Promise<StoredEvent[]>;
 
   // maintenance
   /**

@@ -117,6 +117,7 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
     locations: (serviceId, box, window, limit, now) =>
       ready(() => queries.locations(serviceId, box, window, limit, now)),
     latestEvents: (serviceId, limit) => ready(() => queries.latestEvents(serviceId, limit)),
+    eventsAfterSeq: (serviceId, afterSeq, limit) => ready(() => queries.eventsAfterSeq(serviceId, afterSeq, limit)),
 
     advanceWindows: (now) => ready(() => windows.advance(now)),
     deleteEventsBefore: (before, maxRows) => ready(() => maintenance.deleteEventsBefore(before, maxRows)),

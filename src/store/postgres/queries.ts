@@ -71,6 +71,7 @@ export const POSTGRES_QUERY_SQL = {
   series: `SELECT bucket, requests FROM rollups
     WHERE service_id = $1 AND dim = 'requests' AND res = $2 AND bucket BETWEEN $3 AND $4 AND key = ''`,
   latest: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = $1 ORDER BY ts DESC, seq DESC LIMIT $2`,
+  afterSeq: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
   locationsInBox: locationsSql(false),
   locationsAcrossAntimeridian: locationsSql(true),
 } as const;
@@ -120,6 +121,11 @@ export class PostgresQueries {
 
   async latestEvents(serviceId: number, limit: number): Promise<StoredEvent[]> {
     const { rows } = await this.pool.query<EventRow>(POSTGRES_QUERY_SQL.latest, [serviceId, limit]);
+    return rows.map(toStoredEvent);
+  }
+
+  async eventsAfterSeq(serviceId: number, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(POSTGRES_QUERY_SQL.afterSeq, [serviceId, afterSeq, limit]);
     return rows.map(toStoredEvent);
   }
 

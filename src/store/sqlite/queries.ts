@@ -75,6 +75,7 @@ export const QUERY_SQL = {
     WHERE service_id = ? AND dim = 'requests' AND res = ? AND bucket BETWEEN ? AND ? AND key = ''`,
   // (service_id, ts) index, and seq (the rowid) ends every index entry: no sort
   latest: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? ORDER BY ts DESC, seq DESC LIMIT ?`,
+  afterSeq: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
   locationsInBox: locationsSql(false),
   locationsAcrossAntimeridian: locationsSql(true),
 } as const;
@@ -85,6 +86,7 @@ export class SqliteQueries {
   private readonly cityRanking;
   private readonly series;
   private readonly latest;
+  private readonly afterSeq;
   private readonly locationsInBox;
   private readonly locationsAcrossAntimeridian;
   private readonly countAll;
@@ -95,6 +97,7 @@ export class SqliteQueries {
     this.cityRanking = db.prepare<[number, string, number], RankRow>(QUERY_SQL.cityRanking);
     this.series = db.prepare<[number, string, number, number], { bucket: number; requests: number }>(QUERY_SQL.series);
     this.latest = db.prepare<[number, number], EventRow>(QUERY_SQL.latest);
+    this.afterSeq = db.prepare<[number, number, number], EventRow>(QUERY_SQL.afterSeq);
     this.locationsInBox = db.prepare<[number, number, number, number, number, number, number], LocationRow>(
       QUERY_SQL.locationsInBox,
     );
@@ -144,6 +147,10 @@ export class SqliteQueries {
 
   latestEvents(serviceId: number, limit: number): StoredEvent[] {
     return this.latest.all(serviceId, limit).map(toStoredEvent);
+  }
+
+  eventsAfterSeq(serviceId: number, afterSeq: number, limit: number): StoredEvent[] {
+    return this.afterSeq.all(serviceId, afterSeq, limit).map(toStoredEvent);
   }
 
   locations(serviceId: number, box: Box, window: Window, limit: number, now: number): LocationPoint[] {

@@ -182,6 +182,9 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
     async latestEvents(serviceId, limit) {
       return ready().queries.latestEvents(serviceId, limit);
     },
+    async eventsAfterSeq(serviceId, afterSeq, limit) {
+      return ready().queries.eventsAfterSeq(serviceId, afterSeq, limit);
+    },
 
     async advanceWindows(now) {
       ready().rollups.flush(now);

@@ -158,6 +158,42 @@ export function describeEvents(open: OpenStore): void {
       );
     });
 
+    it('pages a service’s events by seq, oldest first, and no other service’s', async () => {
+      const { store, user, service } = ctx();
+      const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
+      const urls = Array.from({ length: 5 }, (_, i) => `/p${i}`);
+      // ts out of order: the page follows seq (arrival), not ts
+      await store.writeEvents(
+        [
+          plainWrite(
+            service.id,
+            urls.slice(0, 3).map((url, i) => makeEvent({ url, ts: T0 - i })),
+          ),
+          plainWrite(blog.id, [makeEvent({ url: '/blog' })]),
+          plainWrite(
+            service.id,
+            urls.slice(3).map((url) => makeEvent({ url })),
+          ),
+        ],
+        T0 + SECOND,
+      );
+      const first = await store.eventsAfterSeq(service.id, 0, 2);
+      assert.deepEqual(
+        first.map((e) => e.url),
+        ['/p0', '/p1'],
+      );
+      const rest = await store.eventsAfterSeq(service.id, first[1]!.seq, 10);
+      assert.deepEqual(
+        rest.map((e) => e.url),
+        ['/p2', '/p3', '/p4'],
+      );
+      assert.deepEqual(await store.eventsAfterSeq(service.id, rest[2]!.seq, 10), []);
+      assert.deepEqual(
+        (await store.eventsAfterSeq(blog.id, 0, 10)).map((e) => e.url),
+        ['/blog'],
+      );
+    });
+
     it('deletes old events in bounded steps and leaves the rollups', async () => {
       const { store, user, service } = ctx();
       const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });

@@ -1,0 +1,40 @@
+/** tmon export SERVICE_ID [--out FILE]: one JSON line per stored event, oldest first (for `tmon import`). */
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { presentEvent } from '../web/data/present.js';
+import { CommandFailed, parse, positiveInteger, UsageError } from './args.js';
+import { withStore } from './context.js';
+
+export const EXPORT_USAGE = `tmon export SERVICE_ID [--out FILE] [--data DIR]
+    writes the service's events as NDJSON (one event a line, oldest first) to FILE or stdout`;
+
+/** events read per query: bounded memory, few round trips */
+const PAGE_SIZE = 1_000;
+
+export async function exportCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv, { out: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('give one SERVICE_ID');
+  const serviceId = positiveInteger(positionals[0], 'SERVICE_ID');
+  await withStore(values.data, async ({ store }) => {
+    if (!(await store.findServiceById(serviceId))) throw new CommandFailed(`no service ${serviceId}`);
+    const total = await store.countEvents(serviceId);
+    const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
+    let written = 0;
+    for (let afterSeq = 0; ; ) {
+      const page = await store.eventsAfterSeq(serviceId, afterSeq, PAGE_SIZE);
+      if (page.length === 0) break;
+      const text = page.map((event) => JSON.stringify(presentEvent(event))).join('\n');
+      if (!out.write(`${text}\n`)) await once(out, 'drain');
+      written += page.length;
+      afterSeq = page[page.length - 1]!.seq;
+      process.stderr.write(`\rexported ${written} of ${total} events`);
+    }
+    process.stderr.write(`\rexported ${written} events of service ${serviceId}\n`);
+    if (out !== process.stdout) {
+      out.end();
+      await once(out, 'finish');
+    }
+  });
+}
