@@ -14,7 +14,8 @@ declare module 'autocannon' {
   }
 
   interface Options {
-    url: string;
+    /** several urls: the connections are spread over them round-robin */
+    url: string | string[];
     connections?: number;
     pipelining?: number;
     duration?: number;

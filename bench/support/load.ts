@@ -4,6 +4,8 @@ import type { BodySource } from './bodies.js';
 
 export interface LoadOptions {
   port: number;
+  /** more servers: the connections are spread over `port` and these, round-robin */
+  morePorts?: readonly number[];
   connections: number;
   /** seconds */
   duration: number;
@@ -32,7 +34,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const acked: number[] = [];
   let firstRefusal: string | null = null;
   const result = await autocannon({
-    url: `http://127.0.0.1:${options.port}`,
+    url:
+      options.morePorts && options.morePorts.length > 0
+        ? [options.port, ...options.morePorts].map((port) => `http://127.0.0.1:${port}`)
+        : `http://127.0.0.1:${options.port}`,
     connections: options.connections,
     pipelining: 1,
     duration: options.duration,

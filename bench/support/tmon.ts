@@ -14,6 +14,8 @@ export interface StartTmonOptions {
   cpuProfDir?: string;
   /** the admin password for a first start (a random one otherwise) */
   adminPassword?: string;
+  /** `TMON_DATABASE_URL`: PostgreSQL instead of the SQLite store in the data directory */
+  databaseUrl?: string;
 }
 
 /** `tmon serve --port 0` on the data dir, quiet (TMON_LOG_LEVEL=warn); resolves once it listens. */
@@ -25,15 +27,28 @@ export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
     env: {
       TMON_LOG_LEVEL: 'warn',
       TMON_ADMIN_PASSWORD: options.adminPassword ?? randomBytes(12).toString('hex'),
+      ...databaseEnv(options.databaseUrl),
     },
     ready: /tmon listening on http:\/\/[^:\s]+:(\d+)/,
     timeoutMs: 60_000,
   });
 }
 
-/** `tmon service add NAME --owner OWNER --json`. */
-export async function addService(dataDir: string, name: string, owner = 'admin'): Promise<BenchService> {
-  const out = await runTmonCli(['service', 'add', name, '--owner', owner, '--json', '--data', dataDir]);
+function databaseEnv(databaseUrl: string | undefined): Record<string, string> {
+  return databaseUrl === undefined ? {} : { TMON_DATABASE_URL: databaseUrl };
+}
+
+/** `tmon service add NAME --owner OWNER --json` (on PostgreSQL when `databaseUrl` is given). */
+export async function addService(
+  dataDir: string,
+  name: string,
+  owner = 'admin',
+  databaseUrl?: string,
+): Promise<BenchService> {
+  const out = await runTmonCli(
+    ['service', 'add', name, '--owner', owner, '--json', '--data', dataDir],
+    databaseEnv(databaseUrl),
+  );
   const parsed = JSON.parse(out) as BenchService;
   if (!Number.isInteger(parsed.id) || typeof parsed.secret !== 'string') {
     throw new Error(`unexpected output of tmon service add: ${out}`);
@@ -42,8 +57,11 @@ export async function addService(dataDir: string, name: string, owner = 'admin')
 }
 
 /** `tmon token add --user USER`: a bearer token for the query API and /metrics. */
-export async function addToken(dataDir: string, user = 'admin'): Promise<string> {
-  const token = await runTmonCli(['token', 'add', '--user', user, '--label', 'bench', '--data', dataDir]);
+export async function addToken(dataDir: string, user = 'admin', databaseUrl?: string): Promise<string> {
+  const token = await runTmonCli(
+    ['token', 'add', '--user', user, '--label', 'bench', '--data', dataDir],
+    databaseEnv(databaseUrl),
+  );
   if (!/^\S+$/.test(token)) throw new Error(`unexpected output of tmon token add: ${token}`);
   return token;
 }

@@ -38,6 +38,11 @@ export async function checkStored(dataDir: string, serviceId: number, acknowledg
   } finally {
     db.close();
   }
+  return compare(stored, keys, acknowledged);
+}
+
+/** Acknowledged ids against the stored keys. */
+export function compare(stored: number, keys: ReadonlySet<string>, acknowledged: Acknowledged): StoreCheck {
   let missing = 0;
   const missingExamples: string[] = [];
   for (const id of acknowledged.ids()) {

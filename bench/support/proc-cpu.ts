@@ -1,0 +1,85 @@
+/**
+ * CPU time used by processes during a run, from /proc/<pid>/stat (utime +
+ * stime, all threads): tmon's process(es), the PostgreSQL server (the
+ * postmaster and every backend: processes whose command is `postgres`) and
+ * the load generator (this process).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** USER_HZ: the unit of utime/stime; 100 on Linux everywhere that matters */
+const TICKS_PER_SECOND = 100;
+
+/** comm and utime+stime (seconds) of one process, or null when it is gone. */
+function readStat(pid: number): { comm: string; seconds: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // "pid (comm) state ppid …": comm may hold spaces, the fields after its ")" are fixed
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state): utime is field 14, stime field 15
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { comm: text.slice(open + 1, close), seconds: ticks / TICKS_PER_SECOND };
+}
+
+/** The pids of the PostgreSQL server processes on this machine (comm `postgres`). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (readStat(Number(entry))?.comm === 'postgres') pids.push(Number(entry));
+  }
+  return pids;
+}
+
+export interface CpuSnapshot {
+  tmon: Map<number, number>;
+  postgres: Map<number, number>;
+  loadGenerator: number;
+}
+
+export interface CpuUsed {
+  /** seconds of CPU used by the tmon process(es) */
+  tmon: number;
+  /** seconds used by all PostgreSQL server processes (backends that exited during the run are not counted) */
+  postgres: number;
+  /** seconds used by the benchmark process itself (autocannon and body building) */
+  loadGenerator: number;
+}
+
+function secondsOf(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = readStat(pid);
+    if (stat !== null) out.set(pid, stat.seconds);
+  }
+  return out;
+}
+
+export function cpuSnapshot(tmonPids: readonly number[], withPostgres: boolean): CpuSnapshot {
+  const usage = process.cpuUsage();
+  return {
+    tmon: secondsOf(tmonPids),
+    postgres: withPostgres ? secondsOf(postgresPids()) : new Map(),
+    loadGenerator: (usage.user + usage.system) / 1e6,
+  };
+}
+
+/** CPU used between `before` and now: processes that started in between count from 0. */
+export function cpuSince(before: CpuSnapshot): CpuUsed {
+  const after = cpuSnapshot([...before.tmon.keys()], before.postgres.size > 0);
+  const delta = (was: Map<number, number>, now: Map<number, number>) => {
+    let sum = 0;
+    for (const [pid, seconds] of now) sum += seconds - (was.get(pid) ?? 0);
+    return sum;
+  };
+  return {
+    tmon: delta(before.tmon, after.tmon),
+    postgres: delta(before.postgres, after.postgres),
+    loadGenerator: after.loadGenerator - before.loadGenerator,
+  };
+}
