@@ -3,7 +3,7 @@
  * once, so SQLite and PostgreSQL cannot drift. Only the bot flag's type
  * differs (SQLite has no boolean: 0/1).
  */
-import type { DeviceType } from '../enrich/enriched-event.js';
+import type { DeviceType, EnrichedEvent } from '../enrich/enriched-event.js';
 import type { StoredEvent } from './store.js';
 
 export interface EventRow<Bot = boolean> {
@@ -76,4 +76,68 @@ export function toStoredEvent(row: EventRow<number | boolean>): StoredEvent {
       bot: row.is_bot === true || row.is_bot === 1,
     },
   };
+}
+
+/**
+ * One event's column values in the order both backends' `events` tables
+ * declare them (service_id … extra, after seq); the bot flag as a boolean —
+ * SQLite, which has none, turns it into 0/1.
+ */
+export function eventColumnValues(
+  serviceId: number,
+  event: EnrichedEvent,
+  receivedAt: number,
+): (string | number | boolean | null)[] {
+  const geo = event.geo;
+  const agent = event.agent;
+  return [
+    serviceId,
+    event.ts,
+    receivedAt,
+    event.url,
+    event.ip,
+    event.useragent,
+    event.username,
+    event.method,
+    event.status,
+    event.durationMs,
+    event.referrer,
+    event.id,
+    geo ? geo.country : null,
+    geo ? geo.countryName : null,
+    geo ? geo.region : null,
+    geo ? geo.city : null,
+    geo ? geo.lat : null,
+    geo ? geo.lng : null,
+    agent.browser,
+    agent.browserVersion,
+    agent.os,
+    agent.osVersion,
+    agent.device,
+    agent.vendor,
+    agent.model,
+    agent.bot,
+    event.extra === null ? null : JSON.stringify(event.extra),
+  ];
+}
+
+/** A ranking row as both backends' ranking queries return it (place columns only for cities). */
+export interface RankRow {
+  key: string;
+  requests: number;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  lat: number | null;
+  lng: number | null;
+}
+
+/** A locations row as both backends' locations queries return it. */
+export interface LocationRow {
+  lat: number;
+  lng: number;
+  city: string | null;
+  country: string;
+  requests: number;
+  last_ts: number;
 }

@@ -1,4 +1,5 @@
 import type { EnrichedEvent } from '../../enrich/enriched-event.js';
+import { eventColumnValues } from '../event-row.js';
 
 /**
  * The `events` columns an insert supplies (seq is assigned), with the array
@@ -114,37 +115,7 @@ export function eventColumnArrays(rows: readonly { serviceId: number; event: Enr
   const columns: Value[][] = EVENT_COLUMNS.map(() => new Array<Value>(rows.length));
   for (let i = 0; i < rows.length; i++) {
     const { serviceId, event } = rows[i] as { serviceId: number; event: EnrichedEvent };
-    const geo = event.geo;
-    const agent = event.agent;
-    const values: Value[] = [
-      serviceId,
-      event.ts,
-      receivedAt,
-      event.url,
-      event.ip,
-      event.useragent,
-      event.username,
-      event.method,
-      event.status,
-      event.durationMs,
-      event.referrer,
-      event.id,
-      geo ? geo.country : null,
-      geo ? geo.countryName : null,
-      geo ? geo.region : null,
-      geo ? geo.city : null,
-      geo ? geo.lat : null,
-      geo ? geo.lng : null,
-      agent.browser,
-      agent.browserVersion,
-      agent.os,
-      agent.osVersion,
-      agent.device,
-      agent.vendor,
-      agent.model,
-      agent.bot,
-      event.extra === null ? null : JSON.stringify(event.extra),
-    ];
+    const values = eventColumnValues(serviceId, event, receivedAt);
     for (let c = 0; c < values.length; c++) (columns[c] as Value[])[i] = values[c] as Value;
   }
   return columns;
@@ -176,4 +147,5 @@ const QUOTED_ALL = /[\\"]/g;
 export const EVENT_UNNEST_ARGS = EVENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
 
 export type { EventRow } from '../event-row.js';
+
 export { toStoredEvent } from '../event-row.js';

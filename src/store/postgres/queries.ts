@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { bucketStartsEndingAt } from '../../rollup/buckets.js';
 import { parseCityKey } from '../../rollup/dimension-keys.js';
 import { windowLengthMs } from '../../rollup/windows.js';
+import type { LocationRow, RankRow } from '../event-row.js';
 import { LOCATIONS_SCAN_CAP } from '../sqlite/queries.js';
 import type {
   Box,
@@ -14,25 +15,6 @@ import type {
   Window,
 } from '../store.js';
 import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows.js';
-
-interface RankRow {
-  key: string;
-  requests: number;
-  city: string | null;
-  region: string | null;
-  country: string | null;
-  lat: number | null;
-  lng: number | null;
-}
-
-interface LocationRow {
-  lat: number;
-  lng: number;
-  city: string | null;
-  country: string;
-  requests: number;
-  last_ts: number;
-}
 
 function locationsSql(crossesAntimeridian: boolean): string {
   const lngTest = crossesAntimeridian ? '(lng >= $5 OR lng <= $6)' : 'lng BETWEEN $5 AND $6';

@@ -1,5 +1,5 @@
 import type { EnrichedEvent } from '../../enrich/enriched-event.js';
-import type { EventRow as SharedEventRow } from '../event-row.js';
+import { eventColumnValues, type EventRow as SharedEventRow } from '../event-row.js';
 
 /** The `events` columns in insert order (after `seq`, which SQLite assigns). */
 export const EVENT_INSERT_COLUMNS = [
@@ -34,39 +34,13 @@ export const EVENT_INSERT_COLUMNS = [
 
 export type EventInsertParams = (string | number | null)[];
 
-/** Positional parameters for one event, in EVENT_INSERT_COLUMNS order. */
+const BOT_COLUMN = EVENT_INSERT_COLUMNS.indexOf('is_bot');
+
+/** Positional parameters for one event, in EVENT_INSERT_COLUMNS order (SQLite has no boolean: bot is 0/1). */
 export function eventInsertParams(serviceId: number, event: EnrichedEvent, receivedAt: number): EventInsertParams {
-  const geo = event.geo;
-  const agent = event.agent;
-  return [
-    serviceId,
-    event.ts,
-    receivedAt,
-    event.url,
-    event.ip,
-    event.useragent,
-    event.username,
-    event.method,
-    event.status,
-    event.durationMs,
-    event.referrer,
-    event.id,
-    geo ? geo.country : null,
-    geo ? geo.countryName : null,
-    geo ? geo.region : null,
-    geo ? geo.city : null,
-    geo ? geo.lat : null,
-    geo ? geo.lng : null,
-    agent.browser,
-    agent.browserVersion,
-    agent.os,
-    agent.osVersion,
-    agent.device,
-    agent.vendor,
-    agent.model,
-    agent.bot ? 1 : 0,
-    event.extra === null ? null : JSON.stringify(event.extra),
-  ];
+  const values = eventColumnValues(serviceId, event, receivedAt);
+  values[BOT_COLUMN] = event.agent.bot ? 1 : 0;
+  return values as EventInsertParams;
 }
 
 /** SQLite stores the bot flag as 0/1. */

@@ -1,6 +1,7 @@
 import { bucketStartsEndingAt } from '../../rollup/buckets.js';
 import { parseCityKey } from '../../rollup/dimension-keys.js';
 import { windowLengthMs } from '../../rollup/windows.js';
+import type { LocationRow, RankRow } from '../event-row.js';
 import type {
   Box,
   Dimension,
@@ -21,25 +22,6 @@ import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows
  * asks for the latest 500 points, which a busy service fills long before the cap.
  */
 export const LOCATIONS_SCAN_CAP = 100_000;
-
-interface RankRow {
-  key: string;
-  requests: number;
-  city: string | null;
-  region: string | null;
-  country: string | null;
-  lat: number | null;
-  lng: number | null;
-}
-
-interface LocationRow {
-  lat: number;
-  lng: number;
-  city: string | null;
-  country: string;
-  requests: number;
-  last_ts: number;
-}
 
 function locationsSql(crossesAntimeridian: boolean): string {
   const lngTest = crossesAntimeridian ? '(lng >= ? OR lng <= ?)' : 'lng BETWEEN ? AND ?';
