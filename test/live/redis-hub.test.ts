@@ -5,27 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { FORM, gen2Body } from '../support/senders.js';
 import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
-const REDIS_URL = process.env.TMON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<string | false> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    await probe.ping();
-    return false;
-  } catch (error) {
-    return `no Redis at ${REDIS_URL} (${(error as Error).message})`;
-  } finally {
-    probe.disconnect();
-  }
-}
-
-const skip = await redisAnswers();
+const skip = await redisMissing();
 if (skip) console.log(`# skipping the Redis bus tests: ${skip}`);
 
 describe('the Redis live bus between two tmon processes', { skip }, () => {
@@ -35,7 +19,7 @@ describe('the Redis live bus between two tmon processes', { skip }, () => {
 
   before(async () => {
     // trusting X-Forwarded-For lets each login attempt come from its own address (the per-IP limit stays out of the way)
-    const env = { TMON_REDIS_URL: REDIS_URL, TMON_TRUST_PROXY: '1' };
+    const env = { TMON_REDIS_URL: TEST_REDIS_URL, TMON_TRUST_PROXY: '1' };
     a = await startTestTmon({ env });
     b = await startTestTmon({ env });
     await b.app.listen({ port: 0, host: '127.0.0.1' });

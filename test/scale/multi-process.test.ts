@@ -9,25 +9,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { gen2Body, v2Body } from '../support/senders.js';
 import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
-const REDIS_URL = process.env.TMON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
 async function missing(): Promise<string | false> {
   if (!TEST_DATABASE_URL) return 'set TMON_TEST_DATABASE_URL=postgres://… to run the multi-process tests';
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return false;
-  } catch (error) {
-    return `no Redis at ${REDIS_URL} (${(error as Error).message})`;
-  } finally {
-    probe.disconnect();
-  }
+  return redisMissing();
 }
 
 const skip = await missing();
@@ -48,7 +37,7 @@ describe('two tmon processes on one PostgreSQL and one Redis', { skip }, () => {
     // trusting X-Forwarded-For gives the login below an address of its own: Redis keeps per-IP login counts between runs
     env = {
       TMON_DATABASE_URL: `${schema.url}?schema=${schema.schema}`,
-      TMON_REDIS_URL: REDIS_URL,
+      TMON_REDIS_URL: TEST_REDIS_URL,
       TMON_TRUST_PROXY: '1',
     };
     const cli = (...args: string[]) => {

@@ -12,12 +12,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { v2Body } from '../support/senders.js';
 import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
-const REDIS_URL = process.env.TMON_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** one refused request may take the pool's 5 s connect timeout, plus slack */
 const REFUSAL_BOUND_MS = 10_000;
 /**
@@ -31,16 +30,7 @@ const RECOVERY_BOUND_MS = 10_000;
 
 async function missing(): Promise<string | false> {
   if (!TEST_DATABASE_URL) return 'set TMON_TEST_DATABASE_URL=postgres://… to run the outage tests';
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return false;
-  } catch (error) {
-    return `no Redis at ${REDIS_URL} (${(error as Error).message})`;
-  } finally {
-    probe.disconnect();
-  }
+  return redisMissing();
 }
 
 /** A TCP proxy to host:port whose traffic can be cut (open sockets destroyed, new ones refused) and restored. */
@@ -155,19 +145,19 @@ describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
     schema = await createTempSchema(TEST_DATABASE_URL!);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-outage-'));
     const pgUrl = new URL(TEST_DATABASE_URL!);
-    const redisUrl = new URL(REDIS_URL);
+    const redisUrl = new URL(TEST_REDIS_URL);
     pgProxy = await OutageProxy.start(pgUrl.hostname, Number(pgUrl.port || 5432));
     redisProxy = await OutageProxy.start(redisUrl.hostname, Number(redisUrl.port || 6379));
     const proxiedPg = new URL(TEST_DATABASE_URL!);
     proxiedPg.hostname = '127.0.0.1';
     proxiedPg.port = String(pgProxy.port);
     proxiedPg.searchParams.set('schema', schema.schema);
-    const proxiedRedis = new URL(REDIS_URL);
+    const proxiedRedis = new URL(TEST_REDIS_URL);
     proxiedRedis.hostname = '127.0.0.1';
     proxiedRedis.port = String(redisProxy.port);
     const env = { TMON_DATABASE_URL: proxiedPg.toString(), TMON_REDIS_URL: proxiedRedis.toString() };
     // the CLI runs with spawnSync, which blocks this process and so the proxies: it talks to the servers directly
-    const direct = { TMON_DATABASE_URL: `${schema.url}?schema=${schema.schema}`, TMON_REDIS_URL: REDIS_URL };
+    const direct = { TMON_DATABASE_URL: `${schema.url}?schema=${schema.schema}`, TMON_REDIS_URL: TEST_REDIS_URL };
     const cli = (...args: string[]) => {
       const res = tmonCli([...args, '--data', dataDir], direct);
       assert.equal(res.status, 0, res.stderr);
