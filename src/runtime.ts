@@ -53,7 +53,11 @@ export async function createRuntime(
   /** an open GeoIP locator to share (the demo's load generator uses the same ~130 MB of data) */
   shared: { geo?: GeoLocator } = {},
 ): Promise<Runtime> {
-  const store: Store = await openStore(config, { thread: 'worker' });
+  const store: Store = await openStore(config, {
+    thread: 'worker',
+    onBackgroundError: (error) =>
+      log.error('folding rollups failed; their counts stay queued for the next fold', error),
+  });
   try {
     await store.migrate();
     const geo = shared.geo ?? (await openGeoLocator({ dbPath: config.geoipDb }));

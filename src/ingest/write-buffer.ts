@@ -2,8 +2,10 @@
  * Group commit. Requests that arrive in the same turn of the event loop share
  * one transaction: one commit per ~thousands of events instead of one per
  * request. Each caller's promise settles only after the commit that holds its
- * events, so a 200 always means "durably stored". One flush runs at a time;
- * writes submitted during it form the next group.
+ * events, so a 200 always means "durably stored". Up to the store's
+ * writeConcurrency flushes run at once (one for SQLite); writes submitted
+ * while none can start form the next group — or, if a flush fails, are
+ * refused with it.
  */
 import type { Clock } from '../clock.js';
 import type { EventWrite, EventWriteResult, Store } from '../store/store.js';
@@ -36,7 +38,7 @@ export class OverloadedError extends Error {
 export class WriteBuffer {
   #queue: Pending[] = [];
   #queuedEvents = 0;
-  #flushing: Promise<void> | null = null;
+  readonly #flushing = new Set<Promise<void>>();
   #scheduled = false;
   #closed = false;
 
@@ -61,9 +63,9 @@ export class WriteBuffer {
 
   /** Commits everything queued so far. */
   async flush(): Promise<void> {
-    while (this.#flushing || this.#queue.length > 0) {
-      if (this.#flushing) await this.#flushing;
-      else this.#startFlush();
+    while (this.#flushing.size > 0 || this.#queue.length > 0) {
+      if (this.#queue.length > 0 && this.#canStart()) this.#startFlush();
+      else await Promise.race(this.#flushing); // #commit never rejects
     }
   }
 
@@ -73,8 +75,12 @@ export class WriteBuffer {
     await this.flush();
   }
 
+  #canStart(): boolean {
+    return this.#flushing.size < this.options.store.writeConcurrency;
+  }
+
   #schedule(): void {
-    if (this.#scheduled || this.#flushing) return;
+    if (this.#scheduled || !this.#canStart()) return;
     this.#scheduled = true;
     // setImmediate runs after the I/O callbacks of this loop turn: every request parsed in it joins the group
     setImmediate(() => {
@@ -84,12 +90,13 @@ export class WriteBuffer {
   }
 
   #startFlush(): void {
-    if (this.#flushing || this.#queue.length === 0) return;
+    if (!this.#canStart() || this.#queue.length === 0) return;
     const group = this.#takeGroup();
-    this.#flushing = this.#commit(group).finally(() => {
-      this.#flushing = null;
+    const flushing: Promise<void> = this.#commit(group).finally(() => {
+      this.#flushing.delete(flushing);
       if (this.#queue.length > 0) this.#schedule();
     });
+    this.#flushing.add(flushing);
   }
 
   #takeGroup(): Pending[] {
@@ -113,7 +120,12 @@ export class WriteBuffer {
         ? await this.#commitOneByOne(writes)
         : await this.options.store.writeEvents(writes, this.options.clock());
     } catch (error) {
-      for (const pending of group) pending.reject(error);
+      // A store that just failed a commit (database down or stuck) would most likely fail the
+      // next group too, after its own timeout: the writes queued behind this one are refused
+      // now with the same error (the sender gets its 503 and retries) instead of waiting twice.
+      const queued = this.#queue.splice(0);
+      this.#queuedEvents = 0;
+      for (const pending of [...group, ...queued]) pending.reject(error);
       return;
     }
     for (const [i, pending] of group.entries()) pending.resolve(results[i]!);

@@ -26,6 +26,21 @@ export interface ValueCounts {
   counts: number[];
 }
 
+/**
+ * One service's counts as plain JSON data, for counts that must outlive the
+ * process before they are applied (PostgreSQL's rollup queue).
+ */
+export interface ServiceCountsData {
+  serviceId: number;
+  events: number;
+  /** [second bucket, requests] */
+  seconds: [number, number][];
+  /** indexed like DIMENSIONS: [value, minute buckets, counts] */
+  values: [string, number[], number[]][][];
+  /** the first place seen for each city of the service */
+  places: [string, Place][];
+}
+
 /** One service's counts: requests per second, and per dimension value per minute. */
 export interface ServiceCounts {
   serviceId: number;
@@ -89,6 +104,50 @@ export class RollupAccumulator {
     for (const event of events) this.add(event);
   }
 
+  /** Each service's counts as JSON data (see addData). */
+  toData(): ServiceCountsData[] {
+    const cityIndex = DIMENSIONS.indexOf('city');
+    return [...this.services.values()].map((service) => {
+      let events = 0;
+      for (const n of service.seconds.values()) events += n;
+      const places: [string, Place][] = [];
+      for (const key of (service.values[cityIndex] as Map<string, ValueCounts>).keys()) {
+        const place = this.seenPlaces.get(key);
+        if (place) places.push([key, place]);
+      }
+      return {
+        serviceId: service.serviceId,
+        events,
+        seconds: [...service.seconds],
+        values: service.values.map((values) => [...values].map(([key, c]) => [key, c.minutes, c.counts])),
+        places,
+      };
+    });
+  }
+
+  /** Adds counts taken with toData (of this or another accumulator, in this or another process). */
+  addData(data: ServiceCountsData): void {
+    this.count += data.events;
+    let service = this.services.get(data.serviceId);
+    if (!service) {
+      service = { serviceId: data.serviceId, seconds: new Map(), values: DIMENSIONS.map(() => new Map()) };
+      this.services.set(data.serviceId, service);
+    }
+    for (const [second, n] of data.seconds) service.seconds.set(second, (service.seconds.get(second) ?? 0) + n);
+    for (let i = 0; i < DIMENSIONS.length; i++) {
+      const values = service.values[i] as Map<string, ValueCounts>;
+      for (const [key, minutes, counts] of data.values[i] ?? []) {
+        const existing = values.get(key);
+        if (existing === undefined) {
+          values.set(key, { minutes: [...minutes], counts: [...counts] });
+          continue;
+        }
+        for (let j = 0; j < minutes.length; j++) increment(existing, minutes[j] as number, counts[j] as number);
+      }
+    }
+    for (const [key, place] of data.places) if (!this.seenPlaces.has(key)) this.seenPlaces.set(key, place);
+  }
+
   /** Drops everything added for the service (its events were removed). */
   removeService(serviceId: number): void {
     const service = this.services.get(serviceId);
@@ -148,17 +207,17 @@ export class RollupAccumulator {
   }
 }
 
-function increment(counts: ValueCounts, minute: number): void {
+function increment(counts: ValueCounts, minute: number, by = 1): void {
   const { minutes } = counts;
   // events arrive nearly in time order: the last minute is the likely one
   for (let i = minutes.length - 1; i >= 0; i--) {
     if (minutes[i] === minute) {
-      (counts.counts[i] as number)++;
+      (counts.counts[i] as number) += by;
       return;
     }
   }
   minutes.push(minute);
-  counts.counts.push(1);
+  counts.counts.push(by);
 }
 
 export function compareText(a: string, b: string): number {

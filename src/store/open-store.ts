@@ -12,9 +12,16 @@ import { openWorkerSqliteStore } from './worker/worker-store.js';
  */
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>,
-  { thread }: { thread: 'worker' | 'inline' } = { thread: 'inline' },
+  {
+    thread,
+    onBackgroundError,
+  }: {
+    thread: 'worker' | 'inline';
+    /** work the store does on its own failed (PostgreSQL's rollup fold; it retries): for the log */
+    onBackgroundError?: (error: unknown) => void;
+  } = { thread: 'inline' },
 ): Promise<Store> {
-  if (config.databaseUrl !== null) return openPostgresStore({ url: config.databaseUrl });
+  if (config.databaseUrl !== null) return openPostgresStore({ url: config.databaseUrl, onBackgroundError });
   const options = { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
   return thread === 'worker' ? openWorkerSqliteStore(options) : openSqliteStore(options);
 }

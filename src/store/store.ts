@@ -102,6 +102,12 @@ export type EventWriteResult =
   | { ok: false; reason: 'replayed' };
 
 export interface Store {
+  /**
+   * How many group commits may usefully run at once: 1 for a single-writer
+   * database (SQLite), more for a server whose commits wait on the network
+   * and the disk while others proceed (PostgreSQL).
+   */
+  readonly writeConcurrency: number;
   /** brings the database to the current schema; safe to call on every start */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -152,8 +158,9 @@ export interface Store {
    * resolves after its commit. Events whose idempotency `id` is already stored
    * for the service are accepted but not stored again. Rollups may be applied
    * up to a second later, but every read sees them (a backend that defers
-   * them applies what is pending before answering, and rebuilds it after a
-   * crash from the events themselves).
+   * them applies what is pending before answering, and after a crash finds
+   * it again: rebuilt from the events (SQLite) or queued in the database
+   * with them (PostgreSQL)).
    */
   writeEvents(writes: EventWrite[], now: number): Promise<EventWriteResult[]>;
   countEvents(serviceId?: number): Promise<number>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SLIDING_WINDOW_NAMES } from '../../src/rollup/windows.js';
+import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { POSTGRES_QUERY_SQL } from '../../src/store/postgres/queries.js';
 import { type EventWrite, type Store, WINDOWS, type Window } from '../../src/store/store.js';
@@ -80,7 +81,7 @@ function describeAcrossProcesses(url: string): void {
       const rows = await temp.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
       assert.deepEqual(
         rows.map((row) => row.version),
-        [1],
+        POSTGRES_MIGRATIONS.map((migration) => migration.version),
       );
     });
 
@@ -199,6 +200,85 @@ function describeAcrossProcesses(url: string): void {
         }
       }
       assert.deepEqual(await windowMismatches(temp), { mismatches: 0, nonPositive: 0 });
+    });
+
+    it('folds, on a read in one process, the rollup counts another process queued and never folded', async () => {
+      // a process that would fold only after an hour: as if it were killed right after its commit
+      const stalled = await temp.openStore({ foldDelayMs: HOUR });
+      const owner = await a.findUserByName('ann');
+      assert.ok(owner);
+      const service = await a.createService({ name: 'queued', ownerId: owner.id, secret: 'q'.repeat(32), now: T0 });
+      const events = ['FR', 'FR', 'JP'].map((country) => makeEvent({ geo: { country } }));
+      await stalled.writeEvents([plainWrite(service.id, events)], T0);
+      const queued = await temp.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM rollup_queue WHERE service_id = $1',
+        [service.id],
+      );
+      assert.equal(queued[0]?.n, 1, 'the counts wait in the queue, committed with their events');
+
+      const ranking = await b.topValues(service.id, 'country', 'all', 10, T0 + SECOND);
+      assert.deepEqual(ranking, [
+        { key: 'FR', requests: 2 },
+        { key: 'JP', requests: 1 },
+      ]);
+      const series = await b.requestSeries(service.id, 'minute', 1, T0 + SECOND);
+      assert.equal(series[0]?.requests, 3);
+      const left = await temp.query<{ n: number }>('SELECT count(*)::int AS n FROM rollup_queue');
+      assert.equal(left[0]?.n, 0);
+      await stalled.close();
+      assert.equal((await a.topValues(service.id, 'country', 'all', 10, T0 + SECOND))[0]?.requests, 2, 'folded once');
+    });
+
+    it('queues the seqs instead of the counts when a group stored only some of its events', async () => {
+      const stalled = await temp.openStore({ foldDelayMs: HOUR });
+      const owner = await a.findUserByName('ann');
+      assert.ok(owner);
+      const service = await a.createService({ name: 'partly', ownerId: owner.id, secret: 'p'.repeat(32), now: T0 });
+      await stalled.writeEvents([plainWrite(service.id, [makeEvent({ id: 'once', geo: { country: 'NL' } })])], T0);
+      // the repeated id is accepted and not stored again: the group's counts are not those of its events
+      const events = [makeEvent({ id: 'once', geo: { country: 'NL' } }), makeEvent({ geo: { country: 'BE' } })];
+      await stalled.writeEvents([plainWrite(service.id, events)], T0);
+      const queued = await temp.query<{ counts: string | null; seqs: string[] | null }>(
+        'SELECT counts, seqs FROM rollup_queue WHERE service_id = $1 ORDER BY id',
+        [service.id],
+      );
+      assert.deepEqual(
+        queued.map((row) => [row.counts !== null, row.seqs?.length ?? null]),
+        [
+          [true, null],
+          [false, 1],
+        ],
+      );
+      assert.deepEqual(await b.topValues(service.id, 'country', 'all', 10, T0 + SECOND), [
+        { key: 'BE', requests: 1 },
+        { key: 'NL', requests: 1 },
+      ]);
+      await stalled.close();
+    });
+
+    it('drops the queued counts of a service removed before they were folded', async () => {
+      const stalled = await temp.openStore({ foldDelayMs: HOUR });
+      const owner = await a.findUserByName('ann');
+      assert.ok(owner);
+      const service = await a.createService({ name: 'gone', ownerId: owner.id, secret: 'g'.repeat(32), now: T0 });
+      await stalled.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await b.removeService(service.id);
+      const left = await temp.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM rollup_queue WHERE service_id = $1',
+        [service.id],
+      );
+      assert.equal(left[0]?.n, 0, 'removing a service removes its queued counts');
+
+      // a process whose cache still holds the removed service writes once more: the fold drops those counts
+      await stalled.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await b.requestSeries(serviceId, 'minute', 1, T0 + SECOND);
+      const rows = await temp.query<{ queued: number; rollups: number }>(
+        `SELECT (SELECT count(*)::int FROM rollup_queue) AS queued,
+                (SELECT count(*)::int FROM rollups WHERE service_id = $1) AS rollups`,
+        [service.id],
+      );
+      assert.deepEqual(rows[0], { queued: 0, rollups: 0 });
+      await stalled.close();
     });
 
     it('assigns distinct service ids to services created by both at once', async () => {

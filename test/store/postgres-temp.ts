@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openPostgresStore, type PostgresOpenOptions } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 
 /** The PostgreSQL the tests use (CI sets it), or undefined: the PostgreSQL suites are then skipped. */
@@ -10,7 +10,7 @@ export interface TempPostgresSchema {
   url: string;
   schema: string;
   /** another store on the same schema: a second tmon process, as the database sees it (its own pool) */
-  openStore(): Promise<Store>;
+  openStore(options?: Omit<PostgresOpenOptions, 'url' | 'schema'>): Promise<Store>;
   /** runs SQL in the schema (for checks on the tables themselves) */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   /** EXPLAIN of a statement with sequential scans disabled: the plan text */
@@ -36,8 +36,8 @@ export async function createTempSchema(url: string): Promise<TempPostgresSchema>
   return {
     url,
     schema,
-    async openStore() {
-      const store = await openPostgresStore({ url, schema });
+    async openStore(options = {}) {
+      const store = await openPostgresStore({ ...options, url, schema });
       stores.push(store);
       return store;
     },

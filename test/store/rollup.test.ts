@@ -57,6 +57,40 @@ describe('dimension keys', () => {
 });
 
 describe('rollup deltas', () => {
+  it('carries counts through JSON data unchanged, and merges halves into the counts of the whole', () => {
+    const cities = ['Berlin', 'Paris', 'Lima'];
+    const events = Array.from({ length: 60 }, (_, i) =>
+      makeEvent({
+        ts: T0 + i * 7 * SECOND,
+        url: `/p/${i % 4}`,
+        geo: { city: cities[i % 3], country: i % 2 === 0 ? 'DE' : 'FR', lat: i, lng: i + 0.5 },
+      }),
+    ).map((event, i) => ({ ...event, serviceId: 1 + (i % 2) }));
+    const whole = new RollupAccumulator();
+    whole.addAll(events);
+    const merged = new RollupAccumulator();
+    for (const half of [events.slice(0, 25), events.slice(25)]) {
+      const part = new RollupAccumulator();
+      part.addAll(half);
+      for (const data of part.toData()) merged.addData(JSON.parse(JSON.stringify(data)));
+    }
+    const sorted = (acc: RollupAccumulator) =>
+      acc
+        .deltas()
+        .map((d) => JSON.stringify(d))
+        .sort();
+    assert.deepEqual(sorted(merged), sorted(whole));
+    assert.equal(merged.events, 60);
+    assert.deepEqual([...merged.places].sort(), [...whole.places].sort());
+    assert.deepEqual(
+      whole.toData().map((d) => [d.serviceId, d.events]),
+      [
+        [1, 30],
+        [2, 30],
+      ],
+    );
+  });
+
   it('aggregates a batch into one delta per bucket and value', () => {
     const events = [
       makeEvent({ ts: T0 + 1 }),

@@ -10,6 +10,10 @@ export interface PostgresOpenOptions {
   schema?: string;
   /** connections in the pool; default 10 */
   poolSize?: number;
+  /** a background rollup fold failed (its counts stay queued for the next); default: console.error */
+  onBackgroundError?: (error: unknown) => void;
+  /** how long after a write its rollup counts are folded, unless a read comes first; default FOLD_DELAY_MS */
+  foldDelayMs?: number;
 }
 
 export type Queryable = pg.Pool | pg.PoolClient;
@@ -112,18 +116,24 @@ export async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClie
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
 
 /**
- * inTransaction, run again (up to 3 times) when PostgreSQL aborted it as a
- * deadlock victim: two processes that insert the same idempotency ids in
- * different orders can wait on each other; one is aborted and simply retried.
+ * Runs `attempt` again (up to 3 times in all) when PostgreSQL aborted its
+ * transaction as a deadlock victim: two processes that insert the same
+ * idempotency ids in different orders can wait on each other; one is aborted
+ * and simply retried.
  */
-export async function inRetriedTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+export async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
     try {
-      return await inTransaction(pool, body);
+      return await attempt();
     } catch (error) {
-      if (attempt >= 3 || !(error instanceof pg.DatabaseError) || !RETRYABLE.has(error.code ?? '')) throw error;
+      if (n >= 3 || !(error instanceof pg.DatabaseError) || !RETRYABLE.has(error.code ?? '')) throw error;
     }
   }
+}
+
+/** inTransaction, retried as a deadlock victim (withRetries). */
+export function inRetriedTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withRetries(() => inTransaction(pool, body));
 }
 
 /** True when `error` is PostgreSQL refusing a row by the named unique constraint or index. */

@@ -143,9 +143,6 @@ export function arrayLiteral(values: readonly Value[]): string {
 const QUOTED = /[\\"]/;
 const QUOTED_ALL = /[\\"]/g;
 
-/** `$1::bigint[], $2::text[], …`: the unnest() argument list for EVENT_COLUMNS. */
-export const EVENT_UNNEST_ARGS = EVENT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-
 export type { EventRow } from '../event-row.js';
 
 export { toStoredEvent } from '../event-row.js';

@@ -5,18 +5,23 @@ import { PostgresEventsWriter } from './events-writer.js';
 import { PostgresMaintenance } from './maintenance.js';
 import { migratePostgres } from './migrate.js';
 import { PostgresQueries } from './queries.js';
+import { PostgresRollupFolder } from './rollup-folder.js';
 import { PostgresRollupWriter } from './rollup-writer.js';
 import { PostgresServices } from './services.js';
 import { PostgresWindows } from './windows.js';
 
 export type { PostgresOpenOptions } from './database.js';
 
+/** Group commits one process runs at once (of its 10 pooled connections). */
+export const POSTGRES_WRITE_CONCURRENCY = 4;
+
 /**
  * The PostgreSQL store (TMON_DATABASE_URL=postgres://…): the same interface
  * and behaviour as the SQLite store, for any number of tmon processes sharing
  * one database. Nothing one process needs is kept in another's memory: replay
- * and idempotency checks are unique constraints, rollups are applied in the
- * transaction that stores their events, and the sliding windows are moved by
+ * and idempotency checks are unique constraints, rollup counts are queued in
+ * the transaction that stores their events and folded by any process
+ * (rollup-folder.ts), and the sliding windows are moved by
  * whichever process comes first (windows.ts explains why the counts stay
  * exact). The in-memory caches (window state seen, cities already recorded)
  * are lower bounds of what the database holds, so they can only save work.
@@ -27,7 +32,14 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   const accounts = new PostgresAccounts(pool);
   const services = new PostgresServices(pool);
   const windows = new PostgresWindows(pool);
-  const writer = new PostgresEventsWriter(pool, windows, new PostgresRollupWriter());
+  const writer = new PostgresEventsWriter(pool, windows);
+  const folder = new PostgresRollupFolder(
+    pool,
+    windows,
+    new PostgresRollupWriter(),
+    options.onBackgroundError ?? ((error) => console.error('tmon: folding rollups failed', error)),
+    options.foldDelayMs,
+  );
   const queries = new PostgresQueries(pool);
   const maintenance = new PostgresMaintenance(pool, windows);
   let closed = false;
@@ -47,6 +59,8 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   };
 
   const store: Store = {
+    // commits overlap while each waits for its WAL flush; the rest of the pool stays for reads and folds
+    writeConcurrency: POSTGRES_WRITE_CONCURRENCY,
     async migrate() {
       migrated = null; // run again on request: another process may have shipped nothing new, it is cheap
       await migrate();
@@ -54,7 +68,11 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      try {
+        if (migrated !== null) await folder.close();
+      } finally {
+        await pool.end();
+      }
     },
 
     createUser: (input) => ready(() => accounts.createUser(input)),
@@ -103,24 +121,39 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
         }),
       ),
 
-    writeEvents: (writes, now) => (writes.length === 0 ? Promise.resolve([]) : ready(() => writer.write(writes, now))),
+    writeEvents: (writes, now) =>
+      writes.length === 0
+        ? Promise.resolve([])
+        : ready(async () => {
+            const results = await writer.write(writes, now);
+            folder.soon();
+            return results;
+          }),
     countEvents: (serviceId) => ready(() => queries.countEvents(serviceId)),
 
     topValues: (serviceId, dimension, window, limit, now) =>
       ready(async () => {
+        await folder.foldNow();
         // a ranking read at `now` shows no bucket that left the window before `now`
         await windows.advance(now);
         return queries.topValues(serviceId, dimension, window, limit);
       }),
     requestSeries: (serviceId, resolution, limit, now) =>
-      ready(() => queries.requestSeries(serviceId, resolution, limit, now)),
+      ready(async () => {
+        await folder.foldNow();
+        return queries.requestSeries(serviceId, resolution, limit, now);
+      }),
     locations: (serviceId, box, window, limit, now) =>
       ready(() => queries.locations(serviceId, box, window, limit, now)),
     latestEvents: (serviceId, limit) => ready(() => queries.latestEvents(serviceId, limit)),
     eventsAfterSeq: (serviceId, afterSeq, limit) => ready(() => queries.eventsAfterSeq(serviceId, afterSeq, limit)),
 
     advanceWindows: (now) => ready(() => windows.advance(now)),
-    deleteEventsBefore: (before, maxRows) => ready(() => maintenance.deleteEventsBefore(before, maxRows)),
+    deleteEventsBefore: (before, maxRows) =>
+      ready(async () => {
+        await folder.foldNow(); // the queue names events by seq: count them before they go
+        return maintenance.deleteEventsBefore(before, maxRows);
+      }),
     pruneRollups: (now) => ready(() => maintenance.pruneRollups(now)),
   };
   return store;

@@ -42,6 +42,7 @@ const SERVICE_DATA_DELETES = [
   'DELETE FROM events WHERE service_id = $1',
   'DELETE FROM rollups WHERE service_id = $1',
   'DELETE FROM window_counts WHERE service_id = $1',
+  'DELETE FROM rollup_queue WHERE service_id = $1',
   'DELETE FROM replay_keys WHERE service_id = $1',
   'DELETE FROM services WHERE id = $1', // shares go by ON DELETE CASCADE
 ];

@@ -57,6 +57,7 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
   const inTransaction = <T>(fn: () => T): T => db.transaction(fn).immediate();
 
   const store: Store = {
+    writeConcurrency: 1,
     async migrate() {
       migrateSqlite(db, Date.now());
       ready();

@@ -99,6 +99,7 @@ export async function openWorkerSqliteStore(options: SqliteOpenOptions): Promise
   const proxy = new Proxy({} as Store, {
     get(_target, method: string) {
       if (method === 'writeEvents') return writeEvents;
+      if (method === 'writeConcurrency') return 1; // one SQLite writer
       if (method === 'close') {
         return async () => {
           if (failure) return;

@@ -13,7 +13,8 @@
  *   in SQLite whatever the database's locale.
  * - No rollup watermark: this backend applies rollups in the transaction
  *   that stores their events (several processes write at once; none holds
- *   state another needs).
+ *   state another needs). Since 0002 they go through a queue table in that
+ *   transaction instead, still with no per-process state.
  */
 export const name = 'initial';
 

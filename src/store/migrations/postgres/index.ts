@@ -1,5 +1,6 @@
 import type { Migration } from '../sqlite/index.js';
 import * as initial from './0001-initial.js';
+import * as rollupQueue from './0002-rollup-queue.js';
 
 export type { Migration } from '../sqlite/index.js';
 
@@ -8,4 +9,7 @@ export type { Migration } from '../sqlite/index.js';
  * own numbering: the two backends' schemas evolve separately. Never edit a
  * shipped migration: add the next one.
  */
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...initial },
+  { version: 2, ...rollupQueue },
+];
