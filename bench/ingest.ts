@@ -174,7 +174,8 @@ async function main(): Promise<number> {
       if (pg) row.pg = await runPostgres(pg, key, bareRun);
     }
 
-    const metrics = await serverCounters(tmon.port, token);
+    const tmonPort = tmon.port;
+    const metrics = await settledCounters(() => serverCounters(tmonPort, token));
     const pgMetrics = pg ? await postgresCounters(pg) : null;
     await bare.stop();
     const exitCode = await tmon.stop(60_000);
@@ -341,16 +342,11 @@ async function runPostgres(side: PostgresSide, key: ScenarioKey, bareRun: LoadRe
 }
 
 /**
- * Both processes' counters, summed, once they stop moving: the last run on
- * PostgreSQL ends with up to `--connections` requests in flight (a batch takes
- * hundreds of ms there), answered after autocannon stopped listening.
+ * Counters once they stop moving: a timed run ends with up to `--connections`
+ * requests in flight (a batch takes hundreds of ms), answered after autocannon
+ * stopped listening.
  */
-async function postgresCounters(side: PostgresSide): Promise<ServerCounters> {
-  const read = async () => {
-    const a = await serverCounters((side.first as ServerProcess).port, side.token);
-    const b = await serverCounters((side.second as ServerProcess).port, side.token);
-    return { accepted: a.accepted + b.accepted, stored: a.stored + b.stored };
-  };
+async function settledCounters(read: () => Promise<ServerCounters>): Promise<ServerCounters> {
   let last = await read();
   for (let i = 0; i < 30; i++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -359,6 +355,15 @@ async function postgresCounters(side: PostgresSide): Promise<ServerCounters> {
     last = now;
   }
   return last;
+}
+
+/** Both PostgreSQL processes' counters, summed, once they stop moving. */
+function postgresCounters(side: PostgresSide): Promise<ServerCounters> {
+  return settledCounters(async () => {
+    const a = await serverCounters((side.first as ServerProcess).port, side.token);
+    const b = await serverCounters((side.second as ServerProcess).port, side.token);
+    return { accepted: a.accepted + b.accepted, stored: a.stored + b.stored };
+  });
 }
 
 function redact(url: string): string {

@@ -83,9 +83,9 @@ function serverHandle(
 
 const execFileAsync = promisify(execFile);
 
-/** Runs `node --import tsx src/main.ts <args>` (the tmon CLI) and returns its stdout, trimmed. */
+/** Runs `node dist/src/main.js <args>` (the built tmon CLI) and returns its stdout, trimmed. */
 export async function runTmonCli(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const { stdout } = await execFileAsync(process.execPath, ['dist/src/main.js', ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, TMON_LOG_LEVEL: 'warn', ...env },
     maxBuffer: 1024 * 1024,

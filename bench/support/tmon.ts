@@ -23,7 +23,8 @@ export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
   return spawnServer({
     name: 'tmon',
-    args: [...profile, '--import', 'tsx', 'src/main.ts', 'serve', '--port', '0', '--data', options.dataDir],
+    // the build, as `npm start` runs it (the bench scripts build it first): no TypeScript loader in the measurements
+    args: [...profile, 'dist/src/main.js', 'serve', '--port', '0', '--data', options.dataDir],
     env: {
       TMON_LOG_LEVEL: 'warn',
       TMON_ADMIN_PASSWORD: options.adminPassword ?? randomBytes(12).toString('hex'),

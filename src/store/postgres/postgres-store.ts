@@ -33,11 +33,13 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   const services = new PostgresServices(pool);
   const windows = new PostgresWindows(pool);
   const writer = new PostgresEventsWriter(pool, windows);
+  const reportBackgroundError =
+    options.onBackgroundError ?? ((error: unknown) => console.error('tmon: folding rollups failed', error));
   const folder = new PostgresRollupFolder(
     pool,
     windows,
     new PostgresRollupWriter(),
-    options.onBackgroundError ?? ((error) => console.error('tmon: folding rollups failed', error)),
+    reportBackgroundError,
     options.foldDelayMs,
   );
   const queries = new PostgresQueries(pool);
@@ -70,6 +72,9 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
       closed = true;
       try {
         if (migrated !== null) await folder.close();
+      } catch (error) {
+        // nothing is lost: the counts stay queued in the database for the next process's fold
+        reportBackgroundError(error);
       } finally {
         await pool.end();
       }

@@ -39,21 +39,23 @@ const SUBTRACT_SQL = `
  * window_counts of a window = the sum of the rollup rows whose bucket is
  * after its expired_through):
  *
- * - A writer takes the window lock SHARED (a transaction-scoped advisory
- *   lock), then reads window_state in a later statement, so with READ
- *   COMMITTED it sees every expiry committed before it got the lock. It adds
- *   each delta to a window iff the delta's bucket is after that window's
- *   expired_through, and commits its rollup rows and window rows together.
- * - Expiry takes the same lock EXCLUSIVE, so it runs while no writer is
+ * - Rollup rows and window rows are only ever added by a fold
+ *   (rollup-folder.ts), which takes the window lock SHARED (a
+ *   transaction-scoped advisory lock), then reads window_state in a later
+ *   statement, so with READ COMMITTED it sees every expiry committed before
+ *   it got the lock. It adds each delta to a window iff the delta's bucket is
+ *   after that window's expired_through, and commits its rollup rows and
+ *   window rows together.
+ * - Expiry takes the same lock EXCLUSIVE, so it runs while no fold is
  *   between reading window_state and committing; its statements, later than
- *   the lock, see all those writers' rollup rows. It subtracts exactly the
+ *   the lock, see all those folds' rollup rows. It subtracts exactly the
  *   rollup rows of buckets in (old, new expired_through] and moves the state
  *   in the same commit.
- * So every count is added by a writer iff its bucket is after the state that
- * writer read, which is the state at its commit (expiry cannot commit in
+ * So every count is added by a fold iff its bucket is after the state that
+ * fold read, which is the state at its commit (expiry cannot commit in
  * between), and it is subtracted by the one expiry that moves the state past
  * its bucket: once, whether the event was late, early, or written by another
- * process. Writers do not exclude each other (shared mode), only the brief
+ * process. Folds do not exclude each other (shared mode), only the brief
  * expiry at a bucket boundary, once per minute. Advisory locks live in memory:
  * unlike a FOR SHARE row lock they write nothing to the table.
  */

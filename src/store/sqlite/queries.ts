@@ -1,4 +1,4 @@
-import { bucketStartsEndingAt } from '../../rollup/buckets.js';
+import { bucketStartsEndingAt, RESOLUTION_MS } from '../../rollup/buckets.js';
 import { parseCityKey } from '../../rollup/dimension-keys.js';
 import { windowLengthMs } from '../../rollup/windows.js';
 import type { LocationRow, RankRow } from '../event-row.js';
@@ -77,7 +77,8 @@ export class SqliteQueries {
   constructor(db: SqliteDatabase) {
     this.ranking = db.prepare<[number, string, string, number], RankRow>(QUERY_SQL.ranking);
     this.cityRanking = db.prepare<[number, string, number], RankRow>(QUERY_SQL.cityRanking);
-    this.series = db.prepare<[number, string, number, number], { bucket: number; requests: number }>(QUERY_SQL.series);
+    // rows as [bucket, requests] arrays: the 3,600-point second series builds no row objects
+    this.series = db.prepare<[number, string, number, number], [number, number]>(QUERY_SQL.series).raw();
     this.latest = db.prepare<[number, number], EventRow>(QUERY_SQL.latest);
     this.afterSeq = db.prepare<[number, number, number], EventRow>(QUERY_SQL.afterSeq);
     this.locationsInBox = db.prepare<[number, number, number, number, number, number, number], LocationRow>(
@@ -115,16 +116,20 @@ export class SqliteQueries {
   requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number): SeriesPoint[] {
     const starts = bucketStartsEndingAt(resolution, limit, now);
     if (starts.length === 0) return [];
-    const counts = new Map<number, number>();
-    for (const row of this.series.all(
+    const first = starts[0] as number;
+    const size = RESOLUTION_MS[resolution];
+    const points = starts.map((ts) => ({ ts, requests: 0 }));
+    // buckets are whole multiples of the size from the first: a row's point is found by arithmetic
+    for (const [bucket, requests] of this.series.all(
       serviceId,
       resolution,
-      starts[0] as number,
+      first,
       starts[starts.length - 1] as number,
     )) {
-      counts.set(row.bucket, row.requests);
+      const point = points[(bucket - first) / size];
+      if (point !== undefined) point.requests = requests;
     }
-    return starts.map((ts) => ({ ts, requests: counts.get(ts) ?? 0 }));
+    return points;
   }
 
   latestEvents(serviceId: number, limit: number): StoredEvent[] {
