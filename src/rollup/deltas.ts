@@ -1,7 +1,7 @@
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import { DIMENSIONS, type Dimension, type Resolution } from '../store/store.js';
 import { bucketStart } from './buckets.js';
-import { dimensionKey } from './dimension-keys.js';
+import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
 
 /** `requests` is the per-resolution request series (key ''); the others rank values. */
@@ -17,8 +17,8 @@ export interface RollupDelta {
   requests: number;
 }
 
-/** A stored event: the event and the service it belongs to. */
-export type ServiceEvent = EnrichedEvent & { serviceId: number };
+/** What the rollups read of a stored event: its service, time and ranked fields. */
+export type ServiceEvent = RankedFields & Pick<EnrichedEvent, 'ts'> & { serviceId: number };
 
 /** One value's counts per minute bucket (nearly always one or two buckets). */
 export interface ValueCounts {

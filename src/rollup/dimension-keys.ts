@@ -8,7 +8,10 @@ import type { Dimension } from '../store/store.js';
  * to rank), and the request series still counts every event. `device` always
  * has a value (`other` when nothing is known).
  */
-export function dimensionKey(event: EnrichedEvent, dimension: Dimension): string | null {
+/** What of an event its rankings read. */
+export type RankedFields = Pick<EnrichedEvent, 'url' | 'geo' | 'agent'>;
+
+export function dimensionKey(event: RankedFields, dimension: Dimension): string | null {
   switch (dimension) {
     case 'country':
       return event.geo?.country || null;

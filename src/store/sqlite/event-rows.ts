@@ -1,4 +1,5 @@
-import type { EnrichedEvent } from '../../enrich/enriched-event.js';
+import type { DeviceType, EnrichedEvent } from '../../enrich/enriched-event.js';
+import type { StagedEvent } from './rollup-buffer.js';
 import { eventColumnValues, type EventRow as SharedEventRow } from '../event-row.js';
 
 /** The `events` columns in insert order (after `seq`, which SQLite assigns). */
@@ -41,6 +42,49 @@ export function eventInsertParams(serviceId: number, event: EnrichedEvent, recei
   const values = eventColumnValues(serviceId, event, receivedAt);
   values[BOT_COLUMN] = event.agent.bot ? 1 : 0;
   return values as EventInsertParams;
+}
+
+const COLUMN = Object.fromEntries(EVENT_INSERT_COLUMNS.map((name, i) => [name, i])) as Record<
+  (typeof EVENT_INSERT_COLUMNS)[number],
+  number
+>;
+
+/**
+ * What the rollups read of an event (service, time, ranked fields), from its
+ * insert parameters: the writer thread holds those, not the event.
+ */
+export function stagedEventOf(params: EventInsertParams, seq: number): StagedEvent {
+  const text = (column: keyof typeof COLUMN) => params[COLUMN[column]] as string | null;
+  const number = (column: keyof typeof COLUMN) => params[COLUMN[column]] as number | null;
+  const country = text('country');
+  return {
+    seq,
+    serviceId: params[COLUMN.service_id] as number,
+    ts: params[COLUMN.ts] as number,
+    url: params[COLUMN.url] as string,
+    // geo is stored whole or not at all: country is present exactly when there was geo
+    geo:
+      country === null
+        ? null
+        : {
+            country,
+            countryName: text('country_name') ?? country,
+            region: text('region'),
+            city: text('city'),
+            lat: number('lat'),
+            lng: number('lng'),
+          },
+    agent: {
+      browser: text('browser'),
+      browserVersion: text('browser_version'),
+      os: text('os'),
+      osVersion: text('os_version'),
+      device: params[COLUMN.device] as DeviceType,
+      vendor: text('vendor'),
+      model: text('model'),
+      bot: params[COLUMN.is_bot] === 1,
+    },
+  };
 }
 
 /** SQLite stores the bot flag as 0/1. */

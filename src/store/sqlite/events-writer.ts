@@ -1,12 +1,14 @@
-import type { EventWrite, EventWriteResult, StoredEvent } from '../store.js';
 import type { SqliteDatabase } from './database.js';
-import { EVENT_INSERT_COLUMNS, eventInsertParams } from './event-rows.js';
-import type { SqliteRollupBuffer } from './rollup-buffer.js';
+import { EVENT_INSERT_COLUMNS, stagedEventOf } from './event-rows.js';
+import { type CompactWriteResult, PACKED_ROW_WIDTH, type PackedWrites } from './packed-writes.js';
+import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
 
 /**
  * Group commit: every write of a flush goes into ONE transaction, so N
  * concurrent requests cost one WAL commit instead of N. Their rollups are
- * staged in the rollup buffer and applied in this or a later commit.
+ * staged in the rollup buffer and applied in this or a later commit. Takes
+ * the writes packed (packed-writes.ts): each event's insert parameters as
+ * they are bound.
  */
 export class SqliteEventsWriter {
   private readonly insertEvent;
@@ -30,40 +32,41 @@ export class SqliteEventsWriter {
     );
   }
 
-  write(writes: readonly EventWrite[], now: number): EventWriteResult[] {
-    return this.rollups.write(now, () => this.insertAll(writes, now));
+  write(packed: PackedWrites): CompactWriteResult[] {
+    return this.rollups.write(packed.now, () => this.insertAll(packed));
   }
 
-  private insertAll(writes: readonly EventWrite[], now: number) {
-    const result: EventWriteResult[] = [];
-    const stored: StoredEvent[] = [];
+  private insertAll({ writes, values, now }: PackedWrites) {
+    const result: CompactWriteResult[] = [];
+    const stored: StagedEvent[] = [];
+    let offset = 0;
     for (const write of writes) {
-      if (write.replayKey !== null && !this.claim(write, write.replayKey, now)) {
-        result.push({ ok: false, reason: 'replayed' });
-        continue;
+      const end = offset + write.events * PACKED_ROW_WIDTH;
+      if (write.replayKey !== null) {
+        if (write.replayKeyExpiresAt === null) {
+          throw new TypeError('an EventWrite with a replayKey needs replayKeyExpiresAt');
+        }
+        const claimed = this.claimReplayKey.run(write.serviceId, write.replayKey, write.replayKeyExpiresAt, now);
+        if (claimed.changes === 0) {
+          result.push({ ok: false, reason: 'replayed' });
+          offset = end;
+          continue;
+        }
       }
-      const storedHere: StoredEvent[] = [];
-      for (const event of write.events) {
-        const info = this.insertEvent.run(eventInsertParams(write.serviceId, event, now));
-        if (info.changes === 0) continue; // idempotency id already stored: accepted, not stored again
-        const storedEvent = {
-          ...event,
-          seq: Number(info.lastInsertRowid),
-          serviceId: write.serviceId,
-          receivedAt: now,
-        };
-        storedHere.push(storedEvent);
-        stored.push(storedEvent);
+      const seqs: (number | null)[] = [];
+      for (; offset < end; offset += PACKED_ROW_WIDTH) {
+        const params = values.slice(offset, offset + PACKED_ROW_WIDTH);
+        const info = this.insertEvent.run(params);
+        if (info.changes === 0) {
+          seqs.push(null); // idempotency id already stored: accepted, not stored again
+          continue;
+        }
+        const seq = Number(info.lastInsertRowid);
+        seqs.push(seq);
+        stored.push(stagedEventOf(params, seq));
       }
-      result.push({ ok: true, accepted: write.events.length, stored: storedHere });
+      result.push({ ok: true, accepted: write.events, seqs });
     }
     return { result, stored };
-  }
-
-  private claim(write: EventWrite, replayKey: string, now: number): boolean {
-    if (write.replayKeyExpiresAt === null) {
-      throw new TypeError('an EventWrite with a replayKey needs replayKeyExpiresAt');
-    }
-    return this.claimReplayKey.run(write.serviceId, replayKey, write.replayKeyExpiresAt, now).changes > 0;
   }
 }

@@ -1,9 +1,11 @@
-import { RollupAccumulator } from '../../rollup/deltas.js';
-import type { StoredEvent } from '../store.js';
+import { RollupAccumulator, type ServiceEvent } from '../../rollup/deltas.js';
 import type { SqliteDatabase } from './database.js';
 import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows.js';
 import type { SqliteRollupWriter } from './rollup-writer.js';
 import type { SqliteWindows } from './windows.js';
+
+/** What the buffer keeps of a stored event until its rollups are applied. */
+export type StagedEvent = ServiceEvent & { seq: number };
 
 /**
  * Rollups are applied at most this long after their events were committed
@@ -54,7 +56,7 @@ export class SqliteRollupBuffer {
    * Runs `insert` in a write transaction, stages the events it stored, and
    * applies the pending rollups in the same commit when they are due.
    */
-  write<T>(now: number, insert: () => { result: T; stored: readonly StoredEvent[] }): T {
+  write<T>(now: number, insert: () => { result: T; stored: readonly StagedEvent[] }): T {
     this.lastNow = Math.max(this.lastNow, now);
     return this.inTransaction(() => {
       const { result, stored } = insert();
@@ -107,7 +109,7 @@ export class SqliteRollupBuffer {
     return result;
   }
 
-  private stage(event: StoredEvent): void {
+  private stage(event: StagedEvent): void {
     this.pending.add(event);
     if (event.seq > this.pendingThroughSeq) this.pendingThroughSeq = event.seq;
   }

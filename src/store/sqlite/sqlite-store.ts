@@ -4,6 +4,7 @@ import { openSqliteDatabase, type SqliteDatabase, type SqliteOpenOptions } from 
 import { SqliteEventsWriter } from './events-writer.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { migrateSqlite } from './migrate.js';
+import { type CompactWriteResult, type PackedWrites, packWrites, unpackResults } from './packed-writes.js';
 import { SqliteQueries } from './queries.js';
 import { SqliteRollupBuffer } from './rollup-buffer.js';
 import { SqliteRollupWriter } from './rollup-writer.js';
@@ -11,6 +12,14 @@ import { SqliteServices } from './services.js';
 import { SqliteWindows } from './windows.js';
 
 export type { SqliteOpenOptions } from './database.js';
+
+/**
+ * The SQLite store, and writeEvents for a caller that packed the writes
+ * itself (the writer thread, whose caller packs them before the hop).
+ */
+export interface SqliteStore extends Store {
+  writePackedEvents(packed: PackedWrites): Promise<CompactWriteResult[]>;
+}
 
 /** The prepared parts of the store; they need the schema, so they exist once migrations ran. */
 interface Parts {
@@ -43,7 +52,7 @@ function prepareParts(db: SqliteDatabase): Parts {
  * such as CLI commands, may manage users and services beside it): rollups
  * not yet applied live in that process's memory (see rollup-buffer.ts).
  */
-export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store> {
+export async function openSqliteStore(options: SqliteOpenOptions): Promise<SqliteStore> {
   const db = openSqliteDatabase(options);
   let parts: Parts | null = null;
   // statements are prepared once, after the schema exists; a caller that forgets migrate() still works
@@ -56,7 +65,7 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
   };
   const inTransaction = <T>(fn: () => T): T => db.transaction(fn).immediate();
 
-  const store: Store = {
+  const store: SqliteStore = {
     writeConcurrency: 1,
     async migrate() {
       migrateSqlite(db, Date.now());
@@ -160,7 +169,11 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Store
 
     async writeEvents(writes, now) {
       if (writes.length === 0) return [];
-      return ready().writer.write(writes, now);
+      return unpackResults(writes, ready().writer.write(packWrites(writes, now)), now);
+    },
+    async writePackedEvents(packed) {
+      if (packed.writes.length === 0) return [];
+      return ready().writer.write(packed);
     },
     async countEvents(serviceId) {
       return ready().queries.countEvents(serviceId);

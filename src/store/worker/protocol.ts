@@ -20,12 +20,3 @@ export type ReplyMessage =
   | { id: number; ok: false; error: SerializedError }
   | { id: 0; ready: true }
   | { id: 0; ready: false; error: SerializedError };
-
-/**
- * writeEvents' answer without the events themselves: the calling thread still
- * holds them, so only their sequence numbers travel back (null: an
- * idempotency id already stored).
- */
-export type CompactWriteResult =
-  | { ok: true; accepted: number; seqs: (number | null)[] }
-  | { ok: false; reason: 'replayed' };

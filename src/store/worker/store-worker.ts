@@ -4,9 +4,8 @@
  * store's methods in the order they arrive.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSqliteStore } from '../sqlite/sqlite-store.js';
-import type { EventWrite, EventWriteResult, Store } from '../store.js';
-import type { CallMessage, CompactWriteResult, ReplyMessage, SerializedError, WorkerInit } from './protocol.js';
+import { openSqliteStore, type SqliteStore } from '../sqlite/sqlite-store.js';
+import type { CallMessage, ReplyMessage, SerializedError, WorkerInit } from './protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('store-worker.ts runs only as a worker thread');
@@ -16,25 +15,7 @@ function serialize(error: unknown): SerializedError {
   return { name: e.name, message: e.message, stack: e.stack };
 }
 
-/** Which event of each write got which seq: stored events are that write's events in order, minus known ids. */
-function compact(writes: EventWrite[], results: EventWriteResult[]): CompactWriteResult[] {
-  return results.map((result, w) => {
-    if (!result.ok) return result;
-    const seqs: (number | null)[] = [];
-    let k = 0;
-    for (const event of writes[w]!.events) {
-      const stored = result.stored[k];
-      // an event without an id is always stored; one with an id is stored only if it is the next stored one
-      if (stored && (event.id === null || stored.id === event.id)) {
-        seqs.push(stored.seq);
-        k++;
-      } else seqs.push(null);
-    }
-    return { ok: true, accepted: result.accepted, seqs };
-  });
-}
-
-let store: Store;
+let store: SqliteStore;
 try {
   store = await openSqliteStore(workerData as WorkerInit);
   port.postMessage({ id: 0, ready: true } satisfies ReplyMessage);
@@ -48,9 +29,7 @@ port.on('message', async ({ id, method, args }: CallMessage) => {
   try {
     const fn = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
     if (typeof fn !== 'function') throw new TypeError(`the store has no method ${method}`);
-    const value = await fn.apply(store, args);
-    const shaped = method === 'writeEvents' ? compact(args[0] as EventWrite[], value as EventWriteResult[]) : value;
-    reply = { id, ok: true, value: shaped };
+    reply = { id, ok: true, value: await fn.apply(store, args) };
   } catch (error) {
     reply = { id, ok: false, error: serialize(error) };
   }

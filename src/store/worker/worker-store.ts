@@ -8,8 +8,9 @@
 import { Worker } from 'node:worker_threads';
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
 import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
-import type { EventWrite, EventWriteResult, Store, StoredEvent } from '../store.js';
-import type { CompactWriteResult, ReplyMessage, SerializedError } from './protocol.js';
+import { type CompactWriteResult, packWrites, unpackResults } from '../sqlite/packed-writes.js';
+import type { EventWrite, EventWriteResult, Store } from '../store.js';
+import type { ReplyMessage, SerializedError } from './protocol.js';
 
 const KNOWN_ERRORS: Record<string, new (message: string) => Error> = {
   StoreConflictError,
@@ -84,16 +85,9 @@ export async function openWorkerSqliteStore(options: SqliteOpenOptions): Promise
   }
 
   async function writeEvents(writes: EventWrite[], now: number): Promise<EventWriteResult[]> {
-    const compact = (await call('writeEvents', [writes, now])) as CompactWriteResult[];
-    return compact.map((result, w) => {
-      if (!result.ok) return result;
-      const { serviceId, events } = writes[w]!;
-      const stored: StoredEvent[] = [];
-      result.seqs.forEach((seq, i) => {
-        if (seq !== null) stored.push({ ...events[i]!, seq, serviceId, receivedAt: now });
-      });
-      return { ok: true, accepted: result.accepted, stored };
-    });
+    // packed here, on the calling thread: the hop copies flat values instead of event objects
+    const compact = (await call('writePackedEvents', [packWrites(writes, now)])) as CompactWriteResult[];
+    return unpackResults(writes, compact, now);
   }
 
   const proxy = new Proxy({} as Store, {
