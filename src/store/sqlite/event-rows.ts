@@ -1,6 +1,6 @@
 import type { DeviceType, EnrichedEvent } from '../../enrich/enriched-event.js';
+import { EVENT_COLUMN_COUNT, type EventRow as SharedEventRow, writeEventColumnValues } from '../event-row.js';
 import type { StagedEvent } from './rollup-buffer.js';
-import { eventColumnValues, type EventRow as SharedEventRow } from '../event-row.js';
 
 /** The `events` columns in insert order (after `seq`, which SQLite assigns). */
 export const EVENT_INSERT_COLUMNS = [
@@ -36,12 +36,19 @@ export const EVENT_INSERT_COLUMNS = [
 export type EventInsertParams = (string | number | null)[];
 
 const BOT_COLUMN = EVENT_INSERT_COLUMNS.indexOf('is_bot');
+if (EVENT_INSERT_COLUMNS.length !== EVENT_COLUMN_COUNT)
+  throw new Error('EVENT_INSERT_COLUMNS and event-row.ts disagree');
 
-/** Positional parameters for one event, in EVENT_INSERT_COLUMNS order (SQLite has no boolean: bot is 0/1). */
-export function eventInsertParams(serviceId: number, event: EnrichedEvent, receivedAt: number): EventInsertParams {
-  const values = eventColumnValues(serviceId, event, receivedAt);
-  values[BOT_COLUMN] = event.agent.bot ? 1 : 0;
-  return values as EventInsertParams;
+/** One event's positional parameters, in EVENT_INSERT_COLUMNS order, written into `out` from index `at` on. */
+export function writeEventInsertParams(
+  out: EventInsertParams,
+  at: number,
+  serviceId: number,
+  event: EnrichedEvent,
+  receivedAt: number,
+): void {
+  writeEventColumnValues(out as (string | number | boolean | null)[], at, serviceId, event, receivedAt);
+  out[at + BOT_COLUMN] = event.agent.bot ? 1 : 0; // SQLite has no boolean
 }
 
 const COLUMN = Object.fromEntries(EVENT_INSERT_COLUMNS.map((name, i) => [name, i])) as Record<

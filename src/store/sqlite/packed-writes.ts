@@ -8,7 +8,7 @@
  * agent, every key written out per object), ~1 µs per packed event.
  */
 import type { EventWrite, EventWriteResult, StoredEvent } from '../store.js';
-import { EVENT_INSERT_COLUMNS, type EventInsertParams, eventInsertParams } from './event-rows.js';
+import { EVENT_INSERT_COLUMNS, type EventInsertParams, writeEventInsertParams } from './event-rows.js';
 
 /** One write without its events: they are the next `events` rows of the packed values. */
 export interface PackedWrite {
@@ -36,10 +36,14 @@ export type CompactWriteResult =
 export const PACKED_ROW_WIDTH = EVENT_INSERT_COLUMNS.length;
 
 export function packWrites(writes: readonly EventWrite[], now: number): PackedWrites {
-  const values: EventInsertParams = [];
+  let events = 0;
+  for (const write of writes) events += write.events.length;
+  const values: EventInsertParams = new Array(events * PACKED_ROW_WIDTH);
+  let at = 0;
   const heads = writes.map((write) => {
     for (const event of write.events) {
-      for (const value of eventInsertParams(write.serviceId, event, now)) values.push(value);
+      writeEventInsertParams(values, at, write.serviceId, event, now);
+      at += PACKED_ROW_WIDTH;
     }
     return {
       serviceId: write.serviceId,
@@ -62,7 +66,8 @@ export function unpackResults(
     const { serviceId, events } = writes[w] as EventWrite;
     const stored: StoredEvent[] = [];
     result.seqs.forEach((seq, i) => {
-      if (seq !== null) stored.push({ ...(events[i] as EventWrite['events'][number]), seq, serviceId, receivedAt: now });
+      if (seq !== null)
+        stored.push({ ...(events[i] as EventWrite['events'][number]), seq, serviceId, receivedAt: now });
     });
     return { ok: true, accepted: result.accepted, stored };
   });

@@ -7,8 +7,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
-import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 import { type CompactWriteResult, packWrites, unpackResults } from '../sqlite/packed-writes.js';
+import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 import type { EventWrite, EventWriteResult, Store } from '../store.js';
 import type { ReplyMessage, SerializedError } from './protocol.js';
 
