@@ -108,7 +108,7 @@ async function prepare(dataDir: string): Promise<number> {
     const seeded = await seedEvents(store, service.id, options.events, options.days);
     const t0 = performance.now();
     await store.advanceWindows(Date.now());
-    await store.pruneRollups(Date.now());
+    await store.pruneRollups(Date.now(), Number.MAX_SAFE_INTEGER);
     log(
       `seeded ${int(seeded.events)} events in ${fixed(seeded.seconds, 0)} s (${int(seeded.events / seeded.seconds)} events/s); ` +
         `${seeded.shape.countries} countries, ${int(seeded.shape.cities)} cities, ${int(seeded.shape.urls)} URLs; ` +

@@ -2,17 +2,18 @@
  * Background work on timers: slide the ranking windows every second, delete
  * raw events past the retention period, prune rollup buckets no query can
  * reach, and drop expired sessions. Each chore logs its failures and tries
- * again on its next tick; none blocks ingestion for long (retention deletes
- * in chunks).
+ * again on its next tick; none blocks ingestion for long (retention and
+ * pruning delete in chunks).
  */
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 
 const WINDOW_TICK_MS = 1_000;
 const HOUSEKEEPING_MS = 60_000;
-/** rows per retention delete: small enough to keep each transaction to a few ms */
-const RETENTION_CHUNK = 5_000;
-const RETENTION_MAX_CHUNKS_PER_TICK = 200;
+/** rows per retention or prune step: small enough to keep each transaction to a few ms */
+const CHUNK_ROWS = 5_000;
+/** steps per housekeeping tick and chore: a backlog (after a large import) is worked off over ticks */
+const MAX_CHUNKS_PER_TICK = 200;
 
 export interface ChoreDeps {
   store: Store;
@@ -26,21 +27,28 @@ export function startChores({ store, clock, retentionDays, log }: ChoreDeps): { 
 
   const windows = every(WINDOW_TICK_MS, 'sliding the ranking windows', () => store.advanceWindows(clock()));
   const housekeeping = every(HOUSEKEEPING_MS, 'housekeeping', async () => {
-    await store.pruneRollups(clock());
-    await store.deleteExpiredSessions(clock());
+    const now = clock();
+    await inChunks((maxRows) => store.pruneRollups(now, maxRows));
+    await store.deleteExpiredSessions(now);
     if (retentionDays > 0) {
-      const before = clock() - retentionDays * 86_400_000;
-      let deleted = 0;
-      for (let chunk = 0; chunk < RETENTION_MAX_CHUNKS_PER_TICK && running; chunk++) {
-        const n = await store.deleteEventsBefore(before, RETENTION_CHUNK);
-        deleted += n;
-        if (n < RETENTION_CHUNK) break;
-        // let requests in between chunks
-        await new Promise((resolve) => setImmediate(resolve));
-      }
+      const before = now - retentionDays * 86_400_000;
+      const deleted = await inChunks((maxRows) => store.deleteEventsBefore(before, maxRows));
       if (deleted > 0) log.info(`retention: deleted ${deleted} events older than ${retentionDays} days`);
     }
   });
+
+  /** Runs `step` (which takes at most maxRows rows) until it takes fewer, or the tick's budget is spent. */
+  async function inChunks(step: (maxRows: number) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let chunk = 0; chunk < MAX_CHUNKS_PER_TICK && running; chunk++) {
+      const n = await step(CHUNK_ROWS);
+      total += n;
+      if (n < CHUNK_ROWS) break;
+      // let requests in between chunks
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return total;
+  }
 
   function every(ms: number, what: string, chore: () => Promise<unknown>): NodeJS.Timeout {
     let busy = false;

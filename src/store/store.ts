@@ -191,6 +191,11 @@ export interface Store {
   advanceWindows(now: number): Promise<void>;
   /** deletes raw events older than `before` (at most `maxRows` per call); rollups stay */
   deleteEventsBefore(before: number, maxRows: number): Promise<number>;
-  /** drops rollup buckets no query can reach any more, and expired replay keys */
-  pruneRollups(now: number): Promise<void>;
+  /**
+   * drops rollup buckets no query can reach any more, and expired replay keys:
+   * at most `maxRows` per call (each statement its own short transaction, so
+   * ingestion goes on in between); answers how many went, so a caller repeats
+   * while it gets `maxRows`
+   */
+  pruneRollups(now: number, maxRows: number): Promise<number>;
 }

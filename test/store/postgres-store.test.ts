@@ -6,7 +6,7 @@ import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { POSTGRES_QUERY_SQL } from '../../src/store/postgres/queries.js';
 import { type EventWrite, type Store, WINDOWS, type Window } from '../../src/store/store.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
-import { DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
+import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
 import {
   createTempSchema,
   TEST_DATABASE_URL,
@@ -319,7 +319,7 @@ function describeInternals(url: string): void {
             ),
           );
           await store.writeEvents(writes, now);
-          if (step % 10 === 9) await store.pruneRollups(now);
+          if (step % 10 === 9) await store.pruneRollups(now, ALL_ROWS);
         }
         await store.advanceWindows(now);
         assert.deepEqual(await windowMismatches(temp), { mismatches: 0, nonPositive: 0 });
@@ -342,7 +342,7 @@ function describeInternals(url: string): void {
           replayKeyExpiresAt: expiresAt,
         });
         await store.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
-        await store.pruneRollups(T0 + 5 * MINUTE);
+        await store.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
         const rows = await temp.query<{ key: string }>('SELECT key FROM replay_keys');
         assert.deepEqual(
           rows.map((row) => row.key),

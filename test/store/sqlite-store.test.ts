@@ -9,7 +9,7 @@ import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { WINDOWS } from '../../src/store/store.js';
 import { makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
-import { DAY, HOUR, MINUTE, plainWrite, seededRandom } from './contract/context.js';
+import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, seededRandom } from './contract/context.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('SQLite', withTempSqliteStore);
@@ -97,7 +97,7 @@ describe('SQLite store internals', () => {
           ),
         );
         await store.writeEvents(writes, now);
-        if (step % 10 === 9) await store.pruneRollups(now);
+        if (step % 10 === 9) await store.pruneRollups(now, ALL_ROWS);
       }
       await store.advanceWindows(now);
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
@@ -142,7 +142,7 @@ describe('SQLite store internals', () => {
         replayKeyExpiresAt: expiresAt,
       });
       await store.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
-      await store.pruneRollups(T0 + 5 * MINUTE);
+      await store.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
       try {
         assert.deepEqual(db.prepare('SELECT key FROM replay_keys').pluck().all(), ['new']);

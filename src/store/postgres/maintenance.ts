@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { ROLLUP_RETENTION_MS } from '../sqlite/maintenance.js';
-import { inTransaction } from './database.js';
 import type { PostgresWindows } from './windows.js';
 
 /** Rows deleted per statement: short transactions, so ingestion is not held up. */
@@ -45,27 +44,41 @@ export class PostgresMaintenance {
    * The windows are advanced first, so no bucket is pruned before they have
    * subtracted it (the retention of each resolution is longer than every
    * window it serves, and window_state only moves forward). No window
-   * lock: the deletes could hold ingestion up for their whole duration. A
-   * late event's upsert may meet a bucket being deleted; if the two ever
-   * deadlock, PostgreSQL aborts one — a group commit is retried
-   * (inRetriedTransaction), a prune runs again on the next housekeeping tick.
+   * lock, and each delete is its own statement of at most `maxRows` rows: a
+   * prune never holds ingestion up for long. A late event's fold may meet a
+   * bucket being deleted; if the two ever deadlock, PostgreSQL aborts one —
+   * a fold is retried (inRetriedTransaction), a prune runs again on the next
+   * housekeeping tick.
    */
-  async pruneRollups(now: number): Promise<void> {
+  async pruneRollups(now: number, maxRows: number): Promise<number> {
     await this.windows.advance(now);
-    await inTransaction(this.pool, async (client) => {
-      await client.query(`DELETE FROM rollups WHERE res = 'second' AND bucket < $1`, [
-        now - ROLLUP_RETENTION_MS.second,
-      ]);
-      await client.query(`DELETE FROM rollups WHERE res = 'minute' AND bucket < $1`, [
-        now - ROLLUP_RETENTION_MS.minute,
-      ]);
-      await client.query(`DELETE FROM rollups WHERE res = 'hour' AND bucket < $1 AND dim <> 'requests'`, [
-        now - ROLLUP_RETENTION_MS.dimensionsHour,
-      ]);
-      await client.query(`DELETE FROM rollups WHERE res = 'hour' AND bucket < $1 AND dim = 'requests'`, [
-        now - ROLLUP_RETENTION_MS.requestsHour,
-      ]);
-      await client.query('DELETE FROM replay_keys WHERE expires_at <= $1', [now]);
-    });
+    let deleted = 0;
+    for (const { sql, keep } of PRUNES) {
+      if (deleted >= maxRows) break;
+      const result = await this.pool.query(sql, [now - keep, maxRows - deleted]);
+      deleted += result.rowCount ?? 0;
+    }
+    return deleted;
   }
 }
+
+/** Each takes at most $2 rows, found through the (res, bucket) index (replay keys: through expires_at). */
+const pruneRollupsSql = (where: string) =>
+  `DELETE FROM rollups WHERE (service_id, dim, res, bucket, key) IN (
+     SELECT service_id, dim, res, bucket, key FROM rollups WHERE ${where} LIMIT $2)`;
+
+/** The prunes in order: rows older than now − keep (replay keys: expired by now). */
+const PRUNES = [
+  { sql: pruneRollupsSql(`res = 'second' AND bucket < $1`), keep: ROLLUP_RETENTION_MS.second },
+  { sql: pruneRollupsSql(`res = 'minute' AND bucket < $1`), keep: ROLLUP_RETENTION_MS.minute },
+  {
+    sql: pruneRollupsSql(`res = 'hour' AND bucket < $1 AND dim <> 'requests'`),
+    keep: ROLLUP_RETENTION_MS.dimensionsHour,
+  },
+  { sql: pruneRollupsSql(`res = 'hour' AND bucket < $1 AND dim = 'requests'`), keep: ROLLUP_RETENTION_MS.requestsHour },
+  {
+    sql: `DELETE FROM replay_keys WHERE (service_id, key) IN (
+            SELECT service_id, key FROM replay_keys WHERE expires_at <= $1 LIMIT $2)`,
+    keep: 0,
+  },
+];

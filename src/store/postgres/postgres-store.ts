@@ -159,7 +159,11 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
         await folder.foldNow(); // the queue names events by seq: count them before they go
         return maintenance.deleteEventsBefore(before, maxRows);
       }),
-    pruneRollups: (now) => ready(() => maintenance.pruneRollups(now)),
+    pruneRollups: (now, maxRows) =>
+      ready(async () => {
+        await folder.foldNow(); // queued counts of old buckets are pruned with the rest, not added after
+        return maintenance.pruneRollups(now, maxRows);
+      }),
   };
   return store;
 }

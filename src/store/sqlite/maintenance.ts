@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { RESOLUTION_MS } from '../../rollup/buckets.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteRollupBuffer } from './rollup-buffer.js';
@@ -25,13 +26,11 @@ const DELETE_CHUNK = 10_000;
 export class SqliteMaintenance {
   private readonly nextServiceId;
   private readonly deleteOldEvents;
-  private readonly pruneRes;
-  private readonly pruneHour;
-  private readonly pruneHourRequests;
-  private readonly pruneReplayKeys;
+  /** the prunes in order: rows older than now − keep (replay keys: expired by now) */
+  private readonly prunes: { statement: Statement<[number, number]>; keep: number }[];
 
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly rollups: SqliteRollupBuffer,
   ) {
     // a skip-scan over the (service_id, ts) index: one seek per service, orphans included
@@ -42,14 +41,31 @@ export class SqliteMaintenance {
       `DELETE FROM events WHERE seq IN (
          SELECT seq FROM events WHERE service_id = ? AND ts < ? ORDER BY ts LIMIT ?)`,
     );
-    this.pruneRes = db.prepare<[string, number]>('DELETE FROM rollups WHERE res = ? AND bucket < ?');
-    this.pruneHour = db.prepare<[number]>(
-      `DELETE FROM rollups WHERE res = 'hour' AND bucket < ? AND dim != 'requests'`,
-    );
-    this.pruneHourRequests = db.prepare<[number]>(
-      `DELETE FROM rollups WHERE res = 'hour' AND bucket < ? AND dim = 'requests'`,
-    );
-    this.pruneReplayKeys = db.prepare<[number]>('DELETE FROM replay_keys WHERE expires_at <= ?');
+    // each takes at most `limit` rows, found through the (res, bucket) index (the primary key rides along)
+    const pruneRollups = (where: string) =>
+      db.prepare<[number, number]>(
+        `DELETE FROM rollups WHERE (service_id, dim, res, bucket, key) IN (
+           SELECT service_id, dim, res, bucket, key FROM rollups WHERE ${where} LIMIT ?)`,
+      );
+    this.prunes = [
+      { statement: pruneRollups(`res = 'second' AND bucket < ?`), keep: ROLLUP_RETENTION_MS.second },
+      { statement: pruneRollups(`res = 'minute' AND bucket < ?`), keep: ROLLUP_RETENTION_MS.minute },
+      {
+        statement: pruneRollups(`res = 'hour' AND bucket < ? AND dim != 'requests'`),
+        keep: ROLLUP_RETENTION_MS.dimensionsHour,
+      },
+      {
+        statement: pruneRollups(`res = 'hour' AND bucket < ? AND dim = 'requests'`),
+        keep: ROLLUP_RETENTION_MS.requestsHour,
+      },
+      {
+        statement: db.prepare<[number, number]>(
+          `DELETE FROM replay_keys WHERE (service_id, key) IN (
+             SELECT service_id, key FROM replay_keys WHERE expires_at <= ? LIMIT ?)`,
+        ),
+        keep: 0,
+      },
+    ];
   }
 
   /** Deletes up to `maxRows` events with ts < before, oldest first per service, in chunks. */
@@ -71,16 +87,13 @@ export class SqliteMaintenance {
    * is pruned before the windows have subtracted it (after the server was
    * down for days, say).
    */
-  pruneRollups(now: number): void {
+  pruneRollups(now: number, maxRows: number): number {
     this.rollups.flush(now);
-    this.db
-      .transaction(() => {
-        this.pruneRes.run('second', now - ROLLUP_RETENTION_MS.second);
-        this.pruneRes.run('minute', now - ROLLUP_RETENTION_MS.minute);
-        this.pruneHour.run(now - ROLLUP_RETENTION_MS.dimensionsHour);
-        this.pruneHourRequests.run(now - ROLLUP_RETENTION_MS.requestsHour);
-        this.pruneReplayKeys.run(now);
-      })
-      .immediate();
+    let deleted = 0;
+    for (const { statement, keep } of this.prunes) {
+      if (deleted >= maxRows) break;
+      deleted += statement.run(now - keep, maxRows - deleted).changes;
+    }
+    return deleted;
   }
 }

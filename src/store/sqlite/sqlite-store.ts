@@ -206,8 +206,8 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
     async deleteEventsBefore(before, maxRows) {
       return ready().maintenance.deleteEventsBefore(before, maxRows);
     },
-    async pruneRollups(now) {
-      ready().maintenance.pruneRollups(now);
+    async pruneRollups(now, maxRows) {
+      return ready().maintenance.pruneRollups(now, maxRows);
     },
   };
   return store;

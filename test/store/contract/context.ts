@@ -46,6 +46,9 @@ export function plainWrite(serviceId: number, events: EnrichedEvent[]): EventWri
   return { serviceId, events, replayKey: null, replayKeyExpiresAt: null };
 }
 
+/** pruneRollups with no bound on the rows: everything prunable goes in one call */
+export const ALL_ROWS = Number.MAX_SAFE_INTEGER;
+
 export const SECOND = 1_000;
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Box } from '../../../src/store/store.js';
 import { makeEvent, T0 } from '../../support/temp-store.js';
-import { DAY, HOUR, MINUTE, type OpenStore, plainWrite, SECOND, useStore } from './context.js';
+import { ALL_ROWS, DAY, HOUR, MINUTE, type OpenStore, plainWrite, SECOND, useStore } from './context.js';
 
 const WORLD: Box = { neLat: 90, neLng: 180, swLat: -90, swLng: -180 };
 
@@ -46,6 +46,34 @@ export function describeQueries(open: OpenStore): void {
       );
     });
 
+    it('prunes in bounded steps, answering how many rows each step took', async () => {
+      const { store, service } = ctx();
+      // 30 seconds apart: 30 second buckets and 15 minute buckets of the request series, 15 per dimension value
+      const events = Array.from({ length: 30 }, (_, i) => makeEvent({ ts: T0 + i * 30 * SECOND }));
+      await store.writeEvents([plainWrite(service.id, events)], T0 + 15 * MINUTE);
+      const later = T0 + 4 * DAY;
+      const steps: number[] = [];
+      for (;;) {
+        const n = await store.pruneRollups(later, 40);
+        steps.push(n);
+        if (n < 40) break;
+      }
+      assert.ok(steps.length > 2, `pruned in ${steps.length} steps`);
+      assert.ok(
+        steps.slice(0, -1).every((n) => n === 40),
+        `every step but the last takes the bound: ${steps.join(', ')}`,
+      );
+      assert.equal(await store.pruneRollups(later, ALL_ROWS), 0, 'nothing left to prune');
+      const minutes = await store.requestSeries(service.id, 'minute', 20, T0 + 15 * MINUTE);
+      assert.equal(
+        minutes.reduce((sum, p) => sum + p.requests, 0),
+        0,
+        'the minute rows are gone',
+      );
+      const hours = await store.requestSeries(service.id, 'hour', 1, T0);
+      assert.equal(hours[0]?.requests, 30, 'hour rows stay');
+    });
+
     it('keeps day buckets on UTC midnights', async () => {
       const { store, service } = ctx();
       const [point] = await store.requestSeries(service.id, 'day', 1, Date.UTC(2025, 5, 1, 23, 59));
@@ -59,26 +87,26 @@ export function describeQueries(open: OpenStore): void {
         const limit = Math.ceil((now - T0) / { second: SECOND, minute: MINUTE, hour: HOUR, day: DAY }[resolution]) + 1;
         return (await store.requestSeries(service.id, resolution, limit, now)).reduce((sum, p) => sum + p.requests, 0);
       };
-      await store.pruneRollups(T0 + 2 * HOUR);
+      await store.pruneRollups(T0 + 2 * HOUR, ALL_ROWS);
       assert.equal(await total('second', T0 + 2 * HOUR), 1);
-      await store.pruneRollups(T0 + 2 * HOUR + 1);
+      await store.pruneRollups(T0 + 2 * HOUR + 1, ALL_ROWS);
       assert.equal(await total('second', T0 + 2 * HOUR + 1), 0);
       assert.equal(await total('minute', T0 + 2 * HOUR + 1), 1);
-      await store.pruneRollups(T0 + 3 * DAY + 1);
+      await store.pruneRollups(T0 + 3 * DAY + 1, ALL_ROWS);
       assert.equal(await total('minute', T0 + 3 * DAY + 1), 0);
       assert.equal(await total('hour', T0 + 3 * DAY + 1), 1);
       assert.deepEqual(await store.topValues(service.id, 'country', '7d', 10, T0 + 3 * DAY + 1), [
         { key: 'DE', requests: 1 },
       ]);
-      await store.pruneRollups(T0 + 31 * DAY + 1);
+      await store.pruneRollups(T0 + 31 * DAY + 1, ALL_ROWS);
       assert.deepEqual(await store.topValues(service.id, 'country', '30d', 10, T0 + 31 * DAY + 1), []);
       assert.deepEqual(await store.topValues(service.id, 'country', 'all', 10, T0 + 31 * DAY + 1), [
         { key: 'DE', requests: 1 },
       ]);
       assert.equal(await total('hour', T0 + 31 * DAY + 1), 1);
-      await store.pruneRollups(T0 + 160 * DAY + 1);
+      await store.pruneRollups(T0 + 160 * DAY + 1, ALL_ROWS);
       assert.equal(await total('hour', T0 + 160 * DAY + 1), 0);
-      await store.pruneRollups(T0 + 5_000 * DAY);
+      await store.pruneRollups(T0 + 5_000 * DAY, ALL_ROWS);
       assert.equal(await total('day', T0 + 5_000 * DAY), 1);
     });
   });
