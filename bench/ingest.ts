@@ -217,7 +217,8 @@ async function main(): Promise<number> {
         `; ${int(check.unacknowledged)} stored whose answer was still in flight when a run ended`,
     );
     log(
-      `tmon's own counters before SIGTERM: ${int(metrics.accepted)} events accepted (answered 200), ${int(metrics.stored)} newly stored`,
+      `tmon's own counters before SIGTERM: ${int(metrics.accepted)} events accepted (answered 200), ${int(metrics.stored)} newly stored, ` +
+        `in ${int(metrics.groupCommits)} group commits (${fixed(metrics.stored / metrics.groupCommits, 1)} events each on average)`,
     );
     if (pgCheck && pgMetrics && pgExitCodes) {
       log(
@@ -351,7 +352,8 @@ async function settledCounters(read: () => Promise<ServerCounters>): Promise<Ser
   for (let i = 0; i < 30; i++) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const now = await read();
-    if (now.accepted === last.accepted && now.stored === last.stored) return now;
+    if (now.accepted === last.accepted && now.stored === last.stored && now.groupCommits === last.groupCommits)
+      return now;
     last = now;
   }
   return last;
@@ -362,7 +364,11 @@ function postgresCounters(side: PostgresSide): Promise<ServerCounters> {
   return settledCounters(async () => {
     const a = await serverCounters((side.first as ServerProcess).port, side.token);
     const b = await serverCounters((side.second as ServerProcess).port, side.token);
-    return { accepted: a.accepted + b.accepted, stored: a.stored + b.stored };
+    return {
+      accepted: a.accepted + b.accepted,
+      stored: a.stored + b.stored,
+      groupCommits: a.groupCommits + b.groupCommits,
+    };
   });
 }
 
@@ -482,6 +488,8 @@ function postgresTargets(
 interface ServerCounters {
   accepted: number;
   stored: number;
+  /** group commits: stored / groupCommits is the mean group size */
+  groupCommits: number;
 }
 
 /** tmon's /metrics: what the server itself answered 200 and stored. */
@@ -490,7 +498,11 @@ async function serverCounters(port: number, token: string): Promise<ServerCounte
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
   const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return { accepted: value('tmon_collect_accepted_events_total'), stored: value('tmon_collect_stored_events_total') };
+  return {
+    accepted: value('tmon_collect_accepted_events_total'),
+    stored: value('tmon_collect_stored_events_total'),
+    groupCommits: value('tmon_group_commits_total'),
+  };
 }
 
 function targets(

@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     zlibOptions: { level: 1 },
   });
 
-  await app.register(collectRoutes, { collect: deps.collect, debug: config.debug });
+  await app.register(collectRoutes, { collect: deps.collect, counters: deps.counters, debug: config.debug });
   await app.register(authRoutes, {
     accounts: deps.accounts,
     cookieSecurity: config.cookieSecurity,

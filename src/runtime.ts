@@ -72,6 +72,7 @@ export async function createRuntime(
       maxQueuedEvents: MAX_QUEUED_EVENTS,
       commitEachEvent: config.debug,
       onCommitted(writes, results) {
+        counters.groupCommits++;
         results.forEach((result, i) => {
           if (!result.ok) return;
           counters.storedEvents += result.stored.length;

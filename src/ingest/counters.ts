@@ -5,6 +5,8 @@ export class IngestCounters {
   acceptedRequests = 0;
   acceptedEvents = 0;
   storedEvents = 0;
+  /** transactions that stored events: acceptedEvents / groupCommits is the group commit's size */
+  groupCommits = 0;
   readonly refusals = new Map<RefusalCode, number>();
 
   countRefusal(code: RefusalCode): void {
@@ -15,12 +17,14 @@ export class IngestCounters {
     accepted_requests: number;
     accepted_events: number;
     stored_events: number;
+    group_commits: number;
     refused: Record<string, number>;
   } {
     return {
       accepted_requests: this.acceptedRequests,
       accepted_events: this.acceptedEvents,
       stored_events: this.storedEvents,
+      group_commits: this.groupCommits,
       refused: Object.fromEntries(this.refusals),
     };
   }

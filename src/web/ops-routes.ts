@@ -17,7 +17,7 @@ export async function opsRoutes(app: FastifyInstance, { accounts, counters, queu
   app.get('/metrics', async (request, reply) => {
     const user = await requireUser(request, accounts);
     if (!user.admin) throw new HttpError('forbidden', 'metrics are for admins');
-    const { accepted_requests, accepted_events, stored_events, refused } = counters.snapshot();
+    const { accepted_requests, accepted_events, stored_events, group_commits, refused } = counters.snapshot();
     const lines = [
       '# HELP tmon_collect_accepted_requests_total Collect requests answered 200.',
       '# TYPE tmon_collect_accepted_requests_total counter',
@@ -28,6 +28,9 @@ export async function opsRoutes(app: FastifyInstance, { accounts, counters, queu
       '# HELP tmon_collect_stored_events_total Events newly stored.',
       '# TYPE tmon_collect_stored_events_total counter',
       `tmon_collect_stored_events_total ${stored_events}`,
+      '# HELP tmon_group_commits_total Group commits (one transaction each) that stored collected events.',
+      '# TYPE tmon_group_commits_total counter',
+      `tmon_group_commits_total ${group_commits}`,
       '# HELP tmon_collect_refused_total Collect requests refused, by reason.',
       '# TYPE tmon_collect_refused_total counter',
       ...Object.entries(refused).map(([reason, n]) => `tmon_collect_refused_total{reason="${reason}"} ${n}`),

@@ -2,10 +2,11 @@
  * POST /data/collect: parse the body by content type with the protocol's
  * size limit, tell the protocol apart, run the pipeline, answer (SPEC §3.5).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { identifyRequest } from '../../collect/identify.js';
+import type { IngestCounters } from '../../ingest/counters.js';
 import type { Collect } from '../../ingest/pipeline.js';
-import { isRefusal, refuse } from '../../ingest/refusal.js';
+import { isRefusal, type Refusal, refuse } from '../../ingest/refusal.js';
 import { sendError, sendRefusal } from '../errors.js';
 
 const LEGACY_BODY_LIMIT = 64 * 1024;
@@ -19,10 +20,15 @@ interface JsonText {
 
 export interface CollectRouteDeps {
   collect: Collect;
+  /** refusals before the pipeline (unreadable JSON, no protocol recognised) are counted here; the pipeline counts its own */
+  counters: Pick<IngestCounters, 'countRefusal'>;
   debug: boolean;
 }
 
-export async function collectRoutes(app: FastifyInstance, { collect, debug }: CollectRouteDeps): Promise<void> {
+export async function collectRoutes(
+  app: FastifyInstance,
+  { collect, counters, debug }: CollectRouteDeps,
+): Promise<void> {
   // this plugin's own parsers: the legacy and v2 bodies have different size limits
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -36,6 +42,11 @@ export async function collectRoutes(app: FastifyInstance, { collect, debug }: Co
     (_request, body, done) => done(null, { json: body as string } satisfies JsonText),
   );
 
+  const refuseEarly = (reply: FastifyReply, refusal: Refusal) => {
+    counters.countRefusal(refusal.refused);
+    return sendRefusal(reply, refusal);
+  };
+
   // no route bodyLimit: it would override the per-protocol limits of the parsers above
   app.post('/data/collect', async (request, reply) => {
     const isJson = typeof request.body === 'object' && request.body !== null && 'json' in request.body;
@@ -44,11 +55,11 @@ export async function collectRoutes(app: FastifyInstance, { collect, debug }: Co
       try {
         parsed = JSON.parse((request.body as JsonText).json);
       } catch (error) {
-        return sendRefusal(reply, refuse('bad_json', `body is not valid JSON: ${(error as Error).message}`));
+        return refuseEarly(reply, refuse('bad_json', `body is not valid JSON: ${(error as Error).message}`));
       }
     }
     const identified = identifyRequest(parsed, isJson ? 'json' : 'form');
-    if (isRefusal(identified)) return sendRefusal(reply, identified);
+    if (isRefusal(identified)) return refuseEarly(reply, identified);
 
     try {
       const outcome = await collect(identified);
