@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { RollupAccumulator, type ServiceCountsData } from '../../rollup/deltas.js';
 import { inRetriedTransaction } from './database.js';
 import { type EventRow, toStoredEvent } from './event-rows.js';
+import { LOCK_FOLD, lockKey } from './migrate.js';
 import type { PostgresRollupWriter } from './rollup-writer.js';
 import type { PostgresWindows } from './windows.js';
 
@@ -43,9 +44,9 @@ interface QueuedRow {
 /**
  * Applies the queued groups (rollup_queue, written by every process's group
  * commits: counts, or seqs of events to count) to rollups, the sliding
- * windows and places, and deletes their queue rows, in one transaction: exactly once, whichever process folds, at most once
- * even if two fold at the same moment (the second one's DELETE waits for the
- * first's row locks, then finds those rows gone and skips them).
+ * windows and places, and deletes their queue rows, in one transaction:
+ * exactly once, whichever process folds. Folds take turns under an advisory
+ * lock (short: one fold takes at most FOLD_GROUPS groups per transaction).
  *
  * A read of rollups or windows folds first (`foldNow`), so it sees every
  * event committed before it, by any process. After a write, `soon` schedules
@@ -121,7 +122,10 @@ export class PostgresRollupFolder {
   /** Folds up to FOLD_GROUPS queued groups; answers how many it took. */
   async #foldSome(): Promise<number> {
     const { groups, newPlaces } = await inRetriedTransaction(this.pool, async (client) => {
-      // window lock first, then the queue's row locks: the order removeService takes them in
+      // folds take turns, in every process: a fold that starts after a commit finds that commit's
+      // rows in the queue, not taken by another fold that has yet to commit. Then the window lock,
+      // then the queue's row locks: the order removeService takes those two in.
+      await client.query(`SELECT pg_advisory_xact_lock(${lockKey(LOCK_FOLD)})`);
       const expiredThrough = await this.windows.lockShared(client);
       const { rows } = await client.query<QueuedRow>(TAKE_SQL);
       const pending = new RollupAccumulator();
