@@ -133,7 +133,10 @@ export class PostgresEventsWriter {
       arrayLiteral(counts.map((c) => JSON.stringify(c))),
       arrayLiteral(counts.map((c) => c.events)),
     ];
-    const { rows } = await withRetries(() => this.pool.query<WrittenRow>(WRITE_SQL, params));
+    // named: each pooled connection parses and plans this large statement once, not per group commit
+    const { rows } = await withRetries(() =>
+      this.pool.query<WrittenRow>({ name: 'tmon_write_events', text: WRITE_SQL, values: params }),
+    );
     return matchResults(cleaned, owners, rows, now);
   }
 }
