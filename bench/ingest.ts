@@ -20,17 +20,23 @@ import {
   type ScenarioKey,
 } from './support/bodies.js';
 import { type LoadResult, runLoad } from './support/load.js';
+import { checkStoredPostgres, DEFAULT_DATABASE_URL, postgresVersion } from './support/postgres.js';
 import {
-  type BenchSchema,
-  checkStoredPostgres,
-  createBenchSchema,
-  DEFAULT_DATABASE_URL,
-  postgresVersion,
-} from './support/postgres.js';
-import { type CpuUsed, cpuSince, cpuSnapshot } from './support/proc-cpu.js';
+  type PostgresComparison,
+  type PostgresSide,
+  postgresCounters,
+  postgresTable,
+  postgresTargets,
+  redact,
+  runPostgres,
+  startPostgresSide,
+  stopPostgresSide,
+} from './support/postgres-side.js';
+import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets, type Target, table } from './support/report.js';
-import { addService, addToken, type BenchService, startTmon } from './support/tmon.js';
+import { type ServerCounters, serverCounters, settledCounters } from './support/server-counters.js';
+import { addService, addToken, startTmon } from './support/tmon.js';
 import { checkStored, type StoreCheck } from './support/verify-store.js';
 
 const options = parseOptions('npm run bench:ingest --', {
@@ -57,39 +63,12 @@ const options = parseOptions('npm run bench:ingest --', {
 const MAX_PREBUILT_AGE_S = 240;
 const SINGLE_RATIO_TARGET = 0.5;
 const BATCH_EVENTS_TARGET = 100_000;
-const POSTGRES_RATIO_TARGET = 0.5;
 
-interface Row {
-  scenario: Scenario;
+/** A scenario's figures: the bare baseline, tmon on SQLite (and, with --store postgres, on PostgreSQL). */
+interface Row extends PostgresComparison {
   buildMicros: number;
   bare: LoadResult;
-  tmon: LoadResult;
   pool: { size: number; seconds: number; onDemand: number };
-  /** CPU used during tmon's timed run on SQLite */
-  tmonCpu: CpuUsed;
-  /** with --store postgres */
-  pg?: PostgresRow;
-}
-
-interface PostgresRow {
-  /** one tmon process on PostgreSQL */
-  single: LoadResult;
-  singleCpu: CpuUsed;
-  /** two tmon processes on the same schema, the connections spread over both */
-  dual: LoadResult;
-  dualCpu: CpuUsed;
-}
-
-/** tmon on PostgreSQL: two processes on one schema (the first alone for the one-process runs). */
-interface PostgresSide {
-  schema: BenchSchema;
-  dataDirs: [string, string];
-  first: ServerProcess | null;
-  second: ServerProcess | null;
-  service: BenchService;
-  token: string;
-  acked: [Scenario, number[]][];
-  errors: number;
 }
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -171,7 +150,15 @@ async function main(): Promise<number> {
             ? `; tmon status codes ${JSON.stringify(tmonRun.statusCodes)}, first: ${tmonRun.firstRefusal}`
             : ''),
       );
-      if (pg) row.pg = await runPostgres(pg, key, bareRun);
+      if (pg) {
+        row.pg = await runPostgres(pg, key, {
+          warmup: options.warmup,
+          duration: options.duration,
+          connections: options.connections,
+          poolSize: (pgScenario) => poolSizeFor(pgScenario, bareRun),
+          log,
+        });
+      }
     }
 
     const tmonPort = tmon.port;
@@ -266,116 +253,6 @@ function poolSizeFor(scenario: Scenario, bareRun: LoadResult): number {
     : Math.min(wanted, affordable);
 }
 
-/** A fresh schema, tmon started on it (it creates the tables and the admin), a service and token, then a second tmon. */
-async function startPostgresSide(url: string): Promise<PostgresSide> {
-  const schema = await createBenchSchema(url);
-  const dataDirs: [string, string] = [
-    await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-ingest-pg1-')),
-    await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-ingest-pg2-')),
-  ];
-  const side: PostgresSide = {
-    schema,
-    dataDirs,
-    first: null,
-    second: null,
-    service: { id: 0, name: '', secret: '' },
-    token: '',
-    acked: [],
-    errors: 0,
-  };
-  try {
-    side.first = await startTmon({ dataDir: dataDirs[0], databaseUrl: schema.tmonUrl });
-    side.service = await addService(dataDirs[0], 'bench', 'admin', schema.tmonUrl);
-    side.token = await addToken(dataDirs[0], 'admin', schema.tmonUrl);
-    side.second = await startTmon({ dataDir: dataDirs[1], databaseUrl: schema.tmonUrl });
-    return side;
-  } catch (error) {
-    await stopPostgresSide(side);
-    for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
-    await schema.drop();
-    throw error;
-  }
-}
-
-async function stopPostgresSide(side: PostgresSide): Promise<[number | null, number | null]> {
-  const codes = await Promise.all([side.first?.stop(60_000) ?? null, side.second?.stop(60_000) ?? null]);
-  side.first = null;
-  side.second = null;
-  return codes;
-}
-
-/** One scenario on PostgreSQL: one process, then the same load spread over two. */
-async function runPostgres(side: PostgresSide, key: ScenarioKey, bareRun: LoadResult): Promise<PostgresRow> {
-  const first = side.first as ServerProcess;
-  const second = side.second as ServerProcess;
-  const scenario = makeScenario(key, side.service);
-  const tally = (warm: LoadResult, run: LoadResult) => {
-    side.acked.push([scenario, [...warm.acked, ...run.acked]]);
-    side.errors += warm.errors + warm.non2xx + run.errors + run.non2xx;
-  };
-
-  const source = new BodySource(scenario, 1);
-  source.prebuild(poolSizeFor(scenario, bareRun));
-  const warm = await runLoad({ ...load(options.warmup), port: first.port, source });
-  let before = cpuSnapshot([first.pid], true);
-  const single = await runLoad({ ...load(options.duration), port: first.port, source });
-  const singleCpu = cpuSince(before);
-  tally(warm, single);
-
-  // request numbers go on where the one-process run stopped: every id stays unique in the schema
-  const dualSource = new BodySource(scenario, source.next);
-  dualSource.prebuild(poolSizeFor(scenario, bareRun));
-  const two = { port: first.port, morePorts: [second.port], source: dualSource };
-  const dualWarm = await runLoad({ ...load(options.warmup), ...two });
-  before = cpuSnapshot([first.pid, second.pid], true);
-  const dual = await runLoad({ ...load(options.duration), ...two });
-  const dualCpu = cpuSince(before);
-  tally(dualWarm, dual);
-
-  log(
-    `  PostgreSQL: one tmon ${int(single.okPerSecond)} req/s (CPU s tmon ${fixed(singleCpu.tmon)}, PostgreSQL ${fixed(singleCpu.postgres)}), ` +
-      `two tmon ${int(dual.okPerSecond)} req/s (CPU s tmon ${fixed(dualCpu.tmon)}, PostgreSQL ${fixed(dualCpu.postgres)})` +
-      (single.non2xx + dual.non2xx > 0
-        ? `; status codes ${JSON.stringify(single.statusCodes)} / ${JSON.stringify(dual.statusCodes)}, first: ${single.firstRefusal ?? dual.firstRefusal}`
-        : ''),
-  );
-  return { single, singleCpu, dual, dualCpu };
-}
-
-/**
- * Counters once they stop moving: a timed run ends with up to `--connections`
- * requests in flight (a batch takes hundreds of ms), answered after autocannon
- * stopped listening.
- */
-async function settledCounters(read: () => Promise<ServerCounters>): Promise<ServerCounters> {
-  let last = await read();
-  for (let i = 0; i < 30; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const now = await read();
-    if (now.accepted === last.accepted && now.stored === last.stored && now.groupCommits === last.groupCommits)
-      return now;
-    last = now;
-  }
-  return last;
-}
-
-/** Both PostgreSQL processes' counters, summed, once they stop moving. */
-function postgresCounters(side: PostgresSide): Promise<ServerCounters> {
-  return settledCounters(async () => {
-    const a = await serverCounters((side.first as ServerProcess).port, side.token);
-    const b = await serverCounters((side.second as ServerProcess).port, side.token);
-    return {
-      accepted: a.accepted + b.accepted,
-      stored: a.stored + b.stored,
-      groupCommits: a.groupCommits + b.groupCommits,
-    };
-  });
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-}
-
 function load(duration: number) {
   return { duration, connections: options.connections };
 }
@@ -407,102 +284,6 @@ function resultsTable(rows: readonly Row[]): string {
       `${fixed(bare.p50, 0)} / ${fixed(bare.p99, 0)}`,
     ]),
   ]);
-}
-
-/** --store postgres: tmon on SQLite (the baseline) against one and two tmon processes on PostgreSQL. */
-function postgresTable(rows: readonly Row[]): string {
-  const cpu = (c: CpuUsed) => `${fixed(c.tmon)} / ${fixed(c.postgres)} / ${fixed(c.loadGenerator)}`;
-  return table([
-    [
-      'scenario',
-      'SQLite req/s',
-      'PG req/s',
-      'PG/SQLite',
-      '2×PG req/s',
-      '2×PG/SQLite',
-      'PG events/s',
-      'PG errors+non-2xx',
-      'PG p50/p99 ms',
-      '2×PG p50/p99 ms',
-      'CPU s SQLite run: tmon/PG/load',
-      'CPU s PG run: tmon/PG/load',
-      'CPU s 2×PG run: tmons/PG/load',
-    ],
-    ...rows.flatMap(({ scenario, tmon, tmonCpu, pg }) =>
-      pg
-        ? [
-            [
-              scenario.label,
-              int(tmon.okPerSecond),
-              int(pg.single.okPerSecond),
-              `${fixed((pg.single.okPerSecond / tmon.okPerSecond) * 100, 0)} %`,
-              int(pg.dual.okPerSecond),
-              `${fixed((pg.dual.okPerSecond / tmon.okPerSecond) * 100, 0)} %`,
-              int(pg.single.okPerSecond * scenario.eventsPerRequest),
-              `${int(pg.single.errors + pg.single.non2xx)} / ${int(pg.dual.errors + pg.dual.non2xx)}`,
-              `${fixed(pg.single.p50, 0)} / ${fixed(pg.single.p99, 0)}`,
-              `${fixed(pg.dual.p50, 0)} / ${fixed(pg.dual.p99, 0)}`,
-              cpu(tmonCpu),
-              cpu(pg.singleCpu),
-              cpu(pg.dualCpu),
-            ],
-          ]
-        : [],
-    ),
-  ]);
-}
-
-function postgresTargets(
-  rows: readonly Row[],
-  errors: number,
-  check: StoreCheck,
-  metrics: ServerCounters,
-  exitCodes: readonly (number | null)[],
-): Target[] {
-  const out: Target[] = [];
-  for (const { scenario, tmon, pg } of rows) {
-    if (!pg) continue;
-    const ratio = pg.single.okPerSecond / tmon.okPerSecond;
-    out.push({
-      name: `${scenario.label}: one tmon on PostgreSQL ≥ ${POSTGRES_RATIO_TARGET * 100} % of tmon on SQLite`,
-      met: ratio >= POSTGRES_RATIO_TARGET,
-      detail: `${fixed(ratio * 100, 0)} % (${int(pg.single.okPerSecond)} / ${int(tmon.okPerSecond)} req/s)`,
-    });
-  }
-  out.push({
-    name: 'zero errors on PostgreSQL',
-    met: errors === 0,
-    detail: `${int(errors)} errors, timeouts or non-2xx answers from tmon on PostgreSQL (one and two processes, warm-ups included)`,
-  });
-  const clean = exitCodes.every((code) => code === 0);
-  out.push({
-    name: 'every acknowledged event stored on PostgreSQL',
-    met: check.missing === 0 && metrics.accepted === check.stored && clean,
-    detail:
-      `${int(check.missing)} of ${int(check.acknowledged)} acknowledged events missing; ` +
-      `stored ${int(check.stored)} = accepted by both tmon ${int(metrics.accepted)}: ${metrics.accepted === check.stored ? 'yes' : 'NO'}; clean exits: ${clean ? 'yes' : 'NO'}`,
-  });
-  return out;
-}
-
-interface ServerCounters {
-  accepted: number;
-  stored: number;
-  /** group commits: stored / groupCommits is the mean group size */
-  groupCommits: number;
-}
-
-/** tmon's /metrics: what the server itself answered 200 and stored. */
-async function serverCounters(port: number, token: string): Promise<ServerCounters> {
-  const response = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
-  const text = await response.text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-  return {
-    accepted: value('tmon_collect_accepted_events_total'),
-    stored: value('tmon_collect_stored_events_total'),
-    groupCommits: value('tmon_group_commits_total'),
-  };
 }
 
 function targets(
