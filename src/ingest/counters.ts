@@ -5,7 +5,7 @@ export class IngestCounters {
   acceptedRequests = 0;
   acceptedEvents = 0;
   storedEvents = 0;
-  /** transactions that stored events: acceptedEvents / groupCommits is the group commit's size */
+  /** group commits of collected events (one transaction each): storedEvents / groupCommits ≈ events per commit */
   groupCommits = 0;
   readonly refusals = new Map<RefusalCode, number>();
 

@@ -1,6 +1,9 @@
 import type { EnrichedEvent, Geo } from '../enrich/enriched-event.js';
 import type { Dimension } from '../store/store.js';
 
+/** What of an event its rankings read. */
+export type RankedFields = Pick<EnrichedEvent, 'url' | 'geo' | 'agent'>;
+
 /**
  * The key an event is ranked under, per dimension, or null when the event has
  * no value for it. Unknown values are skipped rather than keyed "unknown": a
@@ -8,9 +11,6 @@ import type { Dimension } from '../store/store.js';
  * to rank), and the request series still counts every event. `device` always
  * has a value (`other` when nothing is known).
  */
-/** What of an event its rankings read. */
-export type RankedFields = Pick<EnrichedEvent, 'url' | 'geo' | 'agent'>;
-
 export function dimensionKey(event: RankedFields, dimension: Dimension): string | null {
   switch (dimension) {
     case 'country':

@@ -28,7 +28,7 @@ export async function opsRoutes(app: FastifyInstance, { accounts, counters, queu
       '# HELP tmon_collect_stored_events_total Events newly stored.',
       '# TYPE tmon_collect_stored_events_total counter',
       `tmon_collect_stored_events_total ${stored_events}`,
-      '# HELP tmon_group_commits_total Group commits (one transaction each) that stored collected events.',
+      '# HELP tmon_group_commits_total Group commits (one transaction each) of collected events.',
       '# TYPE tmon_group_commits_total counter',
       `tmon_group_commits_total ${group_commits}`,
       '# HELP tmon_collect_refused_total Collect requests refused, by reason.',
