@@ -3,7 +3,7 @@
  * once, so SQLite and PostgreSQL cannot drift. Only the bot flag's type
  * differs (SQLite has no boolean: 0/1).
  */
-import type { DeviceType, EnrichedEvent } from '../enrich/enriched-event.js';
+import type { Agent, DeviceType, EnrichedEvent, Geo } from '../enrich/enriched-event.js';
 import type { StoredEvent } from './store.js';
 
 export interface EventRow<Bot = boolean> {
@@ -53,28 +53,40 @@ export function toStoredEvent(row: EventRow<number | boolean>): StoredEvent {
     referrer: row.referrer,
     id: row.event_key,
     extra: row.extra === null ? null : (JSON.parse(row.extra) as Record<string, unknown>),
-    // geo is stored whole or not at all: country is present exactly when there was geo
-    geo:
-      row.country === null
-        ? null
-        : {
-            country: row.country,
-            countryName: row.country_name ?? row.country,
-            region: row.region,
-            city: row.city,
-            lat: row.lat,
-            lng: row.lng,
-          },
-    agent: {
-      browser: row.browser,
-      browserVersion: row.browser_version,
-      os: row.os,
-      osVersion: row.os_version,
-      device: row.device as DeviceType,
-      vendor: row.vendor,
-      model: row.model,
-      bot: row.is_bot === true || row.is_bot === 1,
-    },
+    geo: geoOfColumns((name) => row[name]),
+    agent: agentOfColumns((name) => row[name]),
+  };
+}
+
+/** Reads one column of a stored event, whatever holds the row (named columns, or the writer's positional values). */
+export type ColumnReader = <K extends keyof EventRow<number | boolean>>(name: K) => EventRow<number | boolean>[K];
+
+/** An event's geo from its stored columns: stored whole or not at all, so country is present exactly when there was geo. */
+export function geoOfColumns(column: ColumnReader): Geo | null {
+  const country = column('country');
+  if (country === null) return null;
+  return {
+    country,
+    countryName: column('country_name') ?? country,
+    region: column('region'),
+    city: column('city'),
+    lat: column('lat'),
+    lng: column('lng'),
+  };
+}
+
+/** An event's agent from its stored columns (the bot flag as SQLite's 0/1 or PostgreSQL's boolean). */
+export function agentOfColumns(column: ColumnReader): Agent {
+  const bot = column('is_bot');
+  return {
+    browser: column('browser'),
+    browserVersion: column('browser_version'),
+    os: column('os'),
+    osVersion: column('os_version'),
+    device: column('device') as DeviceType,
+    vendor: column('vendor'),
+    model: column('model'),
+    bot: bot === true || bot === 1,
   };
 }
 

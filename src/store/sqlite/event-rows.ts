@@ -1,5 +1,12 @@
-import type { DeviceType, EnrichedEvent } from '../../enrich/enriched-event.js';
-import { EVENT_COLUMN_COUNT, type EventRow as SharedEventRow, writeEventColumnValues } from '../event-row.js';
+import type { EnrichedEvent } from '../../enrich/enriched-event.js';
+import {
+  agentOfColumns,
+  type ColumnReader,
+  EVENT_COLUMN_COUNT,
+  geoOfColumns,
+  type EventRow as SharedEventRow,
+  writeEventColumnValues,
+} from '../event-row.js';
 import type { StagedEvent } from './rollup-buffer.js';
 
 /** The `events` columns in insert order (after `seq`, which SQLite assigns). */
@@ -51,46 +58,22 @@ export function writeEventInsertParams(
   out[at + BOT_COLUMN] = event.agent.bot ? 1 : 0; // SQLite has no boolean
 }
 
-const COLUMN = Object.fromEntries(EVENT_INSERT_COLUMNS.map((name, i) => [name, i])) as Record<
-  (typeof EVENT_INSERT_COLUMNS)[number],
-  number
->;
+type ColumnName = (typeof EVENT_INSERT_COLUMNS)[number];
+const COLUMN = Object.fromEntries(EVENT_INSERT_COLUMNS.map((name, i) => [name, i])) as Record<ColumnName, number>;
 
 /**
  * What the rollups read of an event (service, time, ranked fields), from its
  * insert parameters: the writer thread holds those, not the event.
  */
 export function stagedEventOf(params: EventInsertParams, seq: number): StagedEvent {
-  const text = (column: keyof typeof COLUMN) => params[COLUMN[column]] as string | null;
-  const number = (column: keyof typeof COLUMN) => params[COLUMN[column]] as number | null;
-  const country = text('country');
+  const column = ((name: ColumnName) => params[COLUMN[name]]) as ColumnReader;
   return {
     seq,
-    serviceId: params[COLUMN.service_id] as number,
-    ts: params[COLUMN.ts] as number,
-    url: params[COLUMN.url] as string,
-    // geo is stored whole or not at all: country is present exactly when there was geo
-    geo:
-      country === null
-        ? null
-        : {
-            country,
-            countryName: text('country_name') ?? country,
-            region: text('region'),
-            city: text('city'),
-            lat: number('lat'),
-            lng: number('lng'),
-          },
-    agent: {
-      browser: text('browser'),
-      browserVersion: text('browser_version'),
-      os: text('os'),
-      osVersion: text('os_version'),
-      device: params[COLUMN.device] as DeviceType,
-      vendor: text('vendor'),
-      model: text('model'),
-      bot: params[COLUMN.is_bot] === 1,
-    },
+    serviceId: column('service_id'),
+    ts: column('ts'),
+    url: column('url'),
+    geo: geoOfColumns(column),
+    agent: agentOfColumns(column),
   };
 }
 
