@@ -120,7 +120,9 @@ export class PostgresEventsWriter {
       for (const event of write.events) input.push({ serviceId: write.serviceId, event, claimKey: write.replayKey });
     });
     const offered = new RollupAccumulator();
-    for (const { serviceId, event } of input) offered.add({ ...event, serviceId });
+    for (const { serviceId, event } of input) {
+      offered.add({ serviceId, ts: event.ts, url: event.url, geo: event.geo, agent: event.agent });
+    }
     const counts = offered.toData();
     const params = [
       ...eventColumnArrays(input, now).map(arrayLiteral),
