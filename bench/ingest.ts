@@ -19,6 +19,7 @@ import {
   type Scenario,
   type ScenarioKey,
 } from './support/bodies.js';
+import { planCores } from './support/cores.js';
 import { type LoadResult, runLoad } from './support/load.js';
 import { checkStoredPostgres, DEFAULT_DATABASE_URL, postgresVersion } from './support/postgres.js';
 import {
@@ -32,7 +33,7 @@ import {
   startPostgresSide,
   stopPostgresSide,
 } from './support/postgres-side.js';
-import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
+import { type CpuUsed, cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets, type Target, table } from './support/report.js';
 import { type ServerCounters, serverCounters, settledCounters } from './support/server-counters.js';
@@ -47,6 +48,10 @@ const options = parseOptions('npm run bench:ingest --', {
   'pool-mb': { kind: 'number', default: 400, help: 'memory for bodies built before a timed run' },
   'cpu-prof': { kind: 'string', help: 'write a V8 CPU profile of tmon into this directory' },
   keep: { kind: 'boolean', help: "keep tmon's data directory (and the PostgreSQL schema)" },
+  'share-cores': {
+    kind: 'boolean',
+    help: 'do not pin: servers and load generator share every core (by default each server gets a core of its own)',
+  },
   store: {
     kind: 'string',
     default: 'sqlite',
@@ -68,6 +73,7 @@ const BATCH_EVENTS_TARGET = 100_000;
 interface Row extends PostgresComparison {
   buildMicros: number;
   bare: LoadResult;
+  bareCpu: CpuUsed;
   pool: { size: number; seconds: number; onDemand: number };
 }
 
@@ -83,7 +89,13 @@ async function main(): Promise<number> {
   const withPostgres = options.store === 'postgres';
 
   log('tmon ingest benchmark (SPEC §8): POST /data/collect, keep-alive, load only on 127.0.0.1');
-  log(describeMachine());
+  const cores = planCores(options['share-cores']);
+  log(
+    describeMachine(
+      cores.serverCore === null ? undefined : 'the servers under test and the load generator, each on its own core(s)',
+    ),
+  );
+  log(cores.describe);
   log(
     `load: autocannon, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario`,
   );
@@ -102,8 +114,9 @@ async function main(): Promise<number> {
       name: 'bare node:http',
       args: ['--import', 'tsx', path.join(REPO_ROOT, 'bench/bare-server.ts')],
       ready: /bare listening on http:\/\/[^:\s]+:(\d+)/,
+      core: cores.serverCore,
     });
-    tmon = await startTmon({ dataDir, cpuProfDir: options['cpu-prof'] });
+    tmon = await startTmon({ dataDir, cpuProfDir: options['cpu-prof'], core: cores.serverCore });
     const service = await addService(dataDir, 'bench');
     const token = await addToken(dataDir);
     log(`bare node:http pid ${bare.pid} port ${bare.port}; tmon pid ${tmon.pid} port ${tmon.port}, data ${dataDir}`);
@@ -128,7 +141,9 @@ async function main(): Promise<number> {
       const bareSource = new BodySource(scenario, 0, true);
       bareSource.prebuild(2_000);
       await runLoad({ ...load(options.warmup), port: bare.port, source: bareSource });
+      const bareBefore = cpuSnapshot([bare.pid], false);
       const bareRun = await runLoad({ ...load(options.duration), port: bare.port, source: bareSource });
+      const bareCpu = cpuSince(bareBefore);
 
       // tmon: unique bodies; as many pre-built as the bare rate could use, within the memory budget
       const source = new BodySource(scenario, 1);
@@ -141,7 +156,7 @@ async function main(): Promise<number> {
       acked.set(scenario, [...warm.acked, ...tmonRun.acked]);
       tmonErrors += warm.errors + warm.non2xx + tmonRun.errors + tmonRun.non2xx;
       const pool = { size: poolSize, seconds: poolSeconds, onDemand: source.builtOnDemand };
-      const row: Row = { scenario, buildMicros, bare: bareRun, tmon: tmonRun, pool, tmonCpu };
+      const row: Row = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu };
       rows.push(row);
       log(
         `  bare ${int(bareRun.okPerSecond)} req/s, tmon ${int(tmonRun.okPerSecond)} req/s; ` +
@@ -270,8 +285,9 @@ function resultsTable(rows: readonly Row[]): string {
       'p50 ms',
       'p99 ms',
       'bare p50/p99 ms',
+      'CPU µs/req bare / tmon',
     ],
-    ...rows.map(({ scenario, bare, tmon }) => [
+    ...rows.map(({ scenario, bare, bareCpu, tmon, tmonCpu }) => [
       scenario.label,
       int(bare.okPerSecond),
       int(tmon.okPerSecond),
@@ -282,8 +298,15 @@ function resultsTable(rows: readonly Row[]): string {
       fixed(tmon.p50, 0),
       fixed(tmon.p99, 0),
       `${fixed(bare.p50, 0)} / ${fixed(bare.p99, 0)}`,
+      `${fixed(cpuMicrosPerRequest(bareCpu, bare), 0)} / ${fixed(cpuMicrosPerRequest(tmonCpu, tmon), 0)}`,
     ]),
   ]);
+}
+
+/** CPU time the server used per answered request (all its threads): unlike req/s, this barely moves when the load generator takes more or less of the cores. */
+function cpuMicrosPerRequest(cpu: CpuUsed, run: LoadResult): number {
+  // CpuUsed.tmon is the CPU of the pids snapshotted: for the baseline, the bare server's
+  return (cpu.tmon * 1e6) / run.ok;
 }
 
 function targets(

@@ -2,6 +2,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { pinnedCommand } from './cores.js';
 
 /** The repository root (bench/support/ → ../..). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -22,11 +23,15 @@ export interface SpawnServerOptions {
   /** a line on stdout that says it listens; its first group is the port */
   ready: RegExp;
   timeoutMs?: number;
+  /** run it (every thread) on this core only */
+  core?: number | null;
 }
 
 /** Starts `node <args>` in the repository root and resolves once it printed `ready`. */
 export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess> {
-  const child = spawn(process.execPath, options.args, {
+  // taskset execs node in its own process: the child's pid is node's
+  const [command, args] = pinnedCommand(options.core, options.args);
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

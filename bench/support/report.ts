@@ -32,13 +32,13 @@ export function megabytes(bytes: number): string {
 }
 
 /** What the figures were measured on; the load generator shares the machine with the server. */
-export function describeMachine(): string {
+export function describeMachine(sharing = 'the server under test, the baseline and the load generator'): string {
   const cpus = os.cpus();
   return [
     `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${megabytes(os.totalmem())} RAM, ` +
       `Node ${process.version}, ${os.platform()} ${os.release()}`,
-    `note: the ${cpus.length} cores are shared by the server under test, the baseline and the load generator ` +
-      '(all on 127.0.0.1): compare ratios measured in the same run, not absolute figures across machines.',
+    `note: the machine is shared by ${sharing} (all on 127.0.0.1): ` +
+      'compare ratios measured in the same run, not absolute figures across machines.',
   ].join('\n');
 }
 

@@ -16,6 +16,8 @@ export interface StartTmonOptions {
   adminPassword?: string;
   /** `TMON_DATABASE_URL`: PostgreSQL instead of the SQLite store in the data directory */
   databaseUrl?: string;
+  /** run it on this core only (see cores.ts) */
+  core?: number | null;
 }
 
 /** `tmon serve --port 0` on the data dir, quiet (TMON_LOG_LEVEL=warn); resolves once it listens. */
@@ -32,6 +34,7 @@ export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
     },
     ready: /tmon listening on http:\/\/[^:\s]+:(\d+)/,
     timeoutMs: 60_000,
+    core: options.core,
   });
 }
 
