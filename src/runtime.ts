@@ -55,8 +55,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const store: Store = await openStore(config, {
     thread: 'worker',
-    onBackgroundError: (error) =>
-      log.error('folding rollups failed; their counts stay queued for the next fold', error),
+    onBackgroundError: (error) => log.error('background work of the store failed (it goes on)', error),
   });
   try {
     await store.migrate();

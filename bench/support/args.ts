@@ -4,14 +4,16 @@ import { parseArgs } from 'node:util';
 export interface OptionSpec {
   /** shown in the usage text */
   help: string;
-  /** numbers are checked to be positive; strings are taken as given */
+  /** numbers are checked to be positive (without a default they are optional); strings are taken as given */
   kind: 'number' | 'string' | 'boolean';
   default?: number | string | boolean;
 }
 
 export type Parsed<T extends Record<string, OptionSpec>> = {
   [K in keyof T]: T[K]['kind'] extends 'number'
-    ? number
+    ? T[K] extends { default: number }
+      ? number
+      : number | undefined
     : T[K]['kind'] extends 'boolean'
       ? boolean
       : T[K] extends { default: string }
@@ -48,6 +50,7 @@ export function parseOptions<T extends Record<string, OptionSpec>>(
     for (const [name, spec] of Object.entries(specs)) {
       const raw = (values as Record<string, string | boolean | undefined>)[name];
       if (spec.kind === 'number') {
+        if (raw === undefined && spec.default === undefined) continue; // optional: left undefined
         const value = raw === undefined ? spec.default : Number(raw);
         if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
           throw new Error(`--${name} must be a positive number, got "${String(raw)}"`);

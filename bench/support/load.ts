@@ -7,6 +7,8 @@ export interface LoadOptions {
   /** more servers: the connections are spread over `port` and these, round-robin */
   morePorts?: readonly number[];
   connections: number;
+  /** requests per second, all connections together; as many as the server answers when left out */
+  rate?: number;
   /** seconds */
   duration: number;
   source: BodySource;
@@ -39,6 +41,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ? [options.port, ...options.morePorts].map((port) => `http://127.0.0.1:${port}`)
         : `http://127.0.0.1:${options.port}`,
     connections: options.connections,
+    ...(options.rate === undefined ? {} : { overallRate: options.rate }),
     pipelining: 1,
     duration: options.duration,
     timeout: 10,

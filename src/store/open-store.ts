@@ -6,8 +6,8 @@ import { openWorkerSqliteStore } from './worker/worker-store.js';
 
 /**
  * The backend the configuration names: PostgreSQL for a postgres:// URL, else
- * SQLite in the data directory — on its own thread for the server (`thread:
- * 'worker'`), inline for short CLI commands. PostgreSQL is always inline: pg
+ * SQLite in the data directory — on its own threads (writer, checkpointer)
+ * for the server (`thread: 'worker'`), inline for short CLI commands. PostgreSQL is always inline: pg
  * is asynchronous already, the work happens in the database server.
  */
 export async function openStore(
@@ -17,11 +17,11 @@ export async function openStore(
     onBackgroundError,
   }: {
     thread: 'worker' | 'inline';
-    /** work the store does on its own failed (PostgreSQL's rollup fold; it retries): for the log */
+    /** work the store does on its own failed (PostgreSQL's rollup fold, SQLite's checkpointer; both go on): for the log */
     onBackgroundError?: (error: unknown) => void;
   } = { thread: 'inline' },
 ): Promise<Store> {
   if (config.databaseUrl !== null) return openPostgresStore({ url: config.databaseUrl, onBackgroundError });
   const options = { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
-  return thread === 'worker' ? openWorkerSqliteStore(options) : openSqliteStore(options);
+  return thread === 'worker' ? openWorkerSqliteStore(options, { onBackgroundError }) : openSqliteStore(options);
 }

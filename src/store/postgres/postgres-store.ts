@@ -33,8 +33,7 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   const services = new PostgresServices(pool);
   const windows = new PostgresWindows(pool);
   const writer = new PostgresEventsWriter(pool, windows);
-  const reportBackgroundError =
-    options.onBackgroundError ?? ((error: unknown) => console.error('tmon: folding rollups failed', error));
+  const reportBackgroundError = options.onBackgroundError ?? ((error: unknown) => console.error('tmon:', error));
   const folder = new PostgresRollupFolder(
     pool,
     windows,

@@ -74,7 +74,13 @@ export class PostgresRollupFolder {
     this.#timer = setTimeout(() => {
       this.#timer = null;
       // the rows stay queued when this fails: the next fold (timer or read) takes them
-      this.foldNow().catch(this.onBackgroundError);
+      this.foldNow().catch((error: unknown) =>
+        this.onBackgroundError(
+          new Error(`folding rollups failed; their counts stay queued for the next fold: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        ),
+      );
     }, this.delayMs);
     this.#timer.unref();
   }

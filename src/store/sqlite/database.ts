@@ -20,13 +20,30 @@ export function openSqliteDatabase(options: SqliteOpenOptions): SqliteDatabase {
   mkdirSync(options.dataDir, { recursive: true });
   const db = new Database(path.join(options.dataDir, SQLITE_FILE_NAME));
   db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+  setSynchronous(db, options);
   // another process (a CLI command beside the server) waits for the lock instead of failing at once
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   // 64 MB of page cache keeps the rollup and index pages hot (the resident budget is 400 MB)
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  // with a checkpointer thread (checkpoint-worker.ts) a backstop that finds the work done; without one, the checkpoints
   db.pragma('wal_autocheckpoint = 10000');
   return db;
+}
+
+/**
+ * A second connection to an existing database, for checkpoints only. It syncs
+ * as the writer does: a checkpoint fsyncs the database file before SQLite may
+ * reuse the WAL, and with `synchronous = OFF` a power loss could then lose
+ * committed pages.
+ */
+export function openCheckpointConnection(options: SqliteOpenOptions): SqliteDatabase {
+  const db = new Database(path.join(options.dataDir, SQLITE_FILE_NAME), { fileMustExist: true });
+  setSynchronous(db, options);
+  return db;
+}
+
+function setSynchronous(db: SqliteDatabase, options: SqliteOpenOptions): void {
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
 }

@@ -1,4 +1,4 @@
-/** Messages between the server thread and the SQLite writer thread. */
+/** Messages between the server thread and the SQLite writer and checkpointer threads. */
 import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 
 export type WorkerInit = SqliteOpenOptions;
@@ -20,3 +20,6 @@ export type ReplyMessage =
   | { id: number; ok: false; error: SerializedError }
   | { id: 0; ready: true }
   | { id: 0; ready: false; error: SerializedError };
+
+/** To the checkpointer: stop (it closes its connection and exits). From it: a checkpoint failed. */
+export type CheckpointerMessage = { stop: true } | { failed: string };

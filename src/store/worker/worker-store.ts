@@ -3,14 +3,16 @@
  * forwarded as a message and answered in order; the interface is the same as
  * the inline store's, so callers cannot tell. Ingestion gains a core: the
  * HTTP thread decrypts, validates and enriches while the writer thread
- * inserts, commits and rolls up.
+ * inserts, commits and rolls up, and a third thread copies the committed
+ * pages from the WAL into the database file.
  */
-import { Worker } from 'node:worker_threads';
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
 import { type CompactWriteResult, packWrites, unpackResults } from '../sqlite/packed-writes.js';
 import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 import type { EventWrite, EventWriteResult, Store } from '../store.js';
+import { startCheckpointer } from './checkpointer.js';
 import type { ReplyMessage, SerializedError } from './protocol.js';
+import { startWorker } from './start-worker.js';
 
 const KNOWN_ERRORS: Record<string, new (message: string) => Error> = {
   StoreConflictError,
@@ -31,22 +33,16 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/**
- * From the build, the compiled store-worker.js. From sources (tests, `npm run
- * dev`) the .ts file: Node 20 does not apply the parent's tsx loader to a
- * worker's entry, so a two-line bootstrap registers tsx in the worker first.
- */
-function startWorker(options: SqliteOpenOptions): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./store-worker.js', import.meta.url), { workerData: options });
-  const entry = new URL('./store-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData: options });
+export interface WorkerStoreOptions {
+  /** the checkpointer thread failed (checkpoints then fall back to the writer): for the log */
+  onBackgroundError?: (error: Error) => void;
 }
 
-export async function openWorkerSqliteStore(options: SqliteOpenOptions): Promise<Store> {
-  const worker = startWorker(options);
+export async function openWorkerSqliteStore(
+  options: SqliteOpenOptions,
+  { onBackgroundError = (error) => console.error(`tmon: ${error.message}`) }: WorkerStoreOptions = {},
+): Promise<Store> {
+  const worker = startWorker('store-worker', options);
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -64,6 +60,9 @@ export async function openWorkerSqliteStore(options: SqliteOpenOptions): Promise
     });
     worker.once('error', reject);
   });
+
+  // started once the writer has opened (and if need be created) the database in WAL mode
+  const checkpointer = startCheckpointer(options, onBackgroundError);
 
   worker.on('message', (message: ReplyMessage) => {
     const waiting = pending.get(message.id);
@@ -96,6 +95,8 @@ export async function openWorkerSqliteStore(options: SqliteOpenOptions): Promise
       if (method === 'writeConcurrency') return 1; // one SQLite writer
       if (method === 'close') {
         return async () => {
+          // first: the writer's close then is the last connection's, which checkpoints and removes the WAL
+          await checkpointer.stop();
           if (failure) return;
           await call('close', []);
           await worker.terminate();

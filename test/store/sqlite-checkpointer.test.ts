@@ -1,0 +1,108 @@
+/**
+ * The SQLite server store's checkpointer thread: committed pages reach the
+ * database file while the writer's own auto-checkpoint (a backstop at 10,000
+ * WAL pages) has not run, closing leaves no WAL behind, and a checkpointer
+ * that cannot start is reported, not fatal.
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
+import { startCheckpointer } from '../../src/store/worker/checkpointer.js';
+import { openWorkerSqliteStore } from '../../src/store/worker/worker-store.js';
+import { makeEvent, T0 } from '../support/temp-store.js';
+import { plainWrite } from './contract/context.js';
+
+const PAGE_BYTES = 4096;
+const BACKSTOP_PAGES = 10_000;
+
+/** Events in the database file alone, as a copy without its WAL shows them (null: not even the schema is there). */
+async function eventsInDatabaseFile(dataDir: string, scratch: string): Promise<number | null> {
+  const copy = path.join(scratch, 'copy.sqlite');
+  await rm(copy, { force: true });
+  await rm(`${copy}-wal`, { force: true });
+  await copyFile(path.join(dataDir, SQLITE_FILE_NAME), copy);
+  const db = new Database(copy);
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  } catch (error) {
+    if ((error as Error).message.includes('no such table')) return null;
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('SQLite checkpointer thread', () => {
+  it('copies committed events into the database file without the writer checkpointing', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-'));
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-copy-'));
+    const errors: Error[] = [];
+    const store = await openWorkerSqliteStore({ dataDir }, { onBackgroundError: (error) => errors.push(error) });
+    try {
+      await store.migrate();
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      const groups = 40;
+      for (let g = 0; g < groups; g++) {
+        const events = Array.from({ length: 25 }, (_, i) => makeEvent({ url: `/page/${g}/${i}` }));
+        await store.writeEvents([plainWrite(service.id, events)], T0 + g);
+      }
+      const wal = await stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`));
+      // the writer's backstop cannot have run: the WAL never reached its 10,000 pages
+      assert.ok(wal.size < BACKSTOP_PAGES * PAGE_BYTES, `WAL of ${wal.size} bytes`);
+
+      const inFile = await waitFor(
+        () => eventsInDatabaseFile(dataDir, scratch),
+        (n) => n === groups * 25,
+        5_000,
+      );
+      assert.equal(inFile, groups * 25);
+      assert.deepEqual(errors, []);
+    } finally {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  it('stops with the store: the last connection to close removes the WAL', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-'));
+    try {
+      const store = await openWorkerSqliteStore({ dataDir });
+      await store.migrate();
+      await store.close();
+      await assert.rejects(stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`)), { code: 'ENOENT' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a checkpointer that cannot open the database, and stops cleanly', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-missing-'));
+    try {
+      const reported = new Promise<Error>((resolve) => {
+        const checkpointer = startCheckpointer({ dataDir }, (error) => {
+          resolve(error);
+          void checkpointer.stop();
+        });
+      });
+      const error = await reported;
+      assert.match(error.message, /checkpointer thread failed, the writer checkpoints alone: .*unable to open/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
