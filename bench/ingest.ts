@@ -93,7 +93,9 @@ async function main(): Promise<number> {
   const withPostgres = options.store === 'postgres';
 
   log('tmon ingest benchmark (SPEC §8): POST /data/collect, keep-alive, load only on 127.0.0.1');
-  const cores = planCores(options['share-cores']);
+  // tmon on PostgreSQL needs cores for the database server too: then every run of the comparison shares them
+  const unpinned = options['share-cores'] ? '--share-cores' : withPostgres ? '--store postgres' : null;
+  const cores = planCores(unpinned);
   log(
     describeMachine(
       cores.serverCore === null ? undefined : 'the servers under test and the load generator, each on its own core(s)',

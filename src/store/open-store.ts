@@ -6,9 +6,10 @@ import { openWorkerSqliteStore } from './worker/worker-store.js';
 
 /**
  * The backend the configuration names: PostgreSQL for a postgres:// URL, else
- * SQLite in the data directory — on its own threads (writer, checkpointer)
- * for the server (`thread: 'worker'`), inline for short CLI commands. PostgreSQL is always inline: pg
- * is asynchronous already, the work happens in the database server.
+ * SQLite in the data directory — on threads of its own (writer and
+ * checkpointer) for the server (`thread: 'worker'`), inline for short CLI
+ * commands. PostgreSQL is always inline: pg is asynchronous already, the work
+ * happens in the database server.
  */
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>,

@@ -27,7 +27,8 @@ export function openSqliteDatabase(options: SqliteOpenOptions): SqliteDatabase {
   // 64 MB of page cache keeps the rollup and index pages hot (the resident budget is 400 MB)
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
-  // with a checkpointer thread (checkpoint-worker.ts) a backstop that finds the work done; without one, the checkpoints
+  // the writer's own checkpoints, every 10,000 WAL pages: for the CLI all of them; beside the server's checkpointer
+  // thread (checkpoint-worker.ts) a backstop that finds most pages copied and lets the WAL start over
   db.pragma('wal_autocheckpoint = 10000');
   return db;
 }

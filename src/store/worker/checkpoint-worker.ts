@@ -26,7 +26,8 @@ if (!port) throw new Error('checkpoint-worker.ts runs only as a worker thread');
 const db = openOrExplain();
 // On Linux a thread has its own nice value (pid 0 = this thread): on a busy core the HTTP and writer threads
 // come first, and copying pages waits for idle time. Starved, it leaves the copying to the writer's backstop.
-os.setPriority(0, os.constants.priority.PRIORITY_LOW);
+// Elsewhere pid 0 means the whole process, which must keep its priority.
+if (process.platform === 'linux') os.setPriority(0, os.constants.priority.PRIORITY_LOW);
 let failing = false;
 
 const timer = setInterval(() => {
