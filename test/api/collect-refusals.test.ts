@@ -1,10 +1,12 @@
 /**
  * What each kind of bad input gets: its status, its error code, the JSON body
- * of SPEC §3.5, nothing stored, and the process keeps serving.
+ * of SPEC §3.5, nothing stored, a count under its reason (`/metrics`), and
+ * the process keeps serving.
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { RefusalCode } from '../../src/ingest/refusal.js';
 import { FORM, gen1Body, gen2Body, JSON_TYPE, v2Body } from '../support/senders.js';
 import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
@@ -15,7 +17,7 @@ const OTHER_SECRET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 interface Case {
   name: string;
   status: number;
-  error: string;
+  error: RefusalCode;
   body: () => string;
   headers?: Record<string, string>;
   method?: 'POST' | 'GET' | 'PUT' | 'DELETE';
@@ -209,8 +211,9 @@ describe('bad input on /data/collect', () => {
   after(() => tmon.close());
 
   for (const c of CASES) {
-    it(`answers ${c.status} ${c.error} to ${c.name}, storing nothing`, async () => {
+    it(`answers ${c.status} ${c.error} to ${c.name}, storing nothing, counted by reason`, async () => {
       const before = await tmon.runtime.store.countEvents();
+      const counted = tmon.runtime.counters.refusals.get(c.error) ?? 0;
       const res = await tmon.app.inject({
         method: c.method ?? 'POST',
         url: '/data/collect',
@@ -225,6 +228,7 @@ describe('bad input on /data/collect', () => {
       assert.equal(typeof body.message, 'string');
       assert.ok(body.message.length > 0);
       assert.equal(await tmon.runtime.store.countEvents(), before);
+      assert.equal(tmon.runtime.counters.refusals.get(c.error), counted + 1);
     });
   }
 

@@ -2,16 +2,23 @@
  * POST /data/collect: parse the body by content type with the protocol's
  * size limit, tell the protocol apart, run the pipeline, answer (SPEC §3.5).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { identifyRequest } from '../../collect/identify.js';
 import type { IngestCounters } from '../../ingest/counters.js';
 import type { Collect } from '../../ingest/pipeline.js';
-import { isRefusal, type Refusal, refuse } from '../../ingest/refusal.js';
+import { isRefusal, type Refusal, type RefusalCode, refuse } from '../../ingest/refusal.js';
 import { sendError, sendRefusal } from '../errors.js';
 
 const LEGACY_BODY_LIMIT = 64 * 1024;
 const V2_BODY_LIMIT = 1024 * 1024;
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/** fastify's own refusals of a collect request, as reasons of the refusal catalogue */
+const FASTIFY_REFUSALS: Partial<Record<string, RefusalCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+};
 
 /** Unparsed JSON text: parsed in the handler so bad JSON becomes a refusal like any other. */
 interface JsonText {
@@ -20,7 +27,7 @@ interface JsonText {
 
 export interface CollectRouteDeps {
   collect: Collect;
-  /** refusals before the pipeline (unreadable JSON, no protocol recognised) are counted here; the pipeline counts its own */
+  /** refusals before the pipeline (wrong method, body too large, wrong content type, unreadable JSON, no protocol recognised) are counted here; the pipeline counts its own */
   counters: Pick<IngestCounters, 'countRefusal'>;
   debug: boolean;
 }
@@ -46,6 +53,14 @@ export async function collectRoutes(
     counters.countRefusal(refusal.refused);
     return sendRefusal(reply, refusal);
   };
+
+  // fastify refuses an oversized body or an unknown content type before the handler runs: answered and
+  // counted here like every other refusal; anything else goes on to the app's error handler
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const code = FASTIFY_REFUSALS[error.code];
+    if (code === undefined) throw error;
+    return refuseEarly(reply, refuse(code, error.message));
+  });
 
   // no route bodyLimit: it would override the per-protocol limits of the parsers above
   app.post('/data/collect', async (request, reply) => {
@@ -78,7 +93,7 @@ export async function collectRoutes(
     url: '/data/collect',
     handler: (_request, reply) => {
       reply.header('allow', 'POST');
-      return sendError(reply, 405, 'method_not_allowed', 'use POST for /data/collect');
+      return refuseEarly(reply, refuse('method_not_allowed', 'use POST for /data/collect'));
     },
   });
 }
