@@ -2,18 +2,10 @@ import { bucketStartsEndingAt, RESOLUTION_MS } from '../../rollup/buckets.js';
 import { parseCityKey } from '../../rollup/dimension-keys.js';
 import { windowLengthMs } from '../../rollup/windows.js';
 import type { LocationRow, RankRow } from '../event-row.js';
-import type {
-  Box,
-  Dimension,
-  LocationPoint,
-  RankedValue,
-  Resolution,
-  SeriesPoint,
-  StoredEvent,
-  Window,
-} from '../store.js';
+import type { Box, Dimension, LocationPoint, RankedValue, Resolution, StoredEvent, Window } from '../store.js';
 import type { SqliteDatabase } from './database.js';
 import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows.js';
+import type { PackedSeries } from './packed-series.js';
 
 /**
  * At most this many of the newest events in the window are examined for a
@@ -113,23 +105,24 @@ export class SqliteQueries {
     });
   }
 
-  requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number): SeriesPoint[] {
+  /** Zero-filled counts per bucket, the last bucket holding `now`. */
+  requestCounts(serviceId: number, resolution: Resolution, limit: number, now: number): PackedSeries {
     const starts = bucketStartsEndingAt(resolution, limit, now);
-    if (starts.length === 0) return [];
-    const first = starts[0] as number;
     const size = RESOLUTION_MS[resolution];
-    const points = starts.map((ts) => ({ ts, requests: 0 }));
-    // buckets are whole multiples of the size from the first: a row's point is found by arithmetic
+    const counts = new Array<number>(starts.length).fill(0);
+    if (starts.length === 0) return { first: 0, size, counts };
+    const first = starts[0] as number;
+    // buckets are whole multiples of the size from the first: a row's index is found by arithmetic
     for (const [bucket, requests] of this.series.all(
       serviceId,
       resolution,
       first,
       starts[starts.length - 1] as number,
     )) {
-      const point = points[(bucket - first) / size];
-      if (point !== undefined) point.requests = requests;
+      const i = (bucket - first) / size;
+      if (i >= 0 && i < counts.length) counts[i] = requests;
     }
-    return points;
+    return { first, size, counts };
   }
 
   latestEvents(serviceId: number, limit: number): StoredEvent[] {

@@ -1,9 +1,10 @@
-import type { Store } from '../store.js';
+import type { Resolution, Store } from '../store.js';
 import { SqliteAccounts } from './accounts.js';
 import { openSqliteDatabase, type SqliteDatabase, type SqliteOpenOptions } from './database.js';
 import { SqliteEventsWriter } from './events-writer.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { migrateSqlite } from './migrate.js';
+import { type PackedSeries, unpackSeries } from './packed-series.js';
 import { type CompactWriteResult, type PackedWrites, packWrites, unpackResults } from './packed-writes.js';
 import { SqliteQueries } from './queries.js';
 import { SqliteRollupBuffer } from './rollup-buffer.js';
@@ -14,11 +15,13 @@ import { SqliteWindows } from './windows.js';
 export type { SqliteOpenOptions } from './database.js';
 
 /**
- * The SQLite store, and writeEvents for a caller that packed the writes
- * itself (the writer thread, whose caller packs them before the hop).
+ * The SQLite store, plus the packed forms of two methods for the writer
+ * thread's caller: writes it packed before the hop, and a series answered as
+ * counts, rebuilt into points after it.
  */
 export interface SqliteStore extends Store {
   writePackedEvents(packed: PackedWrites): Promise<CompactWriteResult[]>;
+  requestSeriesPacked(serviceId: number, resolution: Resolution, limit: number, now: number): Promise<PackedSeries>;
 }
 
 /** The prepared parts of the store; they need the schema, so they exist once migrations ran. */
@@ -186,9 +189,12 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
       return queries.topValues(serviceId, dimension, window, limit);
     },
     async requestSeries(serviceId, resolution, limit, now) {
+      return unpackSeries(await store.requestSeriesPacked(serviceId, resolution, limit, now));
+    },
+    async requestSeriesPacked(serviceId, resolution, limit, now) {
       const { rollups, queries } = ready();
       rollups.flush(now);
-      return queries.requestSeries(serviceId, resolution, limit, now);
+      return queries.requestCounts(serviceId, resolution, limit, now);
     },
     async locations(serviceId, box, window, limit, now) {
       return ready().queries.locations(serviceId, box, window, limit, now);

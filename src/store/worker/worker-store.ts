@@ -7,9 +7,10 @@
  * pages from the WAL into the database file.
  */
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
+import { type PackedSeries, unpackSeries } from '../sqlite/packed-series.js';
 import { type CompactWriteResult, packWrites, unpackResults } from '../sqlite/packed-writes.js';
 import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
-import type { EventWrite, EventWriteResult, Store } from '../store.js';
+import type { EventWrite, EventWriteResult, Resolution, Store } from '../store.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { ReplyMessage, SerializedError } from './protocol.js';
 import { startWorker } from './start-worker.js';
@@ -83,6 +84,11 @@ export async function openWorkerSqliteStore(
     });
   }
 
+  async function requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number) {
+    // counts cross the thread boundary, points are rebuilt here (packed-series.ts)
+    return unpackSeries((await call('requestSeriesPacked', [serviceId, resolution, limit, now])) as PackedSeries);
+  }
+
   async function writeEvents(writes: EventWrite[], now: number): Promise<EventWriteResult[]> {
     // packed here, on the calling thread: the hop copies flat values instead of event objects
     const compact = (await call('writePackedEvents', [packWrites(writes, now)])) as CompactWriteResult[];
@@ -92,6 +98,7 @@ export async function openWorkerSqliteStore(
   const proxy = new Proxy({} as Store, {
     get(_target, method: string) {
       if (method === 'writeEvents') return writeEvents;
+      if (method === 'requestSeries') return requestSeries;
       if (method === 'writeConcurrency') return 1; // one SQLite writer
       if (method === 'close') {
         return async () => {
