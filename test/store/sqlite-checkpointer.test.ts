@@ -19,20 +19,27 @@ import { plainWrite } from './contract/context.js';
 const PAGE_BYTES = 4096;
 const BACKSTOP_PAGES = 10_000;
 
-/** Events in the database file alone, as a copy without its WAL shows them (null: not even the schema is there). */
-async function eventsInDatabaseFile(dataDir: string, scratch: string): Promise<number | null> {
+/**
+ * Events in the database file alone, as a copy without its WAL shows them:
+ * 'no schema' when not even the migrations reached the file, 'torn copy' when
+ * the file was copied while a checkpoint was writing it (then copy again).
+ */
+async function eventsInDatabaseFile(dataDir: string, scratch: string): Promise<number | 'no schema' | 'torn copy'> {
   const copy = path.join(scratch, 'copy.sqlite');
   await rm(copy, { force: true });
   await rm(`${copy}-wal`, { force: true });
   await copyFile(path.join(dataDir, SQLITE_FILE_NAME), copy);
-  const db = new Database(copy);
+  let db: Database.Database | null = null;
   try {
+    db = new Database(copy);
     return (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
   } catch (error) {
-    if ((error as Error).message.includes('no such table')) return null;
+    if ((error as Error).message.includes('no such table')) return 'no schema';
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') return 'torn copy';
     throw error;
   } finally {
-    db.close();
+    db?.close();
   }
 }
 
