@@ -66,9 +66,10 @@ function describeAcrossProcesses(url: string): void {
 
     before(async () => {
       temp = await createTempSchema(url);
-      // two stores, two pools: what two tmon processes are to the database
-      a = await temp.openStore();
-      b = await temp.openStore();
+      // two stores, two pools: what two tmon processes are to the database. Their folds run on reads
+      // only: a fold timer left by one test's writes would otherwise empty the queue another test inspects
+      a = await temp.openStore({ foldDelayMs: HOUR });
+      b = await temp.openStore({ foldDelayMs: HOUR });
       await Promise.all([a.migrate(), b.migrate()]);
       const user = await a.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
       serviceId = (await b.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 })).id;
@@ -279,6 +280,19 @@ function describeAcrossProcesses(url: string): void {
       );
       assert.deepEqual(rows[0], { queued: 0, rollups: 0 });
       await stalled.close();
+    });
+
+    it('folds the queued counts of a write shortly after its commit, without a read', async () => {
+      const prompt = await temp.openStore({ foldDelayMs: 50 });
+      await prompt.writeEvents([plainWrite(serviceId, [makeEvent()])], T0);
+      const deadline = Date.now() + 10 * SECOND;
+      let queued = Number.POSITIVE_INFINITY;
+      while (queued > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        queued = (await temp.query<{ n: number }>('SELECT count(*)::int AS n FROM rollup_queue'))[0]?.n ?? 0;
+      }
+      assert.equal(queued, 0, 'the fold timer took the queued counts');
+      await prompt.close();
     });
 
     it('assigns distinct service ids to services created by both at once', async () => {
