@@ -148,6 +148,11 @@ export class RollupAccumulator {
     for (const [key, place] of data.places) if (!this.seenPlaces.has(key)) this.seenPlaces.set(key, place);
   }
 
+  /** The services with counts added. */
+  get serviceIds(): number[] {
+    return [...this.services.keys()];
+  }
+
   /** Drops everything added for the service (its events were removed). */
   removeService(serviceId: number): void {
     const service = this.services.get(serviceId);

@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SLIDING_WINDOW_NAMES } from '../../src/rollup/windows.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.js';
+import { openPool } from '../../src/store/postgres/database.js';
+import { PostgresMaintenance } from '../../src/store/postgres/maintenance.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { POSTGRES_QUERY_SQL } from '../../src/store/postgres/queries.js';
+import type { PostgresWindows } from '../../src/store/postgres/windows.js';
 import { type EventWrite, type Store, WINDOWS, type Window } from '../../src/store/store.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
 import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
@@ -279,7 +282,44 @@ function describeAcrossProcesses(url: string): void {
         [service.id],
       );
       assert.deepEqual(rows[0], { queued: 0, rollups: 0 });
+      const orphans = await temp.query<{ n: number }>('SELECT count(*)::int AS n FROM events WHERE service_id = $1', [
+        service.id,
+      ]);
+      assert.equal(orphans[0]?.n, 0, 'the events written after the removal went with the fold');
       await stalled.close();
+    });
+
+    it('keeps an old event that a queued group names by seq until the group is folded', async () => {
+      const stalled = await temp.openStore({ foldDelayMs: HOUR });
+      const owner = await a.findUserByName('ann');
+      assert.ok(owner);
+      const service = await a.createService({ name: 'late', ownerId: owner.id, secret: 'l'.repeat(32), now: T0 });
+      const old = T0 - 2 * DAY;
+      await stalled.writeEvents(
+        [plainWrite(service.id, [makeEvent({ id: 'twice', ts: old, geo: { country: 'NL' } })])],
+        T0,
+      );
+      // a repeated id: this group is queued as seqs, its counts read from the events when folded
+      const late = [
+        makeEvent({ id: 'twice', ts: old, geo: { country: 'NL' } }),
+        makeEvent({ ts: old, geo: { country: 'BE' } }),
+      ];
+      await stalled.writeEvents([plainWrite(service.id, late)], T0);
+      // retention as it runs when another process committed that group just after retention's own fold
+      const pool = openPool({ url: temp.url, schema: temp.schema });
+      try {
+        const maintenance = new PostgresMaintenance(pool, undefined as unknown as PostgresWindows);
+        assert.equal(await maintenance.deleteEventsBefore(T0 - DAY, ALL_ROWS), 1, 'only the event counted in advance');
+        assert.deepEqual(await b.topValues(service.id, 'country', 'all', 10, T0), [
+          { key: 'BE', requests: 1 },
+          { key: 'NL', requests: 1 },
+        ]);
+        assert.equal(await maintenance.deleteEventsBefore(T0 - DAY, ALL_ROWS), 1, 'folded: it goes now');
+        assert.equal(await b.countEvents(service.id), 0);
+      } finally {
+        await pool.end();
+        await stalled.close();
+      }
     });
 
     it('folds the queued counts of a write shortly after its commit, without a read', async () => {

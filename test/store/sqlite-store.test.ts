@@ -74,6 +74,39 @@ describe('SQLite store internals', () => {
     }
   });
 
+  it('counts nothing of a service another process removed, and keeps no event written to it after', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const cli = await openSqliteStore({ dataDir });
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const gone = await store.createService({ name: 'gone', ownerId: user.id, secret: 'g'.repeat(32), now: T0 });
+      const kept = await store.createService({ name: 'kept', ownerId: user.id, secret: 'k'.repeat(32), now: T0 });
+      // counted in memory, not yet applied, when `tmon service remove` runs in another process
+      await store.writeEvents([plainWrite(gone.id, [makeEvent()]), plainWrite(kept.id, [makeEvent()])], T0);
+      await cli.removeService(gone.id);
+      // this process's service cache still holds it for a moment
+      await store.writeEvents([plainWrite(gone.id, [makeEvent(), makeEvent()])], T0);
+      assert.deepEqual(await store.topValues(kept.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 1 }]);
+
+      const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
+      try {
+        const left = db
+          .prepare(
+            `SELECT (SELECT count(*) FROM events WHERE service_id = @id) AS events,
+                    (SELECT count(*) FROM rollups WHERE service_id = @id) AS rollups,
+                    (SELECT count(*) FROM window_counts WHERE service_id = @id) AS windows`,
+          )
+          .get({ id: gone.id });
+        assert.deepEqual(left, { events: 0, rollups: 0, windows: 0 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cli.close();
+      await cleanup();
+    }
+  });
+
   it('keeps only positive window rows that match the rollups after random traffic', async () => {
     const { store, dataDir, cleanup } = await withTempSqliteStore();
     try {

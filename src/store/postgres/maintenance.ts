@@ -12,7 +12,15 @@ export class PostgresMaintenance {
     private readonly windows: PostgresWindows,
   ) {}
 
-  /** Deletes up to `maxRows` events with ts < before, oldest first per service, in chunks. */
+  /**
+   * Deletes up to `maxRows` events with ts < before, oldest first per service,
+   * in chunks. An event a queued group names by seq (its counts are taken from
+   * the row when folded) stays until that group is folded: the caller folds
+   * first, but another process may commit such a group in between, and an old
+   * event deleted before its fold would be missing from the rollups. It goes
+   * on a later run. Events committed after the statement began are not seen
+   * by it at all, queue row and events alike (one transaction wrote both).
+   */
   async deleteEventsBefore(before: number, maxRows: number): Promise<number> {
     let deleted = 0;
     let serviceId = await this.nextServiceId(null);
@@ -20,7 +28,10 @@ export class PostgresMaintenance {
       const chunk = Math.min(DELETE_CHUNK, maxRows - deleted);
       const result = await this.pool.query(
         `DELETE FROM events WHERE service_id = $1 AND seq IN (
-           SELECT seq FROM events WHERE service_id = $1 AND ts < $2 ORDER BY ts LIMIT $3)`,
+           SELECT e.seq FROM events e WHERE e.service_id = $1 AND e.ts < $2
+             AND NOT EXISTS (SELECT 1 FROM rollup_queue q
+                             WHERE q.service_id = $1 AND q.seqs IS NOT NULL AND e.seq = ANY (q.seqs))
+           ORDER BY e.ts LIMIT $3)`,
         [serviceId, before, chunk],
       );
       const changes = result.rowCount ?? 0;

@@ -20,7 +20,8 @@ const FOLD_GROUPS = 200;
 /**
  * Takes up to FOLD_GROUPS queued groups. A group of a service removed
  * meanwhile (written by a process whose cache still held it) is taken and
- * not counted (`live` false): no rows for an id that may be given again.
+ * not counted (`live` false), and its events are deleted: no rows for an id
+ * that may be given again.
  */
 const TAKE_SQL = `
   DELETE FROM rollup_queue q WHERE (service_id, id) IN (
@@ -32,6 +33,11 @@ const TAKE_SQL = `
 const QUEUED_EVENTS_SQL = `
   SELECT e.* FROM unnest($1::bigint[], $2::bigint[]) AS q(service_id, seq)
   JOIN events e ON e.service_id = q.service_id AND e.seq = q.seq`;
+
+/** The events of removed services (ids the take found without a service); a service given one of those ids meanwhile keeps its own. */
+const DELETE_ORPHANS_SQL = `
+  DELETE FROM events e WHERE e.service_id = ANY ($1::bigint[])
+    AND NOT EXISTS (SELECT 1 FROM services s WHERE s.id = e.service_id)`;
 
 interface QueuedRow {
   counts: string | null;
@@ -137,14 +143,21 @@ export class PostgresRollupFolder {
       const pending = new RollupAccumulator();
       const services: number[] = [];
       const seqs: string[] = [];
+      const removed = new Set<number>();
       for (const row of rows) {
-        if (!row.live) continue;
+        if (!row.live) {
+          removed.add(row.service_id);
+          continue;
+        }
         if (row.counts !== null) pending.addData(JSON.parse(row.counts) as ServiceCountsData);
         for (const seq of row.seqs ?? []) {
           services.push(row.service_id);
           seqs.push(seq);
         }
       }
+      // the events themselves went with the service but for these, written by a process whose cache
+      // still held it: no service shows them, and an id given again must not find them
+      if (removed.size > 0) await client.query(DELETE_ORPHANS_SQL, [[...removed]]);
       if (seqs.length > 0) {
         const events = await client.query<EventRow>(QUEUED_EVENTS_SQL, [services, seqs]);
         for (const event of events.rows) pending.add(toStoredEvent(event));

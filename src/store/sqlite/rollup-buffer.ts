@@ -39,6 +39,8 @@ export class SqliteRollupBuffer {
   private readonly selectWatermark;
   private readonly saveWatermark;
   private readonly eventsAfter;
+  private readonly serviceExists;
+  private readonly deleteEventsOf;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -50,6 +52,8 @@ export class SqliteRollupBuffer {
     this.eventsAfter = db.prepare<[number], EventRow>(
       `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq`,
     );
+    this.serviceExists = db.prepare<[number], number>('SELECT 1 FROM services WHERE id = ?').pluck();
+    this.deleteEventsOf = db.prepare<[number]>('DELETE FROM events WHERE service_id = ?');
   }
 
   /**
@@ -139,10 +143,25 @@ export class SqliteRollupBuffer {
   /** Windows first: the add rule compares each delta's bucket with where the window stands at `now`. */
   private flushInTransaction(now: number): string[] {
     const expiredThrough = this.windows.advanceInTransaction(now);
+    this.dropRemovedServices();
     if (this.pending.events === 0) return [];
     this.writer.apply(this.pending, expiredThrough);
     const newPlaces = this.writer.recordPlaces(this.pending.places);
     this.saveWatermark.run(this.pendingThroughSeq);
     return newPlaces;
+  }
+
+  /**
+   * Another process (`tmon service remove`) may have removed a service whose
+   * counts are pending here, and this one may have written more of its events
+   * since (its service cache still held it): none of them is counted, and
+   * those events go too — no rows for an id that may be given again.
+   */
+  private dropRemovedServices(): void {
+    for (const serviceId of this.pending.serviceIds) {
+      if (this.serviceExists.get(serviceId) !== undefined) continue;
+      this.pending.removeService(serviceId);
+      this.deleteEventsOf.run(serviceId);
+    }
   }
 }
