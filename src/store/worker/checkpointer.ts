@@ -1,6 +1,6 @@
 import type { SqliteOpenOptions } from '../sqlite/database.js';
 import type { CheckpointerMessage } from './protocol.js';
-import { startWorker } from './start-worker.js';
+import { describeThreadError, startWorker } from './start-worker.js';
 
 export interface Checkpointer {
   /** resolves once the thread has closed its connection and exited */
@@ -23,7 +23,9 @@ export function startCheckpointer(options: SqliteOpenOptions, onError: (error: E
   });
   worker.on('error', (error) => {
     crashed = true;
-    onError(new Error(`the SQLite checkpointer thread failed, the writer checkpoints alone: ${error.message}`));
+    onError(
+      new Error(`the SQLite checkpointer thread failed, the writer checkpoints alone: ${describeThreadError(error)}`),
+    );
   });
   worker.once('exit', (code) => {
     if (!stopping && !crashed)

@@ -15,3 +15,17 @@ export function startWorker(name: string, options: SqliteOpenOptions): Worker {
     .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(bootstrap, { eval: true, workerData: options });
 }
+
+/**
+ * What a worker's 'error' event carries, as text. An Error thrown in the
+ * thread is cloned to the parent; one it cannot clone (better-sqlite3's
+ * SqliteError) arrives as a plain object with only its own fields — `code`,
+ * no message.
+ */
+export function describeThreadError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string'
+    ? `${code} (the thread's error message was lost crossing to this thread)`
+    : String(error);
+}

@@ -13,7 +13,7 @@ import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 import type { EventWrite, EventWriteResult, Resolution, Store } from '../store.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { ReplyMessage, SerializedError } from './protocol.js';
-import { startWorker } from './start-worker.js';
+import { describeThreadError, startWorker } from './start-worker.js';
 
 const KNOWN_ERRORS: Record<string, new (message: string) => Error> = {
   StoreConflictError,
@@ -72,7 +72,7 @@ export async function openWorkerSqliteStore(
     if ('ok' in message && message.ok) waiting.resolve(message.value);
     else if ('error' in message) waiting.reject(revive(message.error));
   });
-  worker.on('error', (error) => failAll(new Error(`the store thread failed: ${error.message}`)));
+  worker.on('error', (error) => failAll(new Error(`the store thread failed: ${describeThreadError(error)}`)));
   worker.on('exit', (code) => failAll(new Error(`the store thread exited (code ${code})`)));
 
   function call(method: string, args: unknown[]): Promise<unknown> {
