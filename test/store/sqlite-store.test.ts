@@ -163,6 +163,84 @@ describe('SQLite store internals', () => {
     }
   });
 
+  it('refuses after a restart a replay key claimed before it, until the claim expires', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    let reopened: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      const claim = {
+        serviceId: service.id,
+        events: [makeEvent()],
+        replayKey: 'iv-1',
+        replayKeyExpiresAt: T0 + 10 * MINUTE,
+      };
+      assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true);
+      await store.close();
+      reopened = await openSqliteStore({ dataDir });
+      assert.deepEqual(await reopened.writeEvents([claim], T0 + MINUTE), [{ ok: false, reason: 'replayed' }]);
+      const later = { ...claim, replayKeyExpiresAt: T0 + 30 * MINUTE };
+      assert.equal((await reopened.writeEvents([later], T0 + 10 * MINUTE))[0]?.ok, true, 'expired: taken over');
+      assert.deepEqual(await reopened.writeEvents([later], T0 + 11 * MINUTE), [{ ok: false, reason: 'replayed' }]);
+    } finally {
+      await reopened?.close();
+      await cleanup();
+    }
+  });
+
+  it('forgets the replay keys of a group whose transaction rolled back', async () => {
+    const { store, cleanup } = await withTempSqliteStore();
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      const claim = {
+        serviceId: service.id,
+        events: [makeEvent()],
+        replayKey: 'iv-1',
+        replayKeyExpiresAt: T0 + MINUTE,
+      };
+      // the second write of the group is invalid: the whole group rolls back after the first claimed its key
+      const invalid = { ...claim, replayKey: 'iv-2', replayKeyExpiresAt: null };
+      await assert.rejects(store.writeEvents([claim, invalid], T0), TypeError);
+      assert.equal(await store.countEvents(service.id), 0);
+      assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true, 'the sender retries: not a replay');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('carries claimed replay keys over to the table in expiry order when migrating', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    await store.close();
+    const file = path.join(dataDir, SQLITE_FILE_NAME);
+    const db = new Database(file);
+    try {
+      // back to the schema before migration 3, with two claims in it
+      db.exec(`DROP TABLE replay_claims;
+        CREATE TABLE replay_keys (service_id INTEGER NOT NULL, key TEXT NOT NULL, expires_at INTEGER NOT NULL,
+          PRIMARY KEY (service_id, key)) WITHOUT ROWID;
+        INSERT INTO replay_keys VALUES (1, 'late', ${T0 + 2 * MINUTE}), (1, 'early', ${T0 + MINUTE});
+        DELETE FROM schema_migrations WHERE version = 3;`);
+    } finally {
+      db.close();
+    }
+    const migrated = await openSqliteStore({ dataDir });
+    try {
+      await migrated.migrate();
+      const check = new Database(file, { readonly: true });
+      try {
+        assert.deepEqual(check.prepare('SELECT key FROM replay_claims').pluck().all(), ['early', 'late']);
+      } finally {
+        check.close();
+      }
+      const claim = { serviceId: 1, events: [makeEvent()], replayKey: 'late', replayKeyExpiresAt: T0 + 10 * MINUTE };
+      assert.deepEqual(await migrated.writeEvents([claim], T0), [{ ok: false, reason: 'replayed' }]);
+    } finally {
+      await migrated.close();
+      await cleanup();
+    }
+  });
+
   it('drops expired replay keys when pruning', async () => {
     const { store, dataDir, cleanup } = await withTempSqliteStore();
     try {
@@ -178,7 +256,7 @@ describe('SQLite store internals', () => {
       await store.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
       try {
-        assert.deepEqual(db.prepare('SELECT key FROM replay_keys').pluck().all(), ['new']);
+        assert.deepEqual(db.prepare('SELECT key FROM replay_claims').pluck().all(), ['new']);
       } finally {
         db.close();
       }

@@ -1,6 +1,7 @@
 import type { SqliteDatabase } from './database.js';
 import { EVENT_INSERT_COLUMNS, stagedEventOf } from './event-rows.js';
 import { type CompactWriteResult, PACKED_ROW_WIDTH, type PackedWrites } from './packed-writes.js';
+import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
 
 /**
@@ -12,11 +13,11 @@ import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
  */
 export class SqliteEventsWriter {
   private readonly insertEvent;
-  private readonly claimReplayKey;
 
   constructor(
     db: SqliteDatabase,
     private readonly rollups: SqliteRollupBuffer,
+    private readonly claims: SqliteReplayClaims,
   ) {
     const placeholders = EVENT_INSERT_COLUMNS.map(() => '?').join(', ');
     // the conflict target is the partial unique index: a known idempotency id stores nothing
@@ -24,16 +25,17 @@ export class SqliteEventsWriter {
       `INSERT INTO events (${EVENT_INSERT_COLUMNS.join(', ')}) VALUES (${placeholders})
        ON CONFLICT (service_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`,
     );
-    // claims the key, or takes over an expired claim; changes = 0 means a live claim exists
-    this.claimReplayKey = db.prepare<[number, string, number, number]>(
-      `INSERT INTO replay_keys (service_id, key, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (service_id, key) DO UPDATE SET expires_at = excluded.expires_at
-       WHERE replay_keys.expires_at <= ?`,
-    );
   }
 
   write(packed: PackedWrites): CompactWriteResult[] {
-    return this.rollups.write(packed.now, () => this.insertAll(packed));
+    try {
+      const result = this.rollups.write(packed.now, () => this.insertAll(packed));
+      this.claims.settle();
+      return result;
+    } catch (error) {
+      this.claims.undo(); // rolled back with the events they came with
+      throw error;
+    }
   }
 
   private insertAll({ writes, values, now }: PackedWrites) {
@@ -46,8 +48,7 @@ export class SqliteEventsWriter {
         if (write.replayKeyExpiresAt === null) {
           throw new TypeError('an EventWrite with a replayKey needs replayKeyExpiresAt');
         }
-        const claimed = this.claimReplayKey.run(write.serviceId, write.replayKey, write.replayKeyExpiresAt, now);
-        if (claimed.changes === 0) {
+        if (!this.claims.claim(write.serviceId, write.replayKey, write.replayKeyExpiresAt, now)) {
           result.push({ ok: false, reason: 'replayed' });
           offset = end;
           continue;

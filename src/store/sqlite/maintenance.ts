@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { RESOLUTION_MS } from '../../rollup/buckets.js';
 import type { SqliteDatabase } from './database.js';
+import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer } from './rollup-buffer.js';
 
 const HOUR = RESOLUTION_MS.hour;
@@ -26,12 +27,13 @@ const DELETE_CHUNK = 10_000;
 export class SqliteMaintenance {
   private readonly nextServiceId;
   private readonly deleteOldEvents;
-  /** the prunes in order: rows older than now − keep (replay keys: expired by now) */
+  /** the rollup prunes in order: rows older than now − keep */
   private readonly prunes: { statement: Statement<[number, number]>; keep: number }[];
 
   constructor(
     db: SqliteDatabase,
     private readonly rollups: SqliteRollupBuffer,
+    private readonly replayClaims: SqliteReplayClaims,
   ) {
     // a skip-scan over the (service_id, ts) index: one seek per service, orphans included
     this.nextServiceId = db
@@ -57,13 +59,6 @@ export class SqliteMaintenance {
       {
         statement: pruneRollups(`res = 'hour' AND bucket < ? AND dim = 'requests'`),
         keep: ROLLUP_RETENTION_MS.requestsHour,
-      },
-      {
-        statement: db.prepare<[number, number]>(
-          `DELETE FROM replay_keys WHERE (service_id, key) IN (
-             SELECT service_id, key FROM replay_keys WHERE expires_at <= ? LIMIT ?)`,
-        ),
-        keep: 0,
       },
     ];
   }
@@ -94,6 +89,7 @@ export class SqliteMaintenance {
       if (deleted >= maxRows) break;
       deleted += statement.run(now - keep, maxRows - deleted).changes;
     }
+    if (deleted < maxRows) deleted += this.replayClaims.prune(now, maxRows - deleted);
     return deleted;
   }
 }

@@ -93,12 +93,13 @@ export class SqliteServices {
       .pluck();
     this.serviceIdsOfOwner = db.prepare<[number], number>('SELECT id FROM services WHERE owner_id = ?').pluck();
 
-    // the service's data tables carry no foreign key (it would cost every insert): delete them by hand
+    // the service's data tables carry no foreign key (it would cost every insert): delete them by hand.
+    // Its replay claims expire within minutes and are pruned then (replay-claims.ts): an id given again
+    // gets a new secret, so no request of the old service opens for it
     const deletes = [
       'DELETE FROM events WHERE service_id = ?',
       'DELETE FROM rollups WHERE service_id = ?',
       'DELETE FROM window_counts WHERE service_id = ?',
-      'DELETE FROM replay_keys WHERE service_id = ?',
       'DELETE FROM services WHERE id = ?', // shares go by ON DELETE CASCADE
     ].map((sql) => db.prepare<[number]>(sql));
     this.removeAll = (serviceId) => {

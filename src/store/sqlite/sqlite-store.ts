@@ -7,6 +7,7 @@ import { migrateSqlite } from './migrate.js';
 import { type PackedSeries, unpackSeries } from './packed-series.js';
 import { type CompactWriteResult, type PackedWrites, packWrites, unpackResults } from './packed-writes.js';
 import { SqliteQueries } from './queries.js';
+import { SqliteReplayClaims } from './replay-claims.js';
 import { SqliteRollupBuffer } from './rollup-buffer.js';
 import { SqliteRollupWriter } from './rollup-writer.js';
 import { SqliteServices } from './services.js';
@@ -29,6 +30,7 @@ interface Parts {
   accounts: SqliteAccounts;
   services: SqliteServices;
   rollups: SqliteRollupBuffer;
+  replayClaims: SqliteReplayClaims;
   writer: SqliteEventsWriter;
   queries: SqliteQueries;
   maintenance: SqliteMaintenance;
@@ -36,13 +38,15 @@ interface Parts {
 
 function prepareParts(db: SqliteDatabase): Parts {
   const rollups = new SqliteRollupBuffer(db, new SqliteWindows(db), new SqliteRollupWriter(db));
+  const replayClaims = new SqliteReplayClaims(db);
   return {
     accounts: new SqliteAccounts(db),
     services: new SqliteServices(db),
     rollups,
-    writer: new SqliteEventsWriter(db, rollups),
+    replayClaims,
+    writer: new SqliteEventsWriter(db, rollups, replayClaims),
     queries: new SqliteQueries(db),
-    maintenance: new SqliteMaintenance(db, rollups),
+    maintenance: new SqliteMaintenance(db, rollups, replayClaims),
   };
 }
 
@@ -102,13 +106,16 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
       ready().accounts.setUserAdmin(userId, admin);
     },
     async removeUser(userId) {
-      const { accounts, services, rollups } = ready();
+      const { accounts, services, rollups, replayClaims } = ready();
       const removed = inTransaction(() => {
         const ids = services.removeServicesOf(userId);
         accounts.deleteUser(userId);
         return ids;
       });
-      for (const id of removed) rollups.forgetService(id);
+      for (const id of removed) {
+        rollups.forgetService(id);
+        replayClaims.forgetService(id);
+      }
     },
 
     async createSession(session) {
@@ -165,9 +172,10 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
       ready().services.unshareService(serviceId, userId);
     },
     async removeService(serviceId) {
-      const { services, rollups } = ready();
+      const { services, rollups, replayClaims } = ready();
       inTransaction(() => services.removeService(serviceId));
       rollups.forgetService(serviceId);
+      replayClaims.forgetService(serviceId);
     },
 
     async writeEvents(writes, now) {

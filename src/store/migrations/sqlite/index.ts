@@ -1,5 +1,6 @@
 import * as initial from './0001-initial.js';
 import * as coveringTsIndex from './0002-covering-ts-index.js';
+import * as replayClaimsInTimeOrder from './0003-replay-claims-in-time-order.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export interface Migration {
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 1, ...initial },
   { version: 2, ...coveringTsIndex },
+  { version: 3, ...replayClaimsInTimeOrder },
 ];
