@@ -24,5 +24,8 @@ export async function openStore(
 ): Promise<Store> {
   if (config.databaseUrl !== null) return openPostgresStore({ url: config.databaseUrl, onBackgroundError });
   const options = { dataDir: config.dataDir, synchronous: config.sqliteSynchronous };
-  return thread === 'worker' ? openWorkerSqliteStore(options, { onBackgroundError }) : openSqliteStore(options);
+  // the worker store is the server's: it takes the data directory's writer lock at open (writer-lock.ts)
+  return thread === 'worker'
+    ? openWorkerSqliteStore({ ...options, writesEvents: true }, { onBackgroundError })
+    : openSqliteStore(options);
 }

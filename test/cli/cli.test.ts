@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { tmonCli } from '../support/tmon-process.js';
+import { exited, startServer, tmonCli } from '../support/tmon-process.js';
 
 describe('the tmon CLI', () => {
   let dataDir: string;
@@ -92,6 +92,27 @@ describe('the tmon CLI', () => {
     const res = cli('migrate', '--json');
     assert.equal(res.status, 0, res.stderr);
     assert.deepEqual(JSON.parse(res.stdout), { migrated: true, database: 'sqlite' });
+  });
+
+  it('refuses to start a second server on a data directory in use, and imports nothing into it', async () => {
+    assert.equal(cli('user', 'add', 'bea', '--password', 'bea-password-1').status, 0);
+    const added = cli('service', 'add', 'busy', '--owner', 'bea', '--json');
+    assert.equal(added.status, 0, added.stderr);
+    const service = JSON.parse(added.stdout) as { id: number };
+    const exported = path.join(dataDir, 'one-event.ndjson');
+    await writeFile(exported, `${JSON.stringify({ url: '/', ts: Date.now(), seq: 1 })}\n`);
+    const server = await startServer(dataDir);
+    try {
+      const second = tmonCli(['serve', '--port', '0', '--data', dataDir], {}, 20_000);
+      assert.equal(second.status, 1);
+      assert.match(second.stderr, /another process is writing events to the data directory/);
+      const imported = cli('import', String(service.id), '--in', exported);
+      assert.equal(imported.status, 1);
+      assert.match(imported.stderr, /another process is writing events to the data directory/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await exited(server.child);
+    }
   });
 
   it('exits 2 with the usage for a wrong call, and 1 naming every bad setting', () => {

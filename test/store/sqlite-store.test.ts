@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
 import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { DataDirectoryBusyError } from '../../src/store/sqlite/writer-lock.js';
 import { WINDOWS } from '../../src/store/store.js';
 import { makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
 import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, seededRandom } from './contract/context.js';
@@ -237,6 +238,31 @@ describe('SQLite store internals', () => {
       assert.deepEqual(await migrated.writeEvents([claim], T0), [{ ok: false, reason: 'replayed' }]);
     } finally {
       await migrated.close();
+      await cleanup();
+    }
+  });
+
+  it('lets one process at a time write events to a data directory', async () => {
+    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const second = await openSqliteStore({ dataDir });
+    let third: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
+    try {
+      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      // the second reads and manages beside it, as a CLI command does, but writes no events
+      assert.equal(await second.countEvents(service.id), 1);
+      await assert.rejects(second.writeEvents([plainWrite(service.id, [makeEvent()])], T0), DataDirectoryBusyError);
+      // a server's store takes the lock at open: it fails at start, not at its first event
+      await assert.rejects(openSqliteStore({ dataDir, writesEvents: true }), /another process is writing events/);
+      assert.equal(await second.countEvents(service.id), 1, 'nothing stored by the refused write');
+
+      await store.close();
+      third = await openSqliteStore({ dataDir, writesEvents: true });
+      assert.equal((await third.writeEvents([plainWrite(service.id, [makeEvent()])], T0))[0]?.ok, true);
+    } finally {
+      await third?.close();
+      await second.close();
       await cleanup();
     }
   });

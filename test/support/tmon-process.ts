@@ -8,12 +8,13 @@ const MAIN = path.join(REPO, 'src/main.ts');
 
 const BASE_ENV = { ...process.env, TMON_LOG_LEVEL: 'warn', TMON_ADMIN_PASSWORD: 'admin-password-1' };
 
-/** Runs a CLI command to completion. */
-export function tmonCli(args: string[], env: Record<string, string> = {}) {
+/** Runs a CLI command to completion (killed after `timeoutMs`: a command that should have stopped fails the test, not hangs it). */
+export function tmonCli(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: REPO,
     env: { ...BASE_ENV, ...env },
     encoding: 'utf8',
+    timeout: timeoutMs,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

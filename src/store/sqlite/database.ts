@@ -12,6 +12,12 @@ export interface SqliteOpenOptions {
    * crash can lose the last commits. `full` also fsyncs every commit.
    */
   synchronous?: 'normal' | 'full';
+  /**
+   * This store is the server's: take the data directory's writer lock at open
+   * (writer-lock.ts), so a second server fails at start. Any store takes it
+   * at its first event write anyway.
+   */
+  writesEvents?: boolean;
 }
 
 export const SQLITE_FILE_NAME = 'tmon.sqlite';

@@ -12,6 +12,7 @@ import { SqliteRollupBuffer } from './rollup-buffer.js';
 import { SqliteRollupWriter } from './rollup-writer.js';
 import { SqliteServices } from './services.js';
 import { SqliteWindows } from './windows.js';
+import { takeWriterLock, type WriterLock } from './writer-lock.js';
 
 export type { SqliteOpenOptions } from './database.js';
 
@@ -61,6 +62,13 @@ function prepareParts(db: SqliteDatabase): Parts {
  */
 export async function openSqliteStore(options: SqliteOpenOptions): Promise<SqliteStore> {
   const db = openSqliteDatabase(options);
+  let writerLock: WriterLock | null = null;
+  try {
+    if (options.writesEvents) writerLock = takeWriterLock(options.dataDir);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   let parts: Parts | null = null;
   // statements are prepared once, after the schema exists; a caller that forgets migrate() still works
   const ready = (): Parts => {
@@ -71,6 +79,12 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
     return parts;
   };
   const inTransaction = <T>(fn: () => T): T => db.transaction(fn).immediate();
+  /** The writer, once this process holds the data directory's writer lock. */
+  const writer = (): SqliteEventsWriter => {
+    const { writer } = ready();
+    writerLock ??= takeWriterLock(options.dataDir);
+    return writer;
+  };
 
   const store: SqliteStore = {
     writeConcurrency: 1,
@@ -82,6 +96,7 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
       if (!db.open) return;
       parts?.rollups.flushOnClose();
       db.close();
+      writerLock?.release();
     },
 
     async createUser(input) {
@@ -180,11 +195,11 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
 
     async writeEvents(writes, now) {
       if (writes.length === 0) return [];
-      return unpackResults(writes, ready().writer.write(packWrites(writes, now)), now);
+      return unpackResults(writes, writer().write(packWrites(writes, now)), now);
     },
     async writePackedEvents(packed) {
       if (packed.writes.length === 0) return [];
-      return ready().writer.write(packed);
+      return writer().write(packed);
     },
     async countEvents(serviceId) {
       return ready().queries.countEvents(serviceId);

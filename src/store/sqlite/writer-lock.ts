@@ -1,0 +1,44 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * One process at a time writes events to a data directory: its replay claims
+ * (replay-claims.ts) and its rollups not yet applied (rollup-buffer.ts) live
+ * in its memory, and a second writer would count beside it unseen — a second
+ * `tmon serve` on the same `--data`, or `tmon import` into a directory a
+ * server is using. The writer holds an exclusive SQLite lock on a file of its
+ * own for as long as it writes; the operating system releases it when the
+ * process ends, however it ends (kill -9 included), so nothing is left stale.
+ */
+export const WRITER_LOCK_FILE_NAME = 'tmon.writer-lock';
+
+export class DataDirectoryBusyError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `another process is writing events to the data directory ${dataDir} (a tmon serve, or a tmon import): ` +
+        'one at a time — stop it first, or give this one a --data of its own',
+    );
+    this.name = 'DataDirectoryBusyError';
+  }
+}
+
+export interface WriterLock {
+  release(): void;
+}
+
+/** Takes the data directory's writer lock, or throws DataDirectoryBusyError at once (no waiting). */
+export function takeWriterLock(dataDir: string): WriterLock {
+  const db = new Database(path.join(dataDir, WRITER_LOCK_FILE_NAME), { timeout: 0 });
+  try {
+    // in exclusive locking mode the lock a write takes is kept until the connection closes
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec(`CREATE TABLE IF NOT EXISTS writer (pid INTEGER NOT NULL);
+      DELETE FROM writer;
+      INSERT INTO writer (pid) VALUES (${process.pid});`);
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new DataDirectoryBusyError(dataDir);
+    throw error;
+  }
+  return { release: () => db.close() };
+}
