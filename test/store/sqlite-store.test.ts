@@ -29,12 +29,18 @@ function writeThenDie(dataDir: string, serviceId: number, count: number): Promis
   });
 }
 
+/** A migrated SQLite store in a temp directory with user ann and her service shop. */
+async function withShopStore() {
+  const temp = await withTempSqliteStore();
+  const user = await temp.store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+  const service = await temp.store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+  return { ...temp, service };
+}
+
 describe('SQLite store internals', () => {
   it('rebuilds the rollups of events whose process was killed before it applied them', async () => {
-    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const { store, dataDir, service, cleanup } = await withShopStore();
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
       await store.writeEvents([plainWrite(service.id, [makeEvent({ url: '/before' })])], T0);
       await store.close();
       assert.equal(await writeThenDie(dataDir, service.id, 7), 'SIGKILL');
@@ -59,11 +65,9 @@ describe('SQLite store internals', () => {
   });
 
   it('counts events once when a second process reads the rankings first', async () => {
-    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const { store, dataDir, service, cleanup } = await withShopStore();
     const other = await openSqliteStore({ dataDir });
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
       await store.writeEvents([plainWrite(service.id, [makeEvent(), makeEvent()])], T0);
       assert.deepEqual(await other.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 2 }]);
       await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
@@ -165,11 +169,9 @@ describe('SQLite store internals', () => {
   });
 
   it('refuses after a restart a replay key claimed before it, until the claim expires', async () => {
-    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const { store, dataDir, service, cleanup } = await withShopStore();
     let reopened: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
       const claim = {
         serviceId: service.id,
         events: [makeEvent()],
@@ -190,10 +192,8 @@ describe('SQLite store internals', () => {
   });
 
   it('forgets the replay keys of a group whose transaction rolled back', async () => {
-    const { store, cleanup } = await withTempSqliteStore();
+    const { store, service, cleanup } = await withShopStore();
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
       const claim = {
         serviceId: service.id,
         events: [makeEvent()],
@@ -243,12 +243,10 @@ describe('SQLite store internals', () => {
   });
 
   it('lets one process at a time write events to a data directory', async () => {
-    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const { store, dataDir, service, cleanup } = await withShopStore();
     const second = await openSqliteStore({ dataDir });
     let third: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
       await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
       // the second reads and manages beside it, as a CLI command does, but writes no events
       assert.equal(await second.countEvents(service.id), 1);
@@ -268,10 +266,8 @@ describe('SQLite store internals', () => {
   });
 
   it('drops expired replay keys when pruning', async () => {
-    const { store, dataDir, cleanup } = await withTempSqliteStore();
+    const { store, dataDir, service, cleanup } = await withShopStore();
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
       const claim = (key: string, expiresAt: number) => ({
         serviceId: service.id,
         events: [makeEvent()],
