@@ -7,10 +7,10 @@ import type { SqliteDatabase } from './database.js';
  * directory, see sqlite-store.ts), so its memory is the whole truth. Every
  * claim is also recorded in `replay_claims`, in the transaction of its
  * events, and read back when first needed after a start: a restart refuses
- * the replays the process before it would have. That table is in expiry order, so recording a claim
- * appends to its last page (a table keyed by the random iv dirtied a random
- * page per claim: measured ~17 µs of the writer's ~32 µs per single-event
- * request, now ~2 µs).
+ * the replays the process before it would have. That table is in expiry
+ * order, so recording a claim appends to its last page (a table keyed by the
+ * random iv dirtied a random page per claim: measured ~17 µs of the writer's
+ * ~32 µs per single-event request, now ~2 µs).
  *
  * Memory: one entry per v2 request of the last 10 minutes (the claims'
  * lifetime), ~80 bytes each — ~5 MB at a steady 100 requests/s.

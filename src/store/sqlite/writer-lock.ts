@@ -30,7 +30,8 @@ export interface WriterLock {
 export function takeWriterLock(dataDir: string): WriterLock {
   const db = new Database(path.join(dataDir, WRITER_LOCK_FILE_NAME), { timeout: 0 });
   try {
-    // in exclusive locking mode the lock a write takes is kept until the connection closes
+    // a write takes the exclusive lock, and in exclusive locking mode it is kept until the connection
+    // closes; the table exists after the first start, so the row is what every start writes
     db.pragma('locking_mode = EXCLUSIVE');
     db.exec(`CREATE TABLE IF NOT EXISTS writer (pid INTEGER NOT NULL);
       DELETE FROM writer;
