@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EnrichedEvent } from '../../src/enrich/enriched-event.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { openWorkerSqliteStore } from '../../src/store/worker/worker-store.js';
 
 export interface TempStore {
   store: Store;
@@ -15,6 +16,21 @@ export interface TempStore {
 export async function withTempSqliteStore(): Promise<TempStore> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-store-'));
   const store = await openSqliteStore({ dataDir });
+  await store.migrate();
+  return {
+    store,
+    dataDir,
+    async cleanup() {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The same, through the writer thread as the server opens it (worker-store.ts). */
+export async function withTempWorkerStore(): Promise<TempStore> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-store-'));
+  const store = await openWorkerSqliteStore({ dataDir, writesEvents: true });
   await store.migrate();
   return {
     store,

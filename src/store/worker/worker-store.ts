@@ -9,7 +9,7 @@
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
 import { type PackedSeries, unpackSeries } from '../sqlite/packed-series.js';
 import { type CompactWriteResult, packWrites, unpackResults } from '../sqlite/packed-writes.js';
-import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 import type { EventWrite, EventWriteResult, Resolution, Store } from '../store.js';
 import { startCheckpointer } from './checkpointer.js';
 import type { ReplyMessage, SerializedError } from './protocol.js';
@@ -28,6 +28,27 @@ function revive(error: SerializedError): Error {
   if (error.stack) revived.stack = error.stack;
   return revived;
 }
+
+/**
+ * Point lookups of accounts and services (a session, a token, a user, a
+ * service, a share), made on every API and dashboard request, are answered on
+ * the calling thread from a connection of its own: one takes ~10–20 µs in
+ * SQLite, less than a hop to the writer thread and back (measured p50 ~50 µs,
+ * p99 1.6–2 ms), and none waits behind group commits under ingest load. WAL
+ * lets them read beside the writer, and a write made through the writer
+ * thread has committed before its promise resolves, so a lookup after it
+ * sees it.
+ */
+const LOOKUPS_ON_THIS_THREAD = new Set<string>([
+  'findUserByName',
+  'findUserById',
+  'countUsers',
+  'findSession',
+  'findUserIdByToken',
+  'findServiceById',
+  'findServiceByName',
+  'canUserSeeService',
+]);
 
 interface Pending {
   resolve(value: unknown): void;
@@ -64,6 +85,7 @@ export async function openWorkerSqliteStore(
 
   // started once the writer has opened (and if need be created) the database in WAL mode
   const checkpointer = startCheckpointer(options, onBackgroundError);
+  const lookups = await openSqliteStore({ dataDir: options.dataDir, synchronous: options.synchronous });
 
   worker.on('message', (message: ReplyMessage) => {
     const waiting = pending.get(message.id);
@@ -100,9 +122,11 @@ export async function openWorkerSqliteStore(
       if (method === 'writeEvents') return writeEvents;
       if (method === 'requestSeries') return requestSeries;
       if (method === 'writeConcurrency') return 1; // one SQLite writer
+      if (LOOKUPS_ON_THIS_THREAD.has(method)) return (lookups as unknown as Record<string, unknown>)[method];
       if (method === 'close') {
         return async () => {
           // first: the writer's close then is the last connection's, which checkpoints and removes the WAL
+          await lookups.close();
           await checkpointer.stop();
           if (failure) return;
           await call('close', []);
