@@ -20,10 +20,10 @@ import {
   type ScenarioKey,
 } from './support/bodies.js';
 import { planCores } from './support/cores.js';
+import { type IngestRow, ingestTargets, resultsTable } from './support/ingest-results.js';
 import { type LoadResult, runLoad } from './support/load.js';
 import { checkStoredPostgres, DEFAULT_DATABASE_URL, postgresVersion } from './support/postgres.js';
 import {
-  type PostgresComparison,
   type PostgresSide,
   postgresCounters,
   postgresTable,
@@ -33,12 +33,12 @@ import {
   startPostgresSide,
   stopPostgresSide,
 } from './support/postgres-side.js';
-import { type CpuUsed, cpuSince, cpuSnapshot } from './support/proc-cpu.js';
+import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
-import { describeMachine, fixed, int, printTargets, type Target, table } from './support/report.js';
-import { type ServerCounters, serverCounters, settledCounters } from './support/server-counters.js';
+import { describeMachine, fixed, int, printTargets } from './support/report.js';
+import { serverCounters, settledCounters } from './support/server-counters.js';
 import { addService, addToken, startTmon } from './support/tmon.js';
-import { checkStored, type StoreCheck } from './support/verify-store.js';
+import { checkStored } from './support/verify-store.js';
 
 const options = parseOptions('npm run bench:ingest --', {
   duration: { kind: 'number', default: 10, help: 'seconds of each timed run' },
@@ -70,16 +70,6 @@ const options = parseOptions('npm run bench:ingest --', {
 
 /** sent_at must stay within 300 s of the server's clock: pre-built v2 bodies are only used in shorter runs. */
 const MAX_PREBUILT_AGE_S = 240;
-const SINGLE_RATIO_TARGET = 0.5;
-const BATCH_EVENTS_TARGET = 100_000;
-
-/** A scenario's figures: the bare baseline, tmon on SQLite (and, with --store postgres, on PostgreSQL). */
-interface Row extends PostgresComparison {
-  buildMicros: number;
-  bare: LoadResult;
-  bareCpu: CpuUsed;
-  pool: { size: number; seconds: number; onDemand: number };
-}
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -136,7 +126,7 @@ async function main(): Promise<number> {
     }
     log();
 
-    const rows: Row[] = [];
+    const rows: IngestRow[] = [];
     const acked = new Map<Scenario, number[]>();
     let tmonErrors = 0;
     for (const key of keys) {
@@ -163,7 +153,7 @@ async function main(): Promise<number> {
       acked.set(scenario, [...warm.acked, ...tmonRun.acked]);
       tmonErrors += warm.errors + warm.non2xx + tmonRun.errors + tmonRun.non2xx;
       const pool = { size: poolSize, seconds: poolSeconds, onDemand: source.builtOnDemand };
-      const row: Row = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu };
+      const row: IngestRow = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu };
       rows.push(row);
       log(
         `  bare ${int(bareRun.okPerSecond)} req/s, tmon ${int(tmonRun.okPerSecond)} req/s; ` +
@@ -241,7 +231,7 @@ async function main(): Promise<number> {
       );
     }
     log();
-    printTargets(targets(rows, tmonErrors, check, metrics, exitCode));
+    printTargets(ingestTargets(rows, options.rate !== undefined, tmonErrors, check, metrics, exitCode));
     if (pg && pgCheck && pgMetrics && pgExitCodes) {
       printTargets(postgresTargets(rows, pg.errors, pgCheck, pgMetrics, pgExitCodes));
     }
@@ -277,84 +267,6 @@ function poolSizeFor(scenario: Scenario, bareRun: LoadResult): number {
 
 function load(duration: number) {
   return { duration, connections: options.connections, rate: options.rate };
-}
-
-function resultsTable(rows: readonly Row[]): string {
-  return table([
-    [
-      'scenario',
-      'bare req/s',
-      'tmon req/s',
-      'ratio',
-      'tmon events/s',
-      'errors',
-      'non-2xx',
-      'p50 ms',
-      'p99 ms',
-      'bare p50/p99 ms',
-      'CPU µs/req bare / tmon',
-    ],
-    ...rows.map(({ scenario, bare, bareCpu, tmon, tmonCpu }) => [
-      scenario.label,
-      int(bare.okPerSecond),
-      int(tmon.okPerSecond),
-      `${fixed((tmon.okPerSecond / bare.okPerSecond) * 100, 0)} %`,
-      int(tmon.okPerSecond * scenario.eventsPerRequest),
-      int(tmon.errors),
-      int(tmon.non2xx),
-      fixed(tmon.p50, 0),
-      fixed(tmon.p99, 0),
-      `${fixed(bare.p50, 0)} / ${fixed(bare.p99, 0)}`,
-      `${fixed(cpuMicrosPerRequest(bareCpu, bare), 0)} / ${fixed(cpuMicrosPerRequest(tmonCpu, tmon), 0)}`,
-    ]),
-  ]);
-}
-
-/** CPU time the server used per answered request (all its threads): unlike req/s, this barely moves when the load generator takes more or less of the cores. */
-function cpuMicrosPerRequest(cpu: CpuUsed, run: LoadResult): number {
-  // CpuUsed.tmon is the CPU of the pids snapshotted: for the baseline, the bare server's
-  return (cpu.tmon * 1e6) / run.ok;
-}
-
-function targets(
-  rows: readonly Row[],
-  tmonErrors: number,
-  check: StoreCheck,
-  metrics: ServerCounters,
-  exitCode: number | null,
-): Target[] {
-  const out: Target[] = [];
-  // at a steady --rate both servers answer what they are sent: the throughput targets are not measured
-  for (const { scenario, bare, tmon } of options.rate === undefined ? rows : []) {
-    if (scenario.eventsPerRequest === 1) {
-      const ratio = tmon.okPerSecond / bare.okPerSecond;
-      out.push({
-        name: `${scenario.label} ≥ ${SINGLE_RATIO_TARGET * 100} % of bare node:http`,
-        met: ratio >= SINGLE_RATIO_TARGET,
-        detail: `${fixed(ratio * 100, 0)} % (${int(tmon.okPerSecond)} / ${int(bare.okPerSecond)} req/s)`,
-      });
-    } else {
-      const eventsPerSecond = tmon.okPerSecond * scenario.eventsPerRequest;
-      out.push({
-        name: `${scenario.label} ≥ ${int(BATCH_EVENTS_TARGET)} events/s`,
-        met: eventsPerSecond >= BATCH_EVENTS_TARGET,
-        detail: `${int(eventsPerSecond)} events/s`,
-      });
-    }
-  }
-  out.push({
-    name: 'zero errors',
-    met: tmonErrors === 0,
-    detail: `${int(tmonErrors)} errors, timeouts or non-2xx answers from tmon (warm-ups included)`,
-  });
-  out.push({
-    name: 'every acknowledged event stored',
-    met: check.missing === 0 && metrics.accepted === check.stored && exitCode === 0,
-    detail:
-      `${int(check.missing)} of ${int(check.acknowledged)} acknowledged events missing; ` +
-      `stored ${int(check.stored)} = accepted by tmon ${int(metrics.accepted)}: ${metrics.accepted === check.stored ? 'yes' : 'NO'}; clean exit: ${exitCode === 0 ? 'yes' : 'NO'}`,
-  });
-  return out;
 }
 
 main().then(

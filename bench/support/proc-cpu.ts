@@ -9,11 +9,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** USER_HZ: the unit of utime/stime; 100 on Linux everywhere that matters */
 const TICKS_PER_SECOND = 100;
 
-/** comm and utime+stime (seconds) of one process, or null when it is gone. */
-function readStat(pid: number): { comm: string; seconds: number } | null {
+/**
+ * comm and utime+stime (seconds) of one process (all its threads), or of one
+ * of its threads with `tid` (the main thread's tid is the pid); null when it
+ * is gone.
+ */
+function readStat(pid: number, tid?: number): { comm: string; seconds: number } | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   } catch {
     return null;
   }
@@ -38,6 +42,8 @@ export function postgresPids(): number[] {
 
 export interface CpuSnapshot {
   tmon: Map<number, number>;
+  /** the main thread of each tmon process alone: the one that answers HTTP */
+  tmonMainThread: Map<number, number>;
   postgres: Map<number, number>;
   loadGenerator: number;
 }
@@ -45,16 +51,18 @@ export interface CpuSnapshot {
 export interface CpuUsed {
   /** seconds of CPU used by the tmon process(es) */
   tmon: number;
+  /** …of which by their main threads (HTTP, the pipeline; not the SQLite writer, checkpointer or GC threads) */
+  tmonMainThread: number;
   /** seconds used by all PostgreSQL server processes (backends that exited during the run are not counted) */
   postgres: number;
   /** seconds used by the benchmark process itself (autocannon and body building) */
   loadGenerator: number;
 }
 
-function secondsOf(pids: readonly number[]): Map<number, number> {
+function secondsOf(pids: readonly number[], mainThreadOnly = false): Map<number, number> {
   const out = new Map<number, number>();
   for (const pid of pids) {
-    const stat = readStat(pid);
+    const stat = readStat(pid, mainThreadOnly ? pid : undefined);
     if (stat !== null) out.set(pid, stat.seconds);
   }
   return out;
@@ -64,6 +72,7 @@ export function cpuSnapshot(tmonPids: readonly number[], withPostgres: boolean):
   const usage = process.cpuUsage();
   return {
     tmon: secondsOf(tmonPids),
+    tmonMainThread: secondsOf(tmonPids, true),
     postgres: withPostgres ? secondsOf(postgresPids()) : new Map(),
     loadGenerator: (usage.user + usage.system) / 1e6,
   };
@@ -79,6 +88,7 @@ export function cpuSince(before: CpuSnapshot): CpuUsed {
   };
   return {
     tmon: delta(before.tmon, after.tmon),
+    tmonMainThread: delta(before.tmonMainThread, after.tmonMainThread),
     postgres: delta(before.postgres, after.postgres),
     loadGenerator: after.loadGenerator - before.loadGenerator,
   };
