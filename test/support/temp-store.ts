@@ -13,24 +13,18 @@ export interface TempStore {
 }
 
 /** A migrated SQLite store in a fresh directory under the OS temp dir; cleanup closes it and removes the directory. */
-export async function withTempSqliteStore(): Promise<TempStore> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-store-'));
-  const store = await openSqliteStore({ dataDir });
-  await store.migrate();
-  return {
-    store,
-    dataDir,
-    async cleanup() {
-      await store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+export function withTempSqliteStore(): Promise<TempStore> {
+  return withTempStore((dataDir) => openSqliteStore({ dataDir }));
 }
 
 /** The same, through the writer thread as the server opens it (worker-store.ts). */
-export async function withTempWorkerStore(): Promise<TempStore> {
+export function withTempWorkerStore(): Promise<TempStore> {
+  return withTempStore((dataDir) => openWorkerSqliteStore({ dataDir, writesEvents: true }));
+}
+
+async function withTempStore(open: (dataDir: string) => Promise<Store>): Promise<TempStore> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-store-'));
-  const store = await openWorkerSqliteStore({ dataDir, writesEvents: true });
+  const store = await open(dataDir);
   await store.migrate();
   return {
     store,
