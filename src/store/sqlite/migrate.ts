@@ -19,6 +19,9 @@ export function migrateSqlite(db: SqliteDatabase, appliedAt: number): number[] {
   );
   const applied: number[] = [];
   for (const migration of SQLITE_MIGRATIONS) {
+    // applied already (every start but the first): a read, no write lock — the server's lookup
+    // connection and CLI commands open beside a writer that may be committing
+    if (isApplied.get(migration.version) !== undefined) continue;
     const apply = db.transaction(() => {
       if (isApplied.get(migration.version) !== undefined) return false;
       db.exec(migration.sql);
