@@ -15,9 +15,19 @@ export function createEnricher(deps: EnricherDeps): (event: CollectedEvent) => E
   const { geo, parseAgent, anonymizeIps } = deps;
   return (event) => {
     const located = geo.locate(event.ip); // before truncation: a /24 may straddle cities
+    // field by field, not spread: one shape for every event, and cheaper than a spread per event
     return {
-      ...event,
+      url: event.url,
       ip: anonymizeIps ? anonymizeIp(event.ip) : event.ip,
+      useragent: event.useragent,
+      username: event.username,
+      ts: event.ts,
+      method: event.method,
+      status: event.status,
+      durationMs: event.durationMs,
+      referrer: event.referrer,
+      id: event.id,
+      extra: event.extra,
       geo: located,
       agent: parseAgent(event.useragent),
     };

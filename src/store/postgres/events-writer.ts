@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { EnrichedEvent } from '../../enrich/enriched-event.js';
 import { compareText, RollupAccumulator } from '../../rollup/deltas.js';
 import type { EventWrite, EventWriteResult, StoredEvent } from '../store.js';
+import { storedEventOf } from '../stored-event.js';
 import { withRetries } from './database.js';
 import { arrayLiteral, EVENT_COLUMN_NAMES, EVENT_COLUMNS, eventColumnArrays, withoutNul } from './event-rows.js';
 import type { PostgresWindows } from './windows.js';
@@ -184,7 +185,7 @@ function matchResults(
     for (const event of write.events) {
       const row = inserted[next];
       if (row !== undefined && row.service_id === write.serviceId && row.key === event.id) {
-        stored.push({ ...event, seq: row.seq as number, serviceId: write.serviceId, receivedAt: now });
+        stored.push(storedEventOf(event, row.seq as number, write.serviceId, now));
         next++;
       } else if (event.id === null) {
         throw new Error('events insert: the stored rows do not match the batch');

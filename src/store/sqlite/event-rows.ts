@@ -3,9 +3,9 @@ import {
   agentOfColumns,
   type ColumnReader,
   EVENT_COLUMN_COUNT,
+  eventColumnValues,
   geoOfColumns,
   type EventRow as SharedEventRow,
-  writeEventColumnValues,
 } from '../event-row.js';
 import type { StagedEvent } from './rollup-buffer.js';
 
@@ -46,16 +46,11 @@ const BOT_COLUMN = EVENT_INSERT_COLUMNS.indexOf('is_bot');
 if (EVENT_INSERT_COLUMNS.length !== EVENT_COLUMN_COUNT)
   throw new Error('EVENT_INSERT_COLUMNS and event-row.ts disagree');
 
-/** One event's positional parameters, in EVENT_INSERT_COLUMNS order, written into `out` from index `at` on. */
-export function writeEventInsertParams(
-  out: EventInsertParams,
-  at: number,
-  serviceId: number,
-  event: EnrichedEvent,
-  receivedAt: number,
-): void {
-  writeEventColumnValues(out as (string | number | boolean | null)[], at, serviceId, event, receivedAt);
-  out[at + BOT_COLUMN] = event.agent.bot ? 1 : 0; // SQLite has no boolean
+/** One event's positional parameters, in EVENT_INSERT_COLUMNS order. */
+export function eventInsertParams(serviceId: number, event: EnrichedEvent, receivedAt: number): EventInsertParams {
+  const params = eventColumnValues(serviceId, event, receivedAt);
+  params[BOT_COLUMN] = event.agent.bot ? 1 : 0; // SQLite has no boolean
+  return params as EventInsertParams;
 }
 
 type ColumnName = (typeof EVENT_INSERT_COLUMNS)[number];

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from './database.js';
-import { EVENT_INSERT_COLUMNS, stagedEventOf } from './event-rows.js';
-import { type CompactWriteResult, PACKED_ROW_WIDTH, type PackedWrites } from './packed-writes.js';
+import { EVENT_INSERT_COLUMNS, type EventInsertParams, stagedEventOf } from './event-rows.js';
+import type { CompactWriteResult, PackedWrites } from './packed-writes.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
 
@@ -38,25 +38,25 @@ export class SqliteEventsWriter {
     }
   }
 
-  private insertAll({ writes, values, now }: PackedWrites) {
+  private insertAll({ writes, rows, now }: PackedWrites) {
     const result: CompactWriteResult[] = [];
     const stored: StagedEvent[] = [];
-    let offset = 0;
+    let row = 0;
     for (const write of writes) {
-      const end = offset + write.events * PACKED_ROW_WIDTH;
+      const end = row + write.events;
       if (write.replayKey !== null) {
         if (write.replayKeyExpiresAt === null) {
           throw new TypeError('an EventWrite with a replayKey needs replayKeyExpiresAt');
         }
         if (!this.claims.claim(write.serviceId, write.replayKey, write.replayKeyExpiresAt, now)) {
           result.push({ ok: false, reason: 'replayed' });
-          offset = end;
+          row = end;
           continue;
         }
       }
       const seqs: (number | null)[] = [];
-      for (; offset < end; offset += PACKED_ROW_WIDTH) {
-        const params = values.slice(offset, offset + PACKED_ROW_WIDTH);
+      for (; row < end; row++) {
+        const params = rows[row] as EventInsertParams;
         const info = this.insertEvent.run(params);
         if (info.changes === 0) {
           seqs.push(null); // idempotency id already stored: accepted, not stored again
