@@ -24,6 +24,7 @@ import { createLocalHub } from './live/local-hub.js';
 import { openRedisHub } from './live/redis-hub.js';
 import { startChores } from './maintenance/chores.js';
 import { packageRoot } from './package-root.js';
+import { migrateWithNotice } from './store/migrate-with-notice.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { loadDocsHtml } from './web/pages/docs-page.js';
@@ -58,7 +59,7 @@ export async function createRuntime(
     onBackgroundError: (error) => log.error('background work of the store failed (it goes on)', error),
   });
   try {
-    await store.migrate();
+    await migrateWithNotice(store, (message) => log.info(message));
     const geo = shared.geo ?? (await openGeoLocator({ dbPath: config.geoipDb }));
     const hub = config.redisUrl
       ? await openRedisHub({ url: config.redisUrl, onError: (message, error) => log.error(message, error) })

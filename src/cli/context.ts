@@ -2,6 +2,7 @@
 import { type Accounts, createAccounts } from '../accounts/accounts.js';
 import { systemClock } from '../clock.js';
 import { type Config, loadProcessConfig } from '../config.js';
+import { migrateWithNotice } from '../store/migrate-with-notice.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
@@ -19,7 +20,7 @@ export async function withStore<T>(
   const config = loadProcessConfig({ data: dataFlag });
   const store = await openStore(config);
   try {
-    await store.migrate();
+    await migrateWithNotice(store, (message) => process.stderr.write(`tmon: ${message}\n`));
     const accounts = createAccounts({
       store,
       clock: systemClock,

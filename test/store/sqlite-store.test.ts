@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
+import { EVENT_PARAM_COLUMNS, eventInsertParams } from '../../src/store/sqlite/event-rows.js';
 import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DataDirectoryBusyError } from '../../src/store/sqlite/writer-lock.js';
@@ -206,6 +207,71 @@ describe('SQLite store internals', () => {
       assert.equal(await store.countEvents(service.id), 0);
       assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true, 'the sender retries: not a replay');
     } finally {
+      await cleanup();
+    }
+  });
+
+  it('forgets the agents a group added when its transaction rolled back', async () => {
+    const { store, service, cleanup } = await withShopStore();
+    try {
+      const crawler = makeEvent({ useragent: 'NewCrawler/1.0', agent: { browser: null, device: 'bot', bot: true } });
+      const stored = plainWrite(service.id, [crawler]);
+      // the second write of the group is invalid: the whole group rolls back, the new agent's row with it
+      const invalid = { ...plainWrite(service.id, [makeEvent()]), replayKey: 'iv', replayKeyExpiresAt: null };
+      await assert.rejects(store.writeEvents([stored, invalid], T0), TypeError);
+      await store.writeEvents([stored], T0);
+      const [latest] = await store.latestEvents(service.id, 10);
+      assert.equal(latest?.useragent, 'NewCrawler/1.0');
+      assert.deepEqual(latest?.agent, crawler.agent);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('moves the agents of stored events to a table of their own when migrating, seq going on where it was', async () => {
+    const { store, dataDir, service, cleanup } = await withShopStore();
+    await store.close();
+    const file = path.join(dataDir, SQLITE_FILE_NAME);
+    const chrome = makeEvent({ url: '/a' });
+    const sameStringOtherParse = makeEvent({ url: '/b', agent: { device: 'bot', bot: true } });
+    const db = new Database(file);
+    try {
+      // back to the events table before migration 4: the agent's columns on every row
+      db.exec(`DROP TABLE events; DROP TABLE agents;
+        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${EVENT_PARAM_COLUMNS.join(', ')});
+        DELETE FROM schema_migrations WHERE version = 4;`);
+      const insert = db.prepare(
+        `INSERT INTO events (${EVENT_PARAM_COLUMNS.join(', ')}) VALUES (${EVENT_PARAM_COLUMNS.map(() => '?').join(', ')})`,
+      );
+      for (const event of [chrome, sameStringOtherParse, chrome, chrome]) {
+        insert.run(eventInsertParams(service.id, event, T0));
+      }
+      db.exec('DELETE FROM events WHERE seq = 4'); // the counter stays at 4
+    } finally {
+      db.close();
+    }
+    const migrated = await openSqliteStore({ dataDir });
+    try {
+      await migrated.migrate();
+      const latest = await migrated.latestEvents(service.id, 10);
+      assert.deepEqual(
+        latest.map((event) => [event.seq, event.url, event.useragent, event.agent]),
+        [
+          [3, '/a', chrome.useragent, chrome.agent],
+          [2, '/b', chrome.useragent, sameStringOtherParse.agent],
+          [1, '/a', chrome.useragent, chrome.agent],
+        ],
+      );
+      const [next] = await migrated.writeEvents([plainWrite(service.id, [chrome])], T0);
+      assert.equal(next?.ok && next.stored[0]?.seq, 5, 'seq goes on after the deleted 4');
+      const check = new Database(file, { readonly: true });
+      try {
+        assert.equal(check.prepare('SELECT count(*) FROM agents').pluck().get(), 2, 'one row per string and parse');
+      } finally {
+        check.close();
+      }
+    } finally {
+      await migrated.close();
       await cleanup();
     }
   });

@@ -1,5 +1,6 @@
+import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
-import { EVENT_INSERT_COLUMNS, type EventInsertParams, stagedEventOf } from './event-rows.js';
+import { EVENT_TABLE_COLUMNS, type EventInsertParams, stagedEventOf, tableRowOf } from './event-rows.js';
 import type { CompactWriteResult, PackedWrites } from './packed-writes.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
@@ -8,8 +9,8 @@ import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
  * Group commit: every write of a flush goes into ONE transaction, so N
  * concurrent requests cost one WAL commit instead of N. Their rollups are
  * staged in the rollup buffer and applied in this or a later commit. Takes
- * the writes packed (packed-writes.ts): each event's insert parameters as
- * they are bound.
+ * the writes packed (packed-writes.ts): each event's values, of which its
+ * agent goes to `agents` (once per distinct agent) and the rest to `events`.
  */
 export class SqliteEventsWriter {
   private readonly insertEvent;
@@ -18,11 +19,12 @@ export class SqliteEventsWriter {
     db: SqliteDatabase,
     private readonly rollups: SqliteRollupBuffer,
     private readonly claims: SqliteReplayClaims,
+    private readonly agents: SqliteAgentIds,
   ) {
-    const placeholders = EVENT_INSERT_COLUMNS.map(() => '?').join(', ');
+    const placeholders = EVENT_TABLE_COLUMNS.map(() => '?').join(', ');
     // the conflict target is the partial unique index: a known idempotency id stores nothing
     this.insertEvent = db.prepare(
-      `INSERT INTO events (${EVENT_INSERT_COLUMNS.join(', ')}) VALUES (${placeholders})
+      `INSERT INTO events (${EVENT_TABLE_COLUMNS.join(', ')}) VALUES (${placeholders})
        ON CONFLICT (service_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`,
     );
   }
@@ -31,9 +33,12 @@ export class SqliteEventsWriter {
     try {
       const result = this.rollups.write(packed.now, () => this.insertAll(packed));
       this.claims.settle();
+      this.agents.settle();
       return result;
     } catch (error) {
-      this.claims.undo(); // rolled back with the events they came with
+      // rolled back with the events they came with
+      this.claims.undo();
+      this.agents.undo();
       throw error;
     }
   }
@@ -57,7 +62,7 @@ export class SqliteEventsWriter {
       const seqs: (number | null)[] = [];
       for (; row < end; row++) {
         const params = rows[row] as EventInsertParams;
-        const info = this.insertEvent.run(params);
+        const info = this.insertEvent.run(tableRowOf(params, this.agents.idOf(params)));
         if (info.changes === 0) {
           seqs.push(null); // idempotency id already stored: accepted, not stored again
           continue;

@@ -4,7 +4,7 @@ import { windowLengthMs } from '../../rollup/windows.js';
 import type { LocationRow, RankRow } from '../event-row.js';
 import type { Box, Dimension, LocationPoint, RankedValue, Resolution, StoredEvent, Window } from '../store.js';
 import type { SqliteDatabase } from './database.js';
-import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows.js';
+import { EVENT_SELECT_COLUMNS, EVENTS_WITH_AGENTS, type EventRow, toStoredEvent } from './event-rows.js';
 import type { PackedSeries } from './packed-series.js';
 
 /**
@@ -48,8 +48,10 @@ export const QUERY_SQL = {
   series: `SELECT bucket, requests FROM rollups
     WHERE service_id = ? AND dim = 'requests' AND res = ? AND bucket BETWEEN ? AND ? AND key = ''`,
   // (service_id, ts) index, and seq (the rowid) ends every index entry: no sort
-  latest: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? ORDER BY ts DESC, seq DESC LIMIT ?`,
-  afterSeq: `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE service_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  latest: `SELECT ${EVENT_SELECT_COLUMNS} FROM ${EVENTS_WITH_AGENTS}
+    WHERE events.service_id = ? ORDER BY events.ts DESC, events.seq DESC LIMIT ?`,
+  afterSeq: `SELECT ${EVENT_SELECT_COLUMNS} FROM ${EVENTS_WITH_AGENTS}
+    WHERE events.service_id = ? AND events.seq > ? ORDER BY events.seq LIMIT ?`,
   locationsInBox: locationsSql(false),
   locationsAcrossAntimeridian: locationsSql(true),
 } as const;

@@ -1,6 +1,6 @@
 import { RollupAccumulator, type ServiceEvent } from '../../rollup/deltas.js';
 import type { SqliteDatabase } from './database.js';
-import { EVENT_SELECT_COLUMNS, type EventRow, toStoredEvent } from './event-rows.js';
+import { EVENT_SELECT_COLUMNS, EVENTS_WITH_AGENTS, type EventRow, toStoredEvent } from './event-rows.js';
 import type { SqliteRollupWriter } from './rollup-writer.js';
 import type { SqliteWindows } from './windows.js';
 
@@ -50,7 +50,7 @@ export class SqliteRollupBuffer {
     this.selectWatermark = db.prepare<[], number>('SELECT applied_through_seq FROM rollup_state WHERE id = 1').pluck();
     this.saveWatermark = db.prepare<[number]>('UPDATE rollup_state SET applied_through_seq = ? WHERE id = 1');
     this.eventsAfter = db.prepare<[number], EventRow>(
-      `SELECT ${EVENT_SELECT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq`,
+      `SELECT ${EVENT_SELECT_COLUMNS} FROM ${EVENTS_WITH_AGENTS} WHERE events.seq > ? ORDER BY events.seq`,
     );
     this.serviceExists = db.prepare<[number], number>('SELECT 1 FROM services WHERE id = ?').pluck();
     this.deleteEventsOf = db.prepare<[number]>('DELETE FROM events WHERE service_id = ?');

@@ -1,5 +1,6 @@
 import type { Resolution, Store } from '../store.js';
 import { SqliteAccounts } from './accounts.js';
+import { SqliteAgentIds } from './agent-ids.js';
 import { openSqliteDatabase, type SqliteDatabase, type SqliteOpenOptions } from './database.js';
 import { SqliteEventsWriter } from './events-writer.js';
 import { SqliteMaintenance } from './maintenance.js';
@@ -45,7 +46,7 @@ function prepareParts(db: SqliteDatabase): Parts {
     services: new SqliteServices(db),
     rollups,
     replayClaims,
-    writer: new SqliteEventsWriter(db, rollups, replayClaims),
+    writer: new SqliteEventsWriter(db, rollups, replayClaims, new SqliteAgentIds(db)),
     queries: new SqliteQueries(db),
     maintenance: new SqliteMaintenance(db, rollups, replayClaims),
   };
