@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { eventColumnValues } from '../../src/store/event-row.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
-import { EVENT_PARAM_COLUMNS, eventInsertParams } from '../../src/store/sqlite/event-rows.js';
 import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DataDirectoryBusyError } from '../../src/store/sqlite/writer-lock.js';
@@ -29,6 +29,37 @@ function writeThenDie(dataDir: string, serviceId: number, count: number): Promis
     child.on('exit', (_code, signal) => resolve(signal));
   });
 }
+
+/** The `events` columns after seq before migration 4 moved the agent's to `agents`. */
+const COLUMNS_BEFORE_MIGRATION_4 = [
+  'service_id',
+  'ts',
+  'received_at',
+  'url',
+  'ip',
+  'useragent',
+  'username',
+  'method',
+  'status',
+  'duration_ms',
+  'referrer',
+  'event_key',
+  'country',
+  'country_name',
+  'region',
+  'city',
+  'lat',
+  'lng',
+  'browser',
+  'browser_version',
+  'os',
+  'os_version',
+  'device',
+  'vendor',
+  'model',
+  'is_bot',
+  'extra',
+];
 
 /** A migrated SQLite store in a temp directory with user ann and her service shop. */
 async function withShopStore() {
@@ -238,13 +269,17 @@ describe('SQLite store internals', () => {
     try {
       // back to the events table before migration 4: the agent's columns on every row
       db.exec(`DROP TABLE events; DROP TABLE agents;
-        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${EVENT_PARAM_COLUMNS.join(', ')});
+        CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${COLUMNS_BEFORE_MIGRATION_4.join(', ')});
         DELETE FROM schema_migrations WHERE version = 4;`);
       const insert = db.prepare(
-        `INSERT INTO events (${EVENT_PARAM_COLUMNS.join(', ')}) VALUES (${EVENT_PARAM_COLUMNS.map(() => '?').join(', ')})`,
+        `INSERT INTO events (${COLUMNS_BEFORE_MIGRATION_4.join(', ')})
+         VALUES (${COLUMNS_BEFORE_MIGRATION_4.map(() => '?').join(', ')})`,
       );
       for (const event of [chrome, sameStringOtherParse, chrome, chrome]) {
-        insert.run(eventInsertParams(service.id, event, T0));
+        // the shared column order is the one of this table; SQLite stores the bot flag as 0/1
+        insert.run(
+          eventColumnValues(service.id, event, T0).map((value) => (typeof value === 'boolean' ? Number(value) : value)),
+        );
       }
       db.exec('DELETE FROM events WHERE seq = 4'); // the counter stays at 4
     } finally {

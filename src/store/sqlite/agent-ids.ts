@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import { AGENT_COLUMNS, agentValuesOf, type EventInsertParams, hasAgent, useragentOf } from './event-rows.js';
+import { AGENT_COLUMNS, type EventInsertParams } from './event-rows.js';
 
 /**
  * Beyond this many distinct agents the memo starts over: a site sees a few
@@ -32,14 +32,13 @@ export class SqliteAgentIds {
     );
   }
 
-  /** The id of an event's agent (the event's values, as packed), added if new. */
-  idOf(params: EventInsertParams): number {
-    const useragent = useragentOf(params);
+  /** The id of an agent (an `agents` row, in AGENT_COLUMNS order), added if new. */
+  idOf(agent: EventInsertParams): number {
+    const useragent = agent[0] as string;
     const parses = this.#ids.get(useragent);
     if (parses !== undefined) {
-      for (const entry of parses) if (hasAgent(params, entry.agent)) return entry.id;
+      for (const entry of parses) if (sameValues(entry.agent, agent)) return entry.id;
     }
-    const agent = agentValuesOf(params);
     let id = this.find.get(...agent);
     if (id === undefined) {
       id = Number(this.add.run(...agent).lastInsertRowid);
@@ -74,4 +73,9 @@ export class SqliteAgentIds {
     }
     this.#added = [];
   }
+}
+
+function sameValues(a: EventInsertParams, b: EventInsertParams): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -1,6 +1,6 @@
 import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
-import { EVENT_TABLE_COLUMNS, type EventInsertParams, stagedEventOf, tableRowOf } from './event-rows.js';
+import { AGENT_ID_COLUMN, EVENT_TABLE_COLUMNS, type EventInsertParams, stagedEventOf } from './event-rows.js';
 import type { CompactWriteResult, PackedWrites } from './packed-writes.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
@@ -9,8 +9,8 @@ import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
  * Group commit: every write of a flush goes into ONE transaction, so N
  * concurrent requests cost one WAL commit instead of N. Their rollups are
  * staged in the rollup buffer and applied in this or a later commit. Takes
- * the writes packed (packed-writes.ts): each event's values, of which its
- * agent goes to `agents` (once per distinct agent) and the rest to `events`.
+ * the writes packed (packed-writes.ts): each event's `events` row, which
+ * refers to one of the group's agents, each found or added in `agents` once.
  */
 export class SqliteEventsWriter {
   private readonly insertEvent;
@@ -43,9 +43,10 @@ export class SqliteEventsWriter {
     }
   }
 
-  private insertAll({ writes, rows, now }: PackedWrites) {
+  private insertAll({ writes, rows, agents, now }: PackedWrites) {
     const result: CompactWriteResult[] = [];
     const stored: StagedEvent[] = [];
+    const agentIds = agents.map((agent) => this.agents.idOf(agent));
     let row = 0;
     for (const write of writes) {
       const end = row + write.events;
@@ -62,14 +63,16 @@ export class SqliteEventsWriter {
       const seqs: (number | null)[] = [];
       for (; row < end; row++) {
         const params = rows[row] as EventInsertParams;
-        const info = this.insertEvent.run(tableRowOf(params, this.agents.idOf(params)));
+        const agent = agents[params[AGENT_ID_COLUMN] as number] as EventInsertParams;
+        params[AGENT_ID_COLUMN] = agentIds[params[AGENT_ID_COLUMN] as number] as number;
+        const info = this.insertEvent.run(params);
         if (info.changes === 0) {
           seqs.push(null); // idempotency id already stored: accepted, not stored again
           continue;
         }
         const seq = Number(info.lastInsertRowid);
         seqs.push(seq);
-        stored.push(stagedEventOf(params, seq));
+        stored.push(stagedEventOf(params, agent, seq));
       }
       result.push({ ok: true, accepted: write.events, seqs });
     }
