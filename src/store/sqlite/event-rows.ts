@@ -109,20 +109,23 @@ export function agentRowOf(useragent: string, agent: Agent): EventInsertParams {
   ];
 }
 
+/** An `agents` row (AGENT_COLUMNS order) as the Agent the rollups count: once per agent of a group. */
+export function agentOfRow(agent: EventInsertParams): Agent {
+  return agentOfColumns(((name: AgentColumn) => agent[AGENT_COLUMN[name]]) as ColumnReader);
+}
+
 /**
  * What the rollups read of an event (service, time, ranked fields), from its
- * row and its agent's: the writer thread holds those, not the event.
+ * row and its agent: the writer thread holds those, not the event.
  */
-export function stagedEventOf(row: EventInsertParams, agent: EventInsertParams, seq: number): StagedEvent {
-  const column = ((name: TableColumn | AgentColumn) =>
-    name in COLUMN ? row[COLUMN[name as TableColumn]] : agent[AGENT_COLUMN[name as AgentColumn]]) as ColumnReader;
+export function stagedEventOf(row: EventInsertParams, agent: Agent, seq: number): StagedEvent {
   return {
     seq,
-    serviceId: column('service_id'),
-    ts: column('ts'),
-    url: column('url'),
-    geo: geoOfColumns(column),
-    agent: agentOfColumns(column),
+    serviceId: row[COLUMN.service_id] as number,
+    ts: row[COLUMN.ts] as number,
+    url: row[COLUMN.url] as string,
+    geo: geoOfColumns(((name: TableColumn) => row[COLUMN[name]]) as ColumnReader),
+    agent,
   };
 }
 

@@ -1,6 +1,13 @@
+import type { Agent } from '../../enrich/enriched-event.js';
 import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
-import { AGENT_ID_COLUMN, EVENT_TABLE_COLUMNS, type EventInsertParams, stagedEventOf } from './event-rows.js';
+import {
+  AGENT_ID_COLUMN,
+  agentOfRow,
+  EVENT_TABLE_COLUMNS,
+  type EventInsertParams,
+  stagedEventOf,
+} from './event-rows.js';
 import type { CompactWriteResult, PackedWrites } from './packed-writes.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
@@ -47,6 +54,7 @@ export class SqliteEventsWriter {
     const result: CompactWriteResult[] = [];
     const stored: StagedEvent[] = [];
     const agentIds = agents.map((agent) => this.agents.idOf(agent));
+    const parsedAgents = agents.map(agentOfRow);
     let row = 0;
     for (const write of writes) {
       const end = row + write.events;
@@ -63,7 +71,7 @@ export class SqliteEventsWriter {
       const seqs: (number | null)[] = [];
       for (; row < end; row++) {
         const params = rows[row] as EventInsertParams;
-        const agent = agents[params[AGENT_ID_COLUMN] as number] as EventInsertParams;
+        const agent = parsedAgents[params[AGENT_ID_COLUMN] as number] as Agent;
         params[AGENT_ID_COLUMN] = agentIds[params[AGENT_ID_COLUMN] as number] as number;
         const info = this.insertEvent.run(params);
         if (info.changes === 0) {
