@@ -173,8 +173,6 @@ const BROWSERS = [
 ];
 const DEVICES: DeviceType[] = ['desktop', 'mobile', 'tablet', 'bot', 'other'];
 const SECTIONS = ['products', 'blog', 'docs', 'category', 'users', 'search', 'help', 'news', 'api/items', 'tags'];
-const UA =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 export interface SeedShape {
   countries: number;
@@ -193,6 +191,10 @@ export class SeedEvents {
   private readonly osZipf = new Zipf(OSES.length, 1.3);
   private readonly browserZipf = new Zipf(BROWSERS.length, 1.3);
   private readonly deviceZipf = new Zipf(DEVICES.length, 1.5);
+  /** versions back from the newest: most traffic runs the last few, as on the web */
+  private readonly versionZipf = new Zipf(15, 1.5);
+  /** one agent string and Agent object per parse, as the server's parser cache hands them out */
+  private readonly agents = new Map<string, { useragent: string; agent: Agent }>();
 
   constructor() {
     this.countryZipf = new Zipf(this.countryList.length, 1.1);
@@ -228,26 +230,44 @@ export class SeedEvents {
     };
   }
 
+  /** A made-up agent string that says what it parses to: distinct parses, distinct strings. */
+  private agentOf(browser: string, browserVersion: string, os: string, osVersion: string, device: DeviceType) {
+    const useragent = `Mozilla/5.0 (${os} ${osVersion}; ${device}) ${browser}/${browserVersion}`;
+    let known = this.agents.get(useragent);
+    if (known === undefined) {
+      const agent = {
+        browser,
+        browserVersion,
+        os,
+        osVersion,
+        device,
+        vendor: null,
+        model: null,
+        bot: device === 'bot',
+      };
+      known = { useragent, agent };
+      this.agents.set(useragent, known);
+    }
+    return known;
+  }
+
   event(ts: number): EnrichedEvent {
     const r = this.rand;
     const c = this.countryZipf.draw(r);
     const geo = r() < 0.02 ? null : (this.cities[c]![this.cityZipfs[c]!.draw(r)] as Geo);
     const u = this.urlZipf.draw(r);
     const device = DEVICES[this.deviceZipf.draw(r)] as DeviceType;
-    const agent: Agent = {
-      browser: BROWSERS[this.browserZipf.draw(r)] as string,
-      browserVersion: String(100 + Math.floor(r() * 32)),
-      os: OSES[this.osZipf.draw(r)] as string,
-      osVersion: String(Math.floor(r() * 15)),
+    const { useragent, agent } = this.agentOf(
+      BROWSERS[this.browserZipf.draw(r)] as string,
+      String(131 - this.versionZipf.draw(r)),
+      OSES[this.osZipf.draw(r)] as string,
+      String(15 - this.versionZipf.draw(r)),
       device,
-      vendor: null,
-      model: null,
-      bot: device === 'bot',
-    };
+    );
     return {
       url: u === 0 ? '/' : `/${SECTIONS[u % SECTIONS.length]}/${u}`,
       ip: `${1 + Math.floor(r() * 222)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${1 + Math.floor(r() * 254)}`,
-      useragent: UA,
+      useragent,
       username: r() < 0.1 ? `user${Math.floor(r() * 5000)}` : null,
       ts,
       method: r() < 0.9 ? 'GET' : 'POST',

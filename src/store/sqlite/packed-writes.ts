@@ -58,36 +58,28 @@ export function packWrites(writes: readonly EventWrite[], now: number): PackedWr
 /**
  * The distinct agents of a group, each an index into `rows`. The parser's
  * cache hands out one Agent object per string, so the same object nearly
- * always means the same parse; other objects are compared field by field.
+ * always means the same parse: found by identity. Other objects (events
+ * built elsewhere: an import, a seed) are found by their row's values.
  */
 class GroupAgents {
   readonly rows: EventInsertParams[] = [];
-  readonly #refs = new Map<string, { agent: Agent; ref: number }[]>();
+  readonly #byObject = new Map<Agent, { useragent: string; ref: number }>();
+  readonly #byValues = new Map<string, number>();
 
   refOf(useragent: string, agent: Agent): number {
-    const parses = this.#refs.get(useragent);
-    if (parses !== undefined) {
-      for (const known of parses) if (known.agent === agent || sameParse(known.agent, agent)) return known.ref;
+    const same = this.#byObject.get(agent);
+    if (same !== undefined && same.useragent === useragent) return same.ref;
+    const row = agentRowOf(useragent, agent);
+    const key = JSON.stringify(row);
+    let ref = this.#byValues.get(key);
+    if (ref === undefined) {
+      ref = this.rows.length;
+      this.rows.push(row);
+      this.#byValues.set(key, ref);
     }
-    const ref = this.rows.length;
-    this.rows.push(agentRowOf(useragent, agent));
-    if (parses === undefined) this.#refs.set(useragent, [{ agent, ref }]);
-    else parses.push({ agent, ref });
+    if (same === undefined) this.#byObject.set(agent, { useragent, ref });
     return ref;
   }
-}
-
-function sameParse(a: Agent, b: Agent): boolean {
-  return (
-    a.browser === b.browser &&
-    a.browserVersion === b.browserVersion &&
-    a.os === b.os &&
-    a.osVersion === b.osVersion &&
-    a.device === b.device &&
-    a.vendor === b.vendor &&
-    a.model === b.model &&
-    a.bot === b.bot
-  );
 }
 
 /** The writes' results with their stored events, from the writer's compact answer. */

@@ -25,7 +25,8 @@ CREATE TABLE agents (
   model TEXT,
   is_bot INTEGER NOT NULL
 );
-CREATE INDEX agents_useragent ON agents(useragent);
+-- one point lookup per agent and parse (IS: a NULL field matches NULL)
+CREATE INDEX agents_parse ON agents(useragent, browser, browser_version, os, os_version, device, vendor, model, is_bot);
 
 INSERT INTO agents (useragent, browser, browser_version, os, os_version, device, vendor, model, is_bot)
   SELECT DISTINCT useragent, browser, browser_version, os, os_version, device, vendor, model, is_bot FROM events;
