@@ -37,7 +37,7 @@ import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets } from './support/report.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
-import { addService, addToken, startTmon } from './support/tmon.js';
+import { addService, addToken, describeNodeOptions, startTmon } from './support/tmon.js';
 import { checkStored } from './support/verify-store.js';
 
 const options = parseOptions('npm run bench:ingest --', {
@@ -116,7 +116,9 @@ async function main(): Promise<number> {
     tmon = await startTmon({ dataDir, cpuProfDir: options['cpu-prof'], core: cores.serverCore });
     const service = await addService(dataDir, 'bench');
     const token = await addToken(dataDir);
-    log(`bare node:http pid ${bare.pid} port ${bare.port}; tmon pid ${tmon.pid} port ${tmon.port}, data ${dataDir}`);
+    log(
+      `bare node:http pid ${bare.pid} port ${bare.port}; tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), data ${dataDir}`,
+    );
     if (withPostgres) {
       pg = await startPostgresSide(options['database-url']);
       log(

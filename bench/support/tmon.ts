@@ -1,6 +1,8 @@
 /** tmon for the benchmarks: the real server in its own process, and the CLI to give it a user, service and token. */
 import { randomBytes } from 'node:crypto';
-import { runTmonCli, type ServerProcess, spawnServer } from './processes.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, runTmonCli, type ServerProcess, spawnServer } from './processes.js';
 
 export interface BenchService {
   id: number;
@@ -20,13 +22,40 @@ export interface StartTmonOptions {
   core?: number | null;
 }
 
+/**
+ * The Node options `npm start` gives the server (`node <options> dist/src/main.js serve`
+ * in package.json), so the benchmarks measure what it runs.
+ */
+export function startScriptNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/);
+  const script = words.indexOf('dist/src/main.js');
+  if (words[0] !== 'node' || script < 1) throw new Error(`unexpected start script: ${pkg.scripts.start}`);
+  return words.slice(1, script);
+}
+
+/** For the benchmarks' output: how the server's Node runs. */
+export function describeNodeOptions(): string {
+  const options = startScriptNodeOptions();
+  return options.length === 0 ? 'node without options, as npm start' : `node ${options.join(' ')}, as npm start`;
+}
+
 /** `tmon serve --port 0` on the data dir, quiet (TMON_LOG_LEVEL=warn); resolves once it listens. */
 export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
   return spawnServer({
     name: 'tmon',
     // the build, as `npm start` runs it (the bench scripts build it first): no TypeScript loader in the measurements
-    args: [...profile, 'dist/src/main.js', 'serve', '--port', '0', '--data', options.dataDir],
+    args: [
+      ...startScriptNodeOptions(),
+      ...profile,
+      'dist/src/main.js',
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      options.dataDir,
+    ],
     env: {
       TMON_LOG_LEVEL: 'warn',
       TMON_ADMIN_PASSWORD: options.adminPassword ?? randomBytes(12).toString('hex'),

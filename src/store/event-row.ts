@@ -91,12 +91,9 @@ export function agentOfColumns(column: ColumnReader): Agent {
 }
 
 /**
- * One event's column values in the order both backends' `events` tables
- * declare them (service_id … extra, after seq); the bot flag as a boolean —
- * SQLite, which has none, turns it into 0/1. Written as one array literal:
- * a packed array, which structured clone copies as a dense list (an array
- * made with `new Array(n)` stays holey even when filled, and is copied
- * index by index — measured ~3× slower to send to the writer thread).
+ * One event's column values in the order of PostgreSQL's `events` table
+ * (service_id … extra, after seq; the bot flag as a boolean). SQLite keeps
+ * the agent's columns in a table of their own (sqlite/event-rows.ts).
  */
 export function eventColumnValues(
   serviceId: number,
