@@ -6,7 +6,7 @@ const NOTICE_AFTER_MS = 1_000;
 /**
  * store.migrate(), telling `notify` when it takes longer than a moment, and
  * when it is done: a migration that rewrites the stored events (SQLite
- * migration 4: ~4 s per million events here) would otherwise hold a start
+ * migration 4: 3–4 s per million events here) would otherwise hold a start
  * silent for minutes. The first notice needs the event loop: it comes for
  * the server (its SQLite store migrates on the writer thread) and
  * PostgreSQL, not for the CLI's inline SQLite store, which blocks until done.
