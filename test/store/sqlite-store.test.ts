@@ -61,6 +61,16 @@ const COLUMNS_BEFORE_MIGRATION_4 = [
   'extra',
 ];
 
+/** What `read` finds in the database file, opened read-only beside the store. */
+function readFile<T>(file: string, read: (db: Database.Database) => T): T {
+  const db = new Database(file, { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** A migrated SQLite store in a temp directory with user ann and her service shop. */
 async function withShopStore() {
   const temp = await withTempSqliteStore();
@@ -299,12 +309,8 @@ describe('SQLite store internals', () => {
       );
       const [next] = await migrated.writeEvents([plainWrite(service.id, [chrome])], T0);
       assert.equal(next?.ok && next.stored[0]?.seq, 5, 'seq goes on after the deleted 4');
-      const check = new Database(file, { readonly: true });
-      try {
-        assert.equal(check.prepare('SELECT count(*) FROM agents').pluck().get(), 2, 'one row per string and parse');
-      } finally {
-        check.close();
-      }
+      const agents = readFile(file, (db) => db.prepare('SELECT count(*) FROM agents').pluck().get());
+      assert.equal(agents, 2, 'one row per string and parse');
     } finally {
       await migrated.close();
       await cleanup();
@@ -329,12 +335,8 @@ describe('SQLite store internals', () => {
     const migrated = await openSqliteStore({ dataDir });
     try {
       await migrated.migrate();
-      const check = new Database(file, { readonly: true });
-      try {
-        assert.deepEqual(check.prepare('SELECT key FROM replay_claims').pluck().all(), ['early', 'late']);
-      } finally {
-        check.close();
-      }
+      const claims = readFile(file, (db) => db.prepare('SELECT key FROM replay_claims').pluck().all());
+      assert.deepEqual(claims, ['early', 'late']);
       const claim = { serviceId: 1, events: [makeEvent()], replayKey: 'late', replayKeyExpiresAt: T0 + 10 * MINUTE };
       assert.deepEqual(await migrated.writeEvents([claim], T0), [{ ok: false, reason: 'replayed' }]);
     } finally {
