@@ -34,10 +34,13 @@ export function startScriptNodeOptions(): string[] {
   return words.slice(1, script);
 }
 
-/** For the benchmarks' output: how the server's Node runs. */
+/** For the benchmarks' output: how the server's Node runs (NODE_OPTIONS reaches it too: spawnServer passes the environment on). */
 export function describeNodeOptions(): string {
   const options = startScriptNodeOptions();
-  return options.length === 0 ? 'node without options, as npm start' : `node ${options.join(' ')}, as npm start`;
+  const asStart =
+    options.length === 0 ? 'node without options, as npm start' : `node ${options.join(' ')}, as npm start`;
+  const fromEnvironment = process.env.NODE_OPTIONS?.trim();
+  return fromEnvironment ? `${asStart}; NODE_OPTIONS=${fromEnvironment}` : asStart;
 }
 
 /** `tmon serve --port 0` on the data dir, quiet (TMON_LOG_LEVEL=warn); resolves once it listens. */
