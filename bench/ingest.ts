@@ -37,7 +37,7 @@ import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets } from './support/report.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
-import { addService, addToken, describeNodeOptions, startTmon } from './support/tmon.js';
+import { addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 import { checkStored } from './support/verify-store.js';
 
 const options = parseOptions('npm run bench:ingest --', {
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
     const service = await addService(dataDir, 'bench');
     const token = await addToken(dataDir);
     log(
-      `bare node:http pid ${bare.pid} port ${bare.port}; tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), data ${dataDir}`,
+      `bare node:http pid ${bare.pid} port ${bare.port}; tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), ${describeStorage(tmon)}`,
     );
     if (withPostgres) {
       pg = await startPostgresSide(options['database-url']);

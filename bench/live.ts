@@ -20,7 +20,7 @@ import { type Summary, summarize } from './support/percentiles.js';
 import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { describeMachine, fixed, int, printTargets, table } from './support/report.js';
 import { openSse } from './support/sse-client.js';
-import { addAdmin, addService, addToken, describeNodeOptions, startTmon } from './support/tmon.js';
+import { addAdmin, addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 
 const options = parseOptions('npm run bench:live --', {
   rate: { kind: 'number', default: 5_000, help: 'events per second, one event per request' },
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const service = await addService(dataDir, 'live');
     const token = await addToken(dataDir);
     tmon = await startTmon({ dataDir });
-    log(`tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), data ${dataDir}`);
+    log(`tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), ${describeStorage(tmon)}`);
     const port = tmon.port;
 
     const start = performance.now();

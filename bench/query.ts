@@ -17,7 +17,7 @@ import { type Summary, summarize } from './support/percentiles.js';
 import { fileSizes, procMemory } from './support/proc-memory.js';
 import { describeMachine, fixed, int, megabytes, printTargets, type Target, table } from './support/report.js';
 import { seedEvents } from './support/seed.js';
-import { addAdmin, addService, addToken, describeNodeOptions, startTmon } from './support/tmon.js';
+import { addAdmin, addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 
 const options = parseOptions('npm run bench:query --', {
   events: { kind: 'number', default: 10_000_000, help: 'events to seed' },
@@ -163,7 +163,7 @@ async function main(): Promise<number> {
     const client = new KeepAliveClient(tmon.port, headers);
     const startMemory = await procMemory(tmon.pid);
     log(
-      `tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), resident at start ${megabytes(startMemory.rss)}`,
+      `tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), ${describeStorage(tmon)}, resident at start ${megabytes(startMemory.rss)}`,
     );
     log(`${options.warmup} warm-up + ${options.requests} timed requests per row, accept-encoding: ${options.encoding}`);
     measured = [];

@@ -8,6 +8,7 @@ import path from 'node:path';
 
 export type Stage = 'testing' | 'staging' | 'production';
 export type CookieSecurity = 'auto' | 'always' | 'never';
+export type SqliteWriterSetting = 'auto' | 'thread' | 'inline';
 
 export interface Config {
   readonly stage: Stage;
@@ -28,6 +29,8 @@ export interface Config {
   readonly secretGraceHours: number;
   readonly sessionDays: number;
   readonly sqliteSynchronous: 'normal' | 'full';
+  /** where the server's SQLite writer runs: auto decides by the cores tmon may use (store/sqlite-writer-place.ts) */
+  readonly sqliteWriter: SqliteWriterSetting;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -45,7 +48,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Every setting, documented once: the README's table is generated from the same words. */
+/** Every setting, in a line: the README's settings table lists the same ones (test/docs/readme-settings.test.ts). */
 export const SETTINGS = {
   TMON_ENV: 'stage: testing (default), staging or production; production refuses TMON_DEBUG and insecure cookies',
   TMON_PORT: 'port to listen on (default 8000; flag --port)',
@@ -63,6 +66,8 @@ export const SETTINGS = {
   TMON_SECRET_GRACE_HOURS: 'hours a rotated-out secret stays valid (default 24)',
   TMON_SESSION_DAYS: 'days a login session lasts (default 14)',
   TMON_SQLITE_SYNC: 'normal (default: survives a crash of tmon) or full (also survives power loss, slower)',
+  TMON_SQLITE_WRITER:
+    "where the server's SQLite writer runs: auto (default: a thread of its own when tmon may use 2 or more cores, else the HTTP thread), thread or inline",
   TMON_LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
 } as const;
 
@@ -149,6 +154,7 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
     secretGraceHours: integer(env.TMON_SECRET_GRACE_HOURS, 'TMON_SECRET_GRACE_HOURS', 24, 0, 24 * 365),
     sessionDays: integer(env.TMON_SESSION_DAYS, 'TMON_SESSION_DAYS', 14, 1, 365),
     sqliteSynchronous: oneOf(env.TMON_SQLITE_SYNC, 'TMON_SQLITE_SYNC', ['normal', 'full'] as const, 'normal'),
+    sqliteWriter: oneOf(env.TMON_SQLITE_WRITER, 'TMON_SQLITE_WRITER', ['auto', 'thread', 'inline'] as const, 'auto'),
     logLevel: oneOf(env.TMON_LOG_LEVEL, 'TMON_LOG_LEVEL', LOG_LEVELS, 'info'),
   });
   if (problems.length > 0) throw new ConfigError(problems);

@@ -5,6 +5,7 @@
  * the chores and commits everything queued before closing the store.
  */
 
+import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createAccounts } from './accounts/accounts.js';
@@ -26,6 +27,7 @@ import { startChores } from './maintenance/chores.js';
 import { packageRoot } from './package-root.js';
 import { migrateWithNotice } from './store/migrate-with-notice.js';
 import { openStore } from './store/open-store.js';
+import { placeSqliteWriter } from './store/sqlite-writer-place.js';
 import type { Store } from './store/store.js';
 import { loadDocsHtml } from './web/pages/docs-page.js';
 import { loadUiAssets } from './web/pages/ui-assets.js';
@@ -43,6 +45,8 @@ export interface Logger {
 export interface Runtime extends AppDeps {
   hub: LiveHub;
   buffer: WriteBuffer;
+  /** where events are stored, for the start-up line: "PostgreSQL", or the data directory and the SQLite writer's place */
+  storage: string;
   /** stops the chores, commits what is queued, closes hub and store */
   close(): Promise<void>;
 }
@@ -54,8 +58,9 @@ export async function createRuntime(
   /** an open GeoIP locator to share (the demo's load generator uses the same ~130 MB of data) */
   shared: { geo?: GeoLocator } = {},
 ): Promise<Runtime> {
+  const sqliteWriter = placeSqliteWriter(config, os.availableParallelism());
   const store: Store = await openStore(config, {
-    thread: 'worker',
+    sqliteWriter: sqliteWriter.place,
     onBackgroundError: (error) => log.error('background work of the store failed (it goes on)', error),
   });
   try {
@@ -108,6 +113,7 @@ export async function createRuntime(
       clock,
       hub,
       buffer,
+      storage: config.databaseUrl ? 'PostgreSQL' : `${config.dataDir}, ${sqliteWriter.description}`,
       queuedEvents: () => buffer.queuedEvents,
       assets,
       docsHtml: loadDocsHtml(root),

@@ -10,6 +10,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export interface ServerProcess {
   pid: number;
   port: number;
+  /** the line it printed to say it listens */
+  readyLine: string;
   /** everything it wrote to stderr so far (for error reports) */
   stderr(): string;
   /** SIGTERM, then waits for the exit (SIGKILL after `graceMs`); resolves to the exit code */
@@ -60,20 +62,21 @@ export function spawnServer(options: SpawnServerOptions): Promise<ServerProcess>
       if (match?.[1] === undefined || child.pid === undefined) return;
       clearTimeout(timer);
       child.off('exit', early);
-      resolve(serverHandle(child, Number(match[1]), () => stderr, exited));
+      const readyLine = stdout.slice(match.index).split('\n', 1)[0] as string;
+      resolve(serverHandle(child, { port: Number(match[1]), readyLine }, () => stderr, exited));
     });
   });
 }
 
 function serverHandle(
   child: ChildProcess,
-  port: number,
+  listening: { port: number; readyLine: string },
   stderr: () => string,
   exited: Promise<number | null>,
 ): ServerProcess {
   return {
     pid: child.pid as number,
-    port,
+    ...listening,
     stderr,
     async stop(graceMs = 30_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

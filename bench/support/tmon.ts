@@ -43,6 +43,11 @@ export function describeNodeOptions(): string {
   return fromEnvironment ? `${asStart}; NODE_OPTIONS=${fromEnvironment}` : asStart;
 }
 
+/** For the benchmarks' output: what tmon said about its storage when it started ("data in …, SQLite writer on …"). */
+export function describeStorage(tmon: ServerProcess): string {
+  return /\((?:testing|staging|production), (.*)\)$/.exec(tmon.readyLine)?.[1] ?? tmon.readyLine;
+}
+
 /** `tmon serve --port 0` on the data dir, quiet (TMON_LOG_LEVEL=warn); resolves once it listens. */
 export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];

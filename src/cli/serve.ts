@@ -55,6 +55,6 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   process.stdout.write(
-    `tmon listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}  (${config.stage}, data in ${config.databaseUrl ? 'PostgreSQL' : config.dataDir})\n`,
+    `tmon listening on http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}  (${config.stage}, data in ${runtime.storage})\n`,
   );
 }

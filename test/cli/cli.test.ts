@@ -103,9 +103,11 @@ describe('the tmon CLI', () => {
     await writeFile(exported, `${JSON.stringify({ url: '/', ts: Date.now(), seq: 1 })}\n`);
     const server = await startServer(dataDir);
     try {
-      const second = tmonCli(['serve', '--port', '0', '--data', dataDir], {}, 20_000);
-      assert.equal(second.status, 1);
-      assert.match(second.stderr, /another process is writing events to the data directory/);
+      for (const writer of ['thread', 'inline']) {
+        const second = tmonCli(['serve', '--port', '0', '--data', dataDir], { TMON_SQLITE_WRITER: writer }, 20_000);
+        assert.equal(second.status, 1, `second server, SQLite writer ${writer}`);
+        assert.match(second.stderr, /another process is writing events to the data directory/);
+      }
       const imported = cli('import', String(service.id), '--in', exported);
       assert.equal(imported.status, 1);
       assert.match(imported.stderr, /another process is writing events to the data directory/);

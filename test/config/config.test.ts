@@ -11,6 +11,7 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, null);
     assert.equal(config.stage, 'testing');
     assert.equal(config.debug, false);
+    assert.equal(config.sqliteWriter, 'auto');
     assert.ok(Object.isFrozen(config));
   });
 
@@ -30,12 +31,14 @@ describe('configuration', () => {
             TMON_RETENTION_DAYS: '-3',
             TMON_ANONYMIZE_IP: 'maybe',
             TMON_LOG_LEVEL: 'loud',
+            TMON_SQLITE_WRITER: 'elsewhere',
           },
           '/',
         ),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        assert.equal(error.problems.length, 5);
+        assert.equal(error.problems.length, 6);
+        assert.match(error.message, /TMON_SQLITE_WRITER must be one of auto, thread, inline, got "elsewhere"/);
         assert.match(error.message, /--port\/TMON_PORT/);
         assert.match(error.message, /TMON_DATABASE_URL/);
         assert.match(error.message, /TMON_RETENTION_DAYS/);

@@ -1,5 +1,6 @@
 /**
- * The SQLite server store's checkpointer thread: committed pages reach the
+ * The SQLite server store's checkpointer thread, beside a writer on its own
+ * thread and beside one on the calling thread: committed pages reach the
  * database file while the writer's own auto-checkpoint (a backstop at 10,000
  * WAL pages) has not run, closing leaves no WAL behind, and a checkpointer
  * that cannot start is reported, not fatal.
@@ -10,9 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import type { SqliteOpenOptions } from '../../src/store/sqlite/database.js';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
+import type { Store } from '../../src/store/store.js';
 import { startCheckpointer } from '../../src/store/worker/checkpointer.js';
-import { openWorkerSqliteStore } from '../../src/store/worker/worker-store.js';
+import { openInlineWriterSqliteStore } from '../../src/store/worker/inline-writer-store.js';
+import { openWorkerSqliteStore, type WorkerStoreOptions } from '../../src/store/worker/worker-store.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
 import { plainWrite } from './contract/context.js';
 
@@ -52,51 +56,66 @@ async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, t
   }
 }
 
-describe('SQLite checkpointer thread', () => {
-  it('copies committed events into the database file without the writer checkpointing', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-'));
-    const scratch = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-copy-'));
-    const errors: Error[] = [];
-    const store = await openWorkerSqliteStore({ dataDir }, { onBackgroundError: (error) => errors.push(error) });
-    try {
-      await store.migrate();
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
-      const groups = 40;
-      for (let g = 0; g < groups; g++) {
-        const events = Array.from({ length: 25 }, (_, i) => makeEvent({ url: `/page/${g}/${i}` }));
-        await store.writeEvents([plainWrite(service.id, events)], T0 + g);
+const SERVER_STORES: [
+  string,
+  (options: SqliteOpenOptions, background: Required<WorkerStoreOptions>) => Promise<Store>,
+][] = [
+  ['writer thread', (options, background) => openWorkerSqliteStore({ ...options, writesEvents: true }, background)],
+  ['writer on the calling thread', openInlineWriterSqliteStore],
+];
+const quiet: Required<WorkerStoreOptions> = {
+  onBackgroundError: (error) => assert.fail(`unexpected background error: ${error.message}`),
+};
+
+for (const [name, openServerStore] of SERVER_STORES) {
+  describe(`SQLite checkpointer thread, ${name}`, () => {
+    it('copies committed events into the database file without the writer checkpointing', async () => {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-'));
+      const scratch = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-copy-'));
+      const errors: Error[] = [];
+      const store = await openServerStore({ dataDir }, { onBackgroundError: (error) => errors.push(error) });
+      try {
+        await store.migrate();
+        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const groups = 40;
+        for (let g = 0; g < groups; g++) {
+          const events = Array.from({ length: 25 }, (_, i) => makeEvent({ url: `/page/${g}/${i}` }));
+          await store.writeEvents([plainWrite(service.id, events)], T0 + g);
+        }
+        const wal = await stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`));
+        // the writer's backstop cannot have run: the WAL never reached its 10,000 pages
+        assert.ok(wal.size < BACKSTOP_PAGES * PAGE_BYTES, `WAL of ${wal.size} bytes`);
+
+        const inFile = await waitFor(
+          () => eventsInDatabaseFile(dataDir, scratch),
+          (n) => n === groups * 25,
+          5_000,
+        );
+        assert.equal(inFile, groups * 25);
+        assert.deepEqual(errors, []);
+      } finally {
+        await store.close();
+        await rm(dataDir, { recursive: true, force: true });
+        await rm(scratch, { recursive: true, force: true });
       }
-      const wal = await stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`));
-      // the writer's backstop cannot have run: the WAL never reached its 10,000 pages
-      assert.ok(wal.size < BACKSTOP_PAGES * PAGE_BYTES, `WAL of ${wal.size} bytes`);
+    });
 
-      const inFile = await waitFor(
-        () => eventsInDatabaseFile(dataDir, scratch),
-        (n) => n === groups * 25,
-        5_000,
-      );
-      assert.equal(inFile, groups * 25);
-      assert.deepEqual(errors, []);
-    } finally {
-      await store.close();
-      await rm(dataDir, { recursive: true, force: true });
-      await rm(scratch, { recursive: true, force: true });
-    }
+    it('stops with the store: the last connection to close removes the WAL', async () => {
+      const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-'));
+      try {
+        const store = await openServerStore({ dataDir }, quiet);
+        await store.migrate();
+        await store.close();
+        await assert.rejects(stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`)), { code: 'ENOENT' });
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    });
   });
+}
 
-  it('stops with the store: the last connection to close removes the WAL', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-'));
-    try {
-      const store = await openWorkerSqliteStore({ dataDir });
-      await store.migrate();
-      await store.close();
-      await assert.rejects(stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`)), { code: 'ENOENT' });
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
-
+describe('SQLite checkpointer thread', () => {
   it('reports a checkpointer that cannot open the database, and stops cleanly', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-ckpt-missing-'));
     try {
