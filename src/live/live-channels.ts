@@ -38,11 +38,15 @@ export class LiveChannels {
     private readonly clock: Clock,
   ) {}
 
-  /** returns the function that stops this sink */
+  /** returns the function that stops this sink (once: calling it again does nothing) */
   join(serviceId: number, sink: FrameSink): () => void {
     const channel = this.#channels.get(serviceId) ?? this.#open(serviceId);
     channel.sinks.add(sink);
+    let joined = true;
     return () => {
+      // a second call must not close a channel opened since for the same service
+      if (!joined) return;
+      joined = false;
       channel.sinks.delete(sink);
       if (channel.sinks.size === 0) this.#close(serviceId, channel);
     };

@@ -73,6 +73,53 @@ describe('GET /$wsid/live', () => {
     controller.abort();
   });
 
+  it('shows an event committed while the snapshot is being read', async () => {
+    // the store on this thread (a plain object), so its latestEvents can be wrapped
+    const racing = await startTestTmon({ env: { TMON_SQLITE_WRITER: 'inline' } });
+    const controller = new AbortController();
+    try {
+      await racing.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = racing.app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const store = racing.runtime.store;
+      const readLatest = store.latestEvents.bind(store);
+      let committedDuringRead = 0;
+      // the snapshot is read, then an event commits before the stream goes on
+      store.latestEvents = async (serviceId, limit) => {
+        const latest = await readLatest(serviceId, limit);
+        const collect = await racing.app.inject({
+          method: 'POST',
+          url: '/data/collect',
+          headers: FORM,
+          payload: gen2Body(1, SPEC_SECRET, { url: '/between', ip: '81.2.69.142', useragent: 'x' }),
+        });
+        assert.equal(collect.statusCode, 200);
+        committedDuringRead++;
+        return latest;
+      };
+      const res = await fetch(`http://127.0.0.1:${port}/1/live`, {
+        headers: { authorization: `Bearer ${racing.aliceToken}` },
+        signal: controller.signal,
+      });
+      assert.equal(res.status, 200);
+      const messages = readSse(res.body!);
+      const snapshot = (await messages.next()).value as SseMessage;
+      assert.equal(snapshot.event, 'snapshot');
+      assert.equal(committedDuringRead, 1);
+      assert.ok(!snapshot.data.events.some((e) => e.url === '/between'), 'read before the commit');
+      const deadline = Date.now() + 2_000;
+      let shown = false;
+      for await (const message of messages) {
+        shown = message.data.events.some((e) => e.url === '/between');
+        if (shown || Date.now() > deadline) break;
+      }
+      assert.ok(shown, 'the event committed during the snapshot read never reached the stream');
+    } finally {
+      controller.abort();
+      await racing.close();
+    }
+  });
+
   it("answers 404 for another user's stream and 401 without credentials", async () => {
     await tmon.runtime.accounts.addUser('bob', 'bob-password-1', false);
     const bobToken = await tmon.runtime.accounts.addToken('bob', 'x');

@@ -6,8 +6,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
-import type { LiveChannels, LiveFrame } from '../../live/live-channels.js';
-import type { Store } from '../../store/store.js';
+import type { FrameSink, LiveChannels, LiveFrame } from '../../live/live-channels.js';
+import type { Store, StoredEvent } from '../../store/store.js';
 import { visibleService } from '../auth/visible-service.js';
 import { presentEvent } from './present.js';
 import { WsidParams } from './schemas.js';
@@ -33,10 +33,32 @@ export async function liveRoute(fastify: FastifyInstance, { store, accounts, cha
 
   app.get('/:wsid/live', { schema: { params: WsidParams }, compress: false }, async (request, reply) => {
     const service = await visibleService(request, accounts, request.params.wsid);
-    const latest = await store.latestEvents(service.id, SNAPSHOT_EVENTS);
+
+    // Joined before the snapshot is read: an event committed while it is read is then in the snapshot, in a
+    // frame, or in both (the dashboard drops a seq it has), never in neither. Frames wait until it is sent.
+    let sink: FrameSink | null = null;
+    const early: LiveFrame[] = [];
+    const leave = channels.join(service.id, (frame) => (sink ? sink(frame) : early.push(frame)));
+    const res = reply.raw;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let closed = false;
+    // from here on, however the stream ends (the client leaves, even while the snapshot is read): leave the channel
+    request.raw.on('close', () => {
+      closed = true;
+      clearInterval(heartbeat);
+      leave();
+      open.delete(res);
+    });
+    let latest: StoredEvent[];
+    try {
+      latest = await store.latestEvents(service.id, SNAPSHOT_EVENTS);
+    } catch (error) {
+      leave();
+      throw error;
+    }
 
     reply.hijack();
-    const res = reply.raw;
+    if (closed) return; // gone while the snapshot was read: nobody to write to
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -59,7 +81,7 @@ export async function liveRoute(fastify: FastifyInstance, { store, accounts, cha
 
     send('snapshot', { events: latest.map(presentEvent), counts: presentCounts(channels.counts(service.id)) });
 
-    const leave = channels.join(service.id, (frame: LiveFrame) => {
+    sink = (frame: LiveFrame) => {
       if (congested) {
         skipped += frame.events.length + frame.skipped;
         return;
@@ -70,15 +92,10 @@ export async function liveRoute(fastify: FastifyInstance, { store, accounts, cha
         counts: presentCounts(frame.counts),
       });
       skipped = 0;
-    });
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    };
+    for (const frame of early.splice(0)) sink(frame);
+    heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
-
-    request.raw.on('close', () => {
-      clearInterval(heartbeat);
-      leave();
-      open.delete(res);
-    });
   });
 }
 
