@@ -26,6 +26,17 @@ async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMes
   }
 }
 
+/** One Gen 2 event for service 1 with this url, answered 200 (stored and published). */
+async function collectOne(tmon: TestTmon, url: string): Promise<void> {
+  const collect = await tmon.app.inject({
+    method: 'POST',
+    url: '/data/collect',
+    headers: FORM,
+    payload: gen2Body(1, SPEC_SECRET, { url, ip: '81.2.69.142', useragent: 'x' }),
+  });
+  assert.equal(collect.statusCode, 200);
+}
+
 describe('GET /$wsid/live', () => {
   let tmon: TestTmon;
   let base: string;
@@ -53,13 +64,7 @@ describe('GET /$wsid/live', () => {
     assert.ok(Array.isArray(snapshot.data.events));
 
     const sentAt = Date.now();
-    const collect = await tmon.app.inject({
-      method: 'POST',
-      url: '/data/collect',
-      headers: FORM,
-      payload: gen2Body(1, SPEC_SECRET, { url: '/live-test', ip: '81.2.69.142', useragent: 'x' }),
-    });
-    assert.equal(collect.statusCode, 200);
+    await collectOne(tmon, '/live-test');
 
     let arrived: Record<string, unknown> | undefined;
     for await (const message of messages) {
@@ -87,13 +92,7 @@ describe('GET /$wsid/live', () => {
       // the snapshot is read, then an event commits before the stream goes on
       store.latestEvents = async (serviceId, limit) => {
         const latest = await readLatest(serviceId, limit);
-        const collect = await racing.app.inject({
-          method: 'POST',
-          url: '/data/collect',
-          headers: FORM,
-          payload: gen2Body(1, SPEC_SECRET, { url: '/between', ip: '81.2.69.142', useragent: 'x' }),
-        });
-        assert.equal(collect.statusCode, 200);
+        await collectOne(racing, '/between');
         committedDuringRead++;
         return latest;
       };
