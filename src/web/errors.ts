@@ -6,7 +6,6 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AccountError } from '../accounts/accounts.js';
-import { REFUSALS, type Refusal } from '../ingest/refusal.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 
 export const API_ERRORS = {
@@ -56,12 +55,6 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
     .code(status)
     .type('application/json; charset=utf-8')
     .send(errorBody(status, code, message));
-}
-
-export function sendRefusal(reply: FastifyReply, refusal: Refusal) {
-  const status = REFUSALS[refusal.refused];
-  const retryAfter = status === 429 || status === 503 ? 1 : undefined;
-  return sendError(reply, status, refusal.refused, refusal.message, retryAfter);
 }
 
 /** fastify's own error codes, as our catalogue's */

@@ -93,6 +93,33 @@ describe('POST /data/collect', () => {
     assert.deepEqual(JSON.parse(gunzipSync(res.rawPayload).toString()), { status: 200, status_code: 200, accepted: 1 });
   });
 
+  it('gzips refusals too, and answers plainly when gzip is not accepted or refused with q=0', async () => {
+    const gzipped = await post('wsid=1&data=%%%', { ...FORM, 'accept-encoding': 'br, gzip;q=0.5' });
+    assert.equal(gzipped.statusCode, 400);
+    assert.equal(gzipped.headers['content-encoding'], 'gzip');
+    assert.equal(JSON.parse(gunzipSync(gzipped.rawPayload).toString()).error, 'bad_base64');
+
+    const gzipRefused = await post('wsid=1&data=%%%', { ...FORM, 'accept-encoding': 'gzip;q=0, deflate' });
+    assert.equal(gzipRefused.headers['content-encoding'], undefined);
+    assert.equal(gzipRefused.json().error, 'bad_base64');
+
+    const plain = await post(GEN2_VECTOR);
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.equal(plain.headers['content-type'], 'application/json; charset=utf-8');
+    assert.deepEqual(plain.json(), { status: 200, status_code: 200, accepted: 1 });
+  });
+
+  it('runs no hook of the plugins the other routes use: it is the busiest route (see app.ts)', () => {
+    const routes = tmon.app.printRoutes({ includeHooks: true, commonPrefix: false }).split('\n');
+    const at = routes.findIndex((line) => line.includes('data/collect'));
+    assert.ok(at >= 0, 'the collect route is listed');
+    // printRoutes lists a route's hooks on the lines under it, each marked with a bullet
+    assert.doesNotMatch(routes[at + 1] ?? '', /•/);
+    // …as it does for the routes that do run them
+    const login = routes.findIndex((line) => line.includes('login'));
+    assert.match(routes[login + 1] ?? '', /• \(onRequest\)/);
+  });
+
   it('accepts the previous secret during the grace period after a rotation, and not after', async () => {
     const service = await tmon.runtime.accounts.addService({ name: 'rotating', ownerName: 'alice' });
     const oldSecret = service.secret;

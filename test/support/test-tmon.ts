@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import type { AppLogger } from '../../src/log.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import type { Service } from '../../src/store/store.js';
 import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
@@ -26,7 +27,14 @@ export interface TestTmon {
   close(): Promise<void>;
 }
 
-export async function startTestTmon(options: { now?: number; env?: Record<string, string> } = {}): Promise<TestTmon> {
+export interface TestTmonOptions {
+  now?: number;
+  env?: Record<string, string>;
+  /** the app's logger (fastify's own at TMON_LOG_LEVEL=silent otherwise) */
+  logger?: AppLogger;
+}
+
+export async function startTestTmon(options: TestTmonOptions = {}): Promise<TestTmon> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-test-'));
   // `npm run test:api-postgres` (CI runs it) sets TMON_TEST_API_ON_POSTGRES: the API suites then run on
   // PostgreSQL, each tmon in a schema of its own; otherwise on SQLite
@@ -40,7 +48,7 @@ export async function startTestTmon(options: { now?: number; env?: Record<string
   );
   const clock = new FakeClock(options.now ?? Date.now());
   const runtime = await createRuntime(config, clock.read, { info() {}, error() {} });
-  const app = await buildApp(runtime);
+  const app = await buildApp(options.logger ? { ...runtime, logger: options.logger } : runtime);
   await app.ready();
   await runtime.accounts.addUser('admin', 'admin-password-1', true);
   await runtime.accounts.addUser('alice', ALICE_PASSWORD, false);

@@ -2,12 +2,12 @@
  * POST /data/collect: parse the body by content type with the protocol's
  * size limit, tell the protocol apart, run the pipeline, answer (SPEC §3.5).
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { identifyRequest } from '../../collect/identify.js';
 import type { IngestCounters } from '../../ingest/counters.js';
 import type { Collect } from '../../ingest/pipeline.js';
 import { isRefusal, type Refusal, type RefusalCode, refuse } from '../../ingest/refusal.js';
-import { sendError, sendRefusal } from '../errors.js';
+import { sendAccepted, sendCollectRefusal, sendUnavailable } from './answer.js';
 
 const LEGACY_BODY_LIMIT = 64 * 1024;
 const V2_BODY_LIMIT = 1024 * 1024;
@@ -49,17 +49,17 @@ export async function collectRoutes(
     (_request, body, done) => done(null, { json: body as string } satisfies JsonText),
   );
 
-  const refuseEarly = (reply: FastifyReply, refusal: Refusal) => {
+  const refuseEarly = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
     counters.countRefusal(refusal.refused);
-    return sendRefusal(reply, refusal);
+    return sendCollectRefusal(request, reply, refusal);
   };
 
   // fastify refuses an oversized body or an unknown content type before the handler runs: answered and
   // counted here like every other refusal; anything else goes on to the app's error handler
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     const code = FASTIFY_REFUSALS[error.code];
     if (code === undefined) throw error;
-    return refuseEarly(reply, refuse(code, error.message));
+    return refuseEarly(request, reply, refuse(code, error.message));
   });
 
   // no route bodyLimit: it would override the per-protocol limits of the parsers above
@@ -70,30 +70,30 @@ export async function collectRoutes(
       try {
         parsed = JSON.parse((request.body as JsonText).json);
       } catch (error) {
-        return refuseEarly(reply, refuse('bad_json', `body is not valid JSON: ${(error as Error).message}`));
+        return refuseEarly(request, reply, refuse('bad_json', `body is not valid JSON: ${(error as Error).message}`));
       }
     }
     const identified = identifyRequest(parsed, isJson ? 'json' : 'form');
-    if (isRefusal(identified)) return refuseEarly(reply, identified);
+    if (isRefusal(identified)) return refuseEarly(request, reply, identified);
 
     try {
       const outcome = await collect(identified);
-      if (isRefusal(outcome)) return sendRefusal(reply, outcome);
-      return reply.send({ status: 200, status_code: 200, accepted: outcome.accepted });
+      if (isRefusal(outcome)) return sendCollectRefusal(request, reply, outcome);
+      return sendAccepted(request, reply, outcome.accepted);
     } catch (error) {
       // the store could not commit: the sender must retry, and must not think it was stored
       request.log.error({ err: error }, 'collect: storing failed');
       const detail = debug ? `: ${(error as Error).message}` : '';
-      return sendError(reply, 503, 'unavailable', `storage is unavailable, retry later${detail}`, 5);
+      return sendUnavailable(request, reply, `storage is unavailable, retry later${detail}`);
     }
   });
 
   app.route({
     method: [...OTHER_METHODS],
     url: '/data/collect',
-    handler: (_request, reply) => {
+    handler: (request, reply) => {
       reply.header('allow', 'POST');
-      return refuseEarly(reply, refuse('method_not_allowed', 'use POST for /data/collect'));
+      return refuseEarly(request, reply, refuse('method_not_allowed', 'use POST for /data/collect'));
     },
   });
 }

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
+import { acceptsGzip } from '../accepts-gzip.js';
 import { sendError } from '../errors.js';
 
 export type UiEntry = 'dashboard' | 'admin' | 'pages';
@@ -106,7 +107,7 @@ export async function assetRoutes(app: FastifyInstance, { assets }: { assets: Lo
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     reply.header('vary', 'accept-encoding');
     reply.type(asset.type);
-    if (asset.gzipped && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+    if (asset.gzipped && acceptsGzip(request.headers['accept-encoding'])) {
       reply.header('content-encoding', 'gzip');
       return reply.send(asset.gzipped);
     }
