@@ -17,9 +17,11 @@ export function requestLogController(): LogController {
   return new LogController({ disableRequestLogging: skipsAccessLog });
 }
 
+const COLLECT_PATH = '/data/collect';
+
 function skipsAccessLog(request: { url?: string }): boolean {
   const url = request.url ?? '';
-  return url.startsWith('/data/collect') && (url.length === 13 || url[13] === '?');
+  return url === COLLECT_PATH || url.startsWith(`${COLLECT_PATH}?`);
 }
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
