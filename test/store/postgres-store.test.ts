@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SLIDING_WINDOW_NAMES } from '../../src/rollup/windows.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.js';
-import { openPool } from '../../src/store/postgres/database.js';
+import { inTransaction, openPool } from '../../src/store/postgres/database.js';
 import { PostgresMaintenance } from '../../src/store/postgres/maintenance.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { POSTGRES_QUERY_SQL } from '../../src/store/postgres/queries.js';
@@ -489,6 +489,27 @@ function describeInternals(url: string): void {
         assert.ok(Date.now() - started < 10 * SECOND);
       } finally {
         await store.close();
+      }
+    });
+
+    it('fails a transaction whose connection is dropped between statements, and the process keeps running', async () => {
+      const temp = await createTempSchema(url);
+      const pool = openPool({ url: temp.url, schema: temp.schema, poolSize: 2 });
+      try {
+        const transaction = inTransaction(pool, async (client) => {
+          const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+          // the server ends this connection while the transaction holds it and sends nothing
+          await pool.query('SELECT pg_terminate_backend($1)', [row!.pid]);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await client.query('SELECT 1');
+        });
+        await assert.rejects(transaction, /terminat/i);
+        // the dropped connection is gone from the pool: the next statement gets a working one
+        const [after] = (await pool.query<{ one: number }>('SELECT 1 AS one')).rows;
+        assert.equal(after?.one, 1);
+      } finally {
+        await pool.end();
+        await temp.drop();
       }
     });
   });

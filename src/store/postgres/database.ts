@@ -89,26 +89,37 @@ export function openPool(options: PostgresOpenOptions): pg.Pool {
 }
 
 /**
- * Runs `body` in one transaction on one connection. A connection whose
- * ROLLBACK fails is destroyed rather than returned to the pool.
+ * Runs `body` in one transaction on one connection. A connection that breaks
+ * meanwhile, or whose ROLLBACK fails, is destroyed rather than returned to the
+ * pool.
  */
 export async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  let broken: Error | undefined;
+  // The pool listens for a connection's 'error' only while it is idle there. Checked
+  // out, a connection that drops between statements emits 'error' with no listener,
+  // which would end the process: kept here, it is what the transaction fails with.
+  let dropped: Error | undefined;
+  const onConnectionError = (error: Error) => {
+    dropped ??= error;
+  };
+  client.on('error', onConnectionError);
+  let rollbackFailed: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await body(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    if (dropped !== undefined) throw dropped;
     try {
       await client.query('ROLLBACK');
     } catch (rollbackError) {
-      broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      rollbackFailed = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
     }
     throw error;
   } finally {
-    client.release(broken);
+    client.removeListener('error', onConnectionError);
+    client.release(dropped ?? rollbackFailed);
   }
 }
 
