@@ -10,6 +10,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type ContenderResult, runAlternating } from './support/alternate.js';
 import { parseOptions } from './support/args.js';
 import {
   BodySource,
@@ -33,7 +34,6 @@ import {
   startPostgresSide,
   stopPostgresSide,
 } from './support/postgres-side.js';
-import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets } from './support/report.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
@@ -42,6 +42,11 @@ import { checkStored } from './support/verify-store.js';
 
 const options = parseOptions('npm run bench:ingest --', {
   duration: { kind: 'number', default: 10, help: 'seconds of each timed run' },
+  slices: {
+    kind: 'number',
+    default: 5,
+    help: 'the timed runs of bare and tmon alternate in this many slices each (a drifting machine then slows both alike)',
+  },
   warmup: { kind: 'number', default: 2, help: 'seconds of warm-up before each timed run (not counted)' },
   connections: { kind: 'number', default: 50, help: 'keep-alive connections of the load generator' },
   rate: {
@@ -93,7 +98,8 @@ async function main(): Promise<number> {
   );
   log(cores.describe);
   log(
-    `load: autocannon, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario` +
+    `load: autocannon, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario, ` +
+      `bare and tmon alternating in ${options.slices} slices of ${fixed(options.duration / options.slices, 1)} s` +
       (options.rate === undefined ? '' : `, at a steady ${int(options.rate)} requests/s`),
   );
   if (withPostgres) {
@@ -139,19 +145,29 @@ async function main(): Promise<number> {
       // the bare server checks nothing: a cycled pool of distinct bodies costs the client the same per request
       const bareSource = new BodySource(scenario, 0, true);
       bareSource.prebuild(2_000);
-      await runLoad({ ...load(options.warmup), port: bare.port, source: bareSource });
-      const bareBefore = cpuSnapshot([bare.pid], false);
-      const bareRun = await runLoad({ ...load(options.duration), port: bare.port, source: bareSource });
-      const bareCpu = cpuSince(bareBefore);
+      const bareWarm = await runLoad({ ...load(options.warmup), port: bare.port, source: bareSource });
 
       // tmon: unique bodies; as many pre-built as the bare rate could use, within the memory budget
       const source = new BodySource(scenario, 1);
-      const poolSize = poolSizeFor(scenario, bareRun);
+      const poolSize = poolSizeFor(scenario, bareWarm);
       const poolSeconds = source.prebuild(poolSize);
       const warm = await runLoad({ ...load(options.warmup), port: tmon.port, source });
-      const before = cpuSnapshot([tmon.pid], withPostgres);
-      const tmonRun = await runLoad({ ...load(options.duration), port: tmon.port, source });
-      const tmonCpu = cpuSince(before);
+      // both timed runs in alternating slices: a drift of the machine's speed hits both alike
+      const [bareResult, tmonResult] = await runAlternating(
+        [
+          { port: bare.port, pids: [bare.pid], source: bareSource },
+          { port: tmon.port, pids: [tmon.pid], source },
+        ],
+        {
+          seconds: options.duration,
+          slices: options.slices,
+          connections: options.connections,
+          rate: options.rate,
+          withPostgres,
+        },
+      );
+      const { run: bareRun, cpu: bareCpu } = bareResult as ContenderResult;
+      const { run: tmonRun, cpu: tmonCpu } = tmonResult as ContenderResult;
       acked.set(scenario, [...warm.acked, ...tmonRun.acked]);
       tmonErrors += warm.errors + warm.non2xx + tmonRun.errors + tmonRun.non2xx;
       const pool = { size: poolSize, seconds: poolSeconds, onDemand: source.builtOnDemand };
@@ -259,10 +275,12 @@ async function main(): Promise<number> {
 /** As many bodies pre-built as the bare rate could use, within the memory budget (none for v2 in long runs). */
 function poolSizeFor(scenario: Scenario, bareRun: LoadResult): number {
   const runSeconds = options.warmup + options.duration;
+  // the last pre-built body is sent after the warm-up and both servers' timed slices
+  const ageSeconds = options.warmup + 2 * options.duration;
   const bodyBytes = scenario.body(0).length * 2 + 64;
   const wanted = Math.ceil(bareRun.okPerSecond * runSeconds * 1.2) + options.connections * 2;
   const affordable = Math.floor((options['pool-mb'] * 1024 * 1024) / bodyBytes);
-  return runSeconds > MAX_PREBUILT_AGE_S && scenario.key !== 'gen1' && scenario.key !== 'gen2'
+  return ageSeconds > MAX_PREBUILT_AGE_S && scenario.key !== 'gen1' && scenario.key !== 'gen2'
     ? 0
     : Math.min(wanted, affordable);
 }
