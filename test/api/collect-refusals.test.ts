@@ -36,6 +36,12 @@ const CASES: Case[] = [
   },
   { name: 'a form without wsid', status: 400, error: 'missing_field', body: () => 'data=abc' },
   { name: 'a form without data', status: 400, error: 'missing_field', body: () => 'wsid=1' },
+  {
+    name: 'a signed Gen 2 form with its signature field twice',
+    status: 400,
+    error: 'bad_request',
+    body: () => `${gen2Body(1, SPEC_SECRET, OK_EVENT)}&signature=00`,
+  },
   { name: 'a non-numeric wsid', status: 400, error: 'invalid_field', body: () => 'wsid=abc&data=abc' },
   { name: 'bad base64', status: 400, error: 'bad_base64', body: () => 'wsid=1&data=%%%not-base64&signature=00' },
   {

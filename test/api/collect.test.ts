@@ -39,6 +39,12 @@ describe('POST /data/collect', () => {
     assert.equal(res.json().accepted, 1);
   });
 
+  it('ignores form fields it does not know, even ones named __proto__ and constructor', async () => {
+    const res = await post(`__proto__=1&constructor=2&${GEN2_VECTOR}`);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().accepted, 1);
+  });
+
   it('accepts the SPEC v2 vector at its sent_at, then refuses it replayed', async () => {
     const first = await post(V2_VECTOR, JSON_TYPE);
     assert.equal(first.statusCode, 200, first.body);

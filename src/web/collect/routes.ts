@@ -2,6 +2,8 @@
  * POST /data/collect: parse the body by content type with the protocol's
  * size limit, tell the protocol apart, run the pipeline, answer (SPEC §3.5).
  */
+
+import { parse as parseQueryString } from 'fast-querystring';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { identifyRequest } from '../../collect/identify.js';
 import type { IngestCounters } from '../../ingest/counters.js';
@@ -98,14 +100,14 @@ export async function collectRoutes(
   });
 }
 
-/** Form fields with repeats kept as arrays, so a duplicated field is refused rather than silently picked. */
+/**
+ * Form fields with repeats kept as arrays, so a duplicated field is refused
+ * rather than silently picked. fast-querystring (fastify's own parser) does
+ * this in a third of URLSearchParams' time and returns an object without a
+ * prototype, so a field named `__proto__` is just a field. A malformed %-escape
+ * is left as sent instead of decoded leniently: such a field is refused all
+ * the same (bad base64, non-numeric wsid).
+ */
 function formFields(body: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of new URLSearchParams(body)) {
-    const existing = fields[key];
-    if (existing === undefined) fields[key] = value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else fields[key] = [existing, value];
-  }
-  return fields;
+  return parseQueryString(body) as Record<string, string | string[]>;
 }
