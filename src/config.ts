@@ -59,7 +59,8 @@ export const SETTINGS = {
   TMON_GEOIP_DB: 'path to a MaxMind GeoIP2/GeoLite2 City .mmdb to use instead of the shipped DB-IP City Lite',
   TMON_DEBUG: '1 to commit every event on its own and put exception messages in error answers',
   TMON_ANONYMIZE_IP: '1 to store IPs truncated (IPv4 /24, IPv6 /48) after geolocation',
-  TMON_RETENTION_DAYS: 'delete raw events older than this many days; rollups stay (default 0: keep forever)',
+  TMON_RETENTION_DAYS:
+    'delete raw events older than this many days, and on SQLite the user agents only they referred to; rollups stay (default 0: keep forever)',
   TMON_TRUST_PROXY: 'trust X-Forwarded-* from: 1/true (any), a hop count, or comma-separated addresses/CIDRs',
   TMON_COOKIE_SECURE: 'session cookie Secure flag: auto (when the request is https, default), always, never',
   TMON_ADMIN_PASSWORD: 'password of the admin account created on first start (default: random, printed once)',

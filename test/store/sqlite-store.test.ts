@@ -9,7 +9,7 @@ import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
 import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DataDirectoryBusyError } from '../../src/store/sqlite/writer-lock.js';
-import { WINDOWS } from '../../src/store/store.js';
+import { type Store, WINDOWS } from '../../src/store/store.js';
 import { makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
 import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, seededRandom } from './contract/context.js';
 import { describeStoreContract } from './store-contract.js';
@@ -280,7 +280,7 @@ describe('SQLite store internals', () => {
       // back to the events table before migration 4: the agent's columns on every row
       db.exec(`DROP TABLE events; DROP TABLE agents;
         CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${COLUMNS_BEFORE_MIGRATION_4.join(', ')});
-        DELETE FROM schema_migrations WHERE version = 4;`);
+        DELETE FROM schema_migrations WHERE version >= 4;`);
       const insert = db.prepare(
         `INSERT INTO events (${COLUMNS_BEFORE_MIGRATION_4.join(', ')})
          VALUES (${COLUMNS_BEFORE_MIGRATION_4.map(() => '?').join(', ')})`,
@@ -311,6 +311,8 @@ describe('SQLite store internals', () => {
       assert.equal(next?.ok && next.stored[0]?.seq, 5, 'seq goes on after the deleted 4');
       const agents = readFile(file, (db) => db.prepare('SELECT count(*) FROM agents').pluck().get());
       assert.equal(agents, 2, 'one row per string and parse');
+      const lastTs = readFile(file, (db) => db.prepare('SELECT DISTINCT last_ts FROM agents').pluck().all());
+      assert.deepEqual(lastTs, [T0], 'migration 5: the newest event time there is');
     } finally {
       await migrated.close();
       await cleanup();
@@ -409,6 +411,80 @@ describe('SQLite store internals', () => {
       }
     } finally {
       db.close();
+      await cleanup();
+    }
+  });
+});
+
+describe('SQLite agents under retention', () => {
+  const bot = (ts: number, url = '/') =>
+    makeEvent({ ts, url, useragent: 'OldBot/1.0', agent: { browser: null, device: 'bot', bot: true } });
+  const agentCount = (dataDir: string) =>
+    readFile(path.join(dataDir, SQLITE_FILE_NAME), (db) => db.prepare('SELECT count(*) FROM agents').pluck().get());
+  const latest = async (store: Store, serviceId: number) =>
+    (await store.latestEvents(serviceId, 10)).map((event) => [event.url, event.useragent, event.agent.device]);
+
+  it('deletes the agents only deleted events referred to, and adds one again when it comes back', async () => {
+    const { store, dataDir, service, cleanup } = await withShopStore();
+    try {
+      await store.writeEvents([plainWrite(service.id, [bot(T0), makeEvent({ ts: T0 + 10 * DAY, url: '/new' })])], T0);
+      assert.equal(agentCount(dataDir), 2);
+      assert.equal(await store.deleteEventsBefore(T0 + 5 * DAY, ALL_ROWS), 1);
+      assert.equal(agentCount(dataDir), 1, "the bot's agent went with its only event");
+      assert.deepEqual(await latest(store, service.id), [['/new', makeEvent().useragent, 'desktop']]);
+      await store.writeEvents([plainWrite(service.id, [bot(T0 + 10 * DAY, '/back')])], T0 + 10 * DAY);
+      assert.equal(agentCount(dataDir), 2);
+      assert.deepEqual((await latest(store, service.id))[0], ['/back', 'OldBot/1.0', 'bot']);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('keeps an agent a newer event refers to, however old its first events are', async () => {
+    const { store, dataDir, service, cleanup } = await withShopStore();
+    let reopened: Store | null = null;
+    try {
+      await store.writeEvents([plainWrite(service.id, [bot(T0, '/1')])], T0);
+      await store.close();
+      // a cold start reads the agent's last_ts from its row; the writer's memory holds it after that
+      reopened = await openSqliteStore({ dataDir });
+      await reopened.writeEvents([plainWrite(service.id, [bot(T0 + 3 * DAY, '/2')])], T0 + 3 * DAY);
+      await reopened.writeEvents([plainWrite(service.id, [bot(T0 + 6 * DAY, '/3')])], T0 + 6 * DAY);
+      assert.equal(await reopened.deleteEventsBefore(T0 + 5 * DAY, ALL_ROWS), 2);
+      assert.equal(agentCount(dataDir), 1);
+      assert.deepEqual(await latest(reopened, service.id), [['/3', 'OldBot/1.0', 'bot']]);
+    } finally {
+      await reopened?.close();
+      await cleanup();
+    }
+  });
+
+  it("keeps an agent's time as it was when the group that moved it rolled back", async () => {
+    const { store, dataDir, service, cleanup } = await withShopStore();
+    try {
+      await store.writeEvents([plainWrite(service.id, [bot(T0, '/1')])], T0);
+      const invalid = { ...plainWrite(service.id, [makeEvent()]), replayKey: 'iv', replayKeyExpiresAt: null };
+      await assert.rejects(store.writeEvents([plainWrite(service.id, [bot(T0 + 3 * DAY)]), invalid], T0), TypeError);
+      // within a day of the rolled-back time, not of the stored one: the row must be moved now
+      await store.writeEvents([plainWrite(service.id, [bot(T0 + 3.5 * DAY, '/2')])], T0 + 3.5 * DAY);
+      assert.equal(await store.deleteEventsBefore(T0 + 2 * DAY, ALL_ROWS), 1);
+      assert.equal(agentCount(dataDir), 1);
+      assert.deepEqual(await latest(store, service.id), [['/2', 'OldBot/1.0', 'bot']]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('leaves agents alone while old events remain to be deleted', async () => {
+    const { store, dataDir, service, cleanup } = await withShopStore();
+    try {
+      await store.writeEvents([plainWrite(service.id, [bot(T0, '/1'), bot(T0, '/2'), bot(T0, '/3')])], T0);
+      assert.equal(await store.deleteEventsBefore(T0 + 5 * DAY, 2), 2);
+      assert.equal(agentCount(dataDir), 1);
+      assert.equal((await latest(store, service.id)).length, 1, 'the old event left still reads with its agent');
+      assert.equal(await store.deleteEventsBefore(T0 + 5 * DAY, 2), 1);
+      assert.equal(agentCount(dataDir), 0);
+    } finally {
       await cleanup();
     }
   });

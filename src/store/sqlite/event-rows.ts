@@ -60,6 +60,8 @@ const AGENT_COLUMN = Object.fromEntries(AGENT_COLUMNS.map((name, i) => [name, i]
 
 /** Where an event's row holds its agent: the agent's id in the table, its index in the group before. */
 export const AGENT_ID_COLUMN = COLUMN.agent_id;
+/** Where an event's row holds its time. */
+export const TS_COLUMN = COLUMN.ts;
 
 /**
  * An event's `events` row, in EVENT_TABLE_COLUMNS order, with `agentRef` in

@@ -7,6 +7,7 @@ import {
   EVENT_TABLE_COLUMNS,
   type EventInsertParams,
   stagedEventOf,
+  TS_COLUMN,
 } from './event-rows.js';
 import type { CompactWriteResult, PackedWrites } from './packed-writes.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
@@ -50,10 +51,21 @@ export class SqliteEventsWriter {
     }
   }
 
+  /** The id of each of the group's agents, told the newest time among the events that refer to it. */
+  #agentIdsOf(agents: PackedWrites['agents'], rows: PackedWrites['rows']): number[] {
+    const newest = agents.map(() => Number.NEGATIVE_INFINITY);
+    for (const row of rows) {
+      const ref = row[AGENT_ID_COLUMN] as number;
+      const ts = row[TS_COLUMN] as number;
+      if (ts > (newest[ref] as number)) newest[ref] = ts;
+    }
+    return agents.map((agent, ref) => this.agents.idOf(agent, newest[ref] as number));
+  }
+
   private insertAll({ writes, rows, agents, now }: PackedWrites) {
     const result: CompactWriteResult[] = [];
     const stored: StagedEvent[] = [];
-    const agentIds = agents.map((agent) => this.agents.idOf(agent));
+    const agentIds = this.#agentIdsOf(agents, rows);
     const parsedAgents = agents.map(agentOfRow);
     let row = 0;
     for (const write of writes) {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { RESOLUTION_MS } from '../../rollup/buckets.js';
+import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer } from './rollup-buffer.js';
@@ -34,6 +35,7 @@ export class SqliteMaintenance {
     db: SqliteDatabase,
     private readonly rollups: SqliteRollupBuffer,
     private readonly replayClaims: SqliteReplayClaims,
+    private readonly agents: SqliteAgentIds,
   ) {
     // a skip-scan over the (service_id, ts) index: one seek per service, orphans included
     this.nextServiceId = db
@@ -63,7 +65,12 @@ export class SqliteMaintenance {
     ];
   }
 
-  /** Deletes up to `maxRows` events with ts < before, oldest first per service, in chunks. */
+  /**
+   * Deletes up to `maxRows` events with ts < before, oldest first per
+   * service, in chunks; returns how many. The call that finds none left of
+   * any service also deletes up to `maxRows` agents only such events
+   * referred to (the rest on the next calls).
+   */
   deleteEventsBefore(before: number, maxRows: number): number {
     let deleted = 0;
     let serviceId = this.nextServiceId.get(Number.MIN_SAFE_INTEGER) ?? null;
@@ -74,6 +81,8 @@ export class SqliteMaintenance {
       // a full chunk may mean more of this service's events are old: stay on it
       if (changes < chunk) serviceId = this.nextServiceId.get(serviceId) ?? null;
     }
+    // every service was gone through to its end: no event older than `before` is left
+    if (serviceId === null) this.agents.prune(before, maxRows);
     return deleted;
   }
 

@@ -41,14 +41,15 @@ interface Parts {
 function prepareParts(db: SqliteDatabase): Parts {
   const rollups = new SqliteRollupBuffer(db, new SqliteWindows(db), new SqliteRollupWriter(db));
   const replayClaims = new SqliteReplayClaims(db);
+  const agentIds = new SqliteAgentIds(db);
   return {
     accounts: new SqliteAccounts(db),
     services: new SqliteServices(db),
     rollups,
     replayClaims,
-    writer: new SqliteEventsWriter(db, rollups, replayClaims, new SqliteAgentIds(db)),
+    writer: new SqliteEventsWriter(db, rollups, replayClaims, agentIds),
     queries: new SqliteQueries(db),
-    maintenance: new SqliteMaintenance(db, rollups, replayClaims),
+    maintenance: new SqliteMaintenance(db, rollups, replayClaims, agentIds),
   };
 }
 

@@ -2,6 +2,7 @@ import * as initial from './0001-initial.js';
 import * as coveringTsIndex from './0002-covering-ts-index.js';
 import * as replayClaimsInTimeOrder from './0003-replay-claims-in-time-order.js';
 import * as agentsTable from './0004-agents-table.js';
+import * as agentsLastTs from './0005-agents-last-ts.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 2, ...coveringTsIndex },
   { version: 3, ...replayClaimsInTimeOrder },
   { version: 4, ...agentsTable },
+  { version: 5, ...agentsLastTs },
 ];
