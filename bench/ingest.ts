@@ -39,6 +39,7 @@ import { describeMachine, fixed, int, printTargets } from './support/report.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
 import { addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 import { checkStored } from './support/verify-store.js';
+import { runWrk, type WrkBodies, writeWrkBodies, wrkMissing } from './support/wrk.js';
 
 const options = parseOptions('npm run bench:ingest --', {
   duration: { kind: 'number', default: 10, help: 'seconds of each timed run' },
@@ -55,6 +56,11 @@ const options = parseOptions('npm run bench:ingest --', {
   },
   scenarios: { kind: 'string', default: SCENARIO_KEYS.join(','), help: 'which scenarios, comma-separated' },
   'pool-mb': { kind: 'number', default: 400, help: 'memory for bodies built before a timed run' },
+  load: {
+    kind: 'string',
+    default: 'autocannon',
+    help: 'autocannon, or wrk (apt-get install -y wrk): a C load generator that keeps the bare server busy, but cannot tell which requests were answered',
+  },
   'cpu-prof': { kind: 'string', help: 'write a V8 CPU profile of tmon into this directory' },
   keep: { kind: 'boolean', help: "keep tmon's data directory (and the PostgreSQL schema)" },
   'share-cores': {
@@ -86,6 +92,15 @@ async function main(): Promise<number> {
   if (options.store !== 'sqlite' && options.store !== 'postgres')
     throw new Error(`--store must be sqlite or postgres, got "${options.store}"`);
   const withPostgres = options.store === 'postgres';
+  if (options.load !== 'autocannon' && options.load !== 'wrk')
+    throw new Error(`--load must be autocannon or wrk, got "${options.load}"`);
+  const useWrk = options.load === 'wrk';
+  if (useWrk) {
+    const missing = wrkMissing();
+    if (missing) throw new Error(missing);
+    if (withPostgres || options.rate !== undefined)
+      throw new Error('--load wrk goes with neither --store postgres nor --rate');
+  }
 
   log('tmon ingest benchmark (SPEC §8): POST /data/collect, keep-alive, load only on 127.0.0.1');
   // tmon on PostgreSQL needs cores for the database server too: then every run of the comparison shares them
@@ -98,7 +113,7 @@ async function main(): Promise<number> {
   );
   log(cores.describe);
   log(
-    `load: autocannon, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario, ` +
+    `load: ${options.load}, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario, ` +
       `bare and tmon alternating in ${options.slices} slices of ${fixed(options.duration / options.slices, 1)} s` +
       (options.rate === undefined ? '' : `, at a steady ${int(options.rate)} requests/s`),
   );
@@ -109,6 +124,8 @@ async function main(): Promise<number> {
   }
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-ingest-'));
+  // wrk reads its bodies from files
+  const wrkDir = useWrk ? await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-wrk-')) : null;
   let bare: ServerProcess | null = null;
   let tmon: ServerProcess | null = null;
   let pg: PostgresSide | null = null;
@@ -135,7 +152,10 @@ async function main(): Promise<number> {
     log();
 
     const rows: IngestRow[] = [];
+    /** request numbers answered 200 (autocannon), or sent (wrk: which were answered is not known) */
     const acked = new Map<Scenario, number[]>();
+    /** with wrk: events sent whose answer may have been cut off when a run ended (at most a request per connection) */
+    let inFlightBound = 0;
     let tmonErrors = 0;
     for (const key of keys) {
       const scenario = makeScenario(key, service);
@@ -145,30 +165,40 @@ async function main(): Promise<number> {
       // the bare server checks nothing: a cycled pool of distinct bodies costs the client the same per request
       const bareSource = new BodySource(scenario, 0, true);
       bareSource.prebuild(2_000);
-      const bareWarm = await runLoad({ ...load(options.warmup), port: bare.port, source: bareSource });
+      const bareLoad = wrkDir
+        ? wrkLoad(bare.port, writeWrkBodies(wrkDir, `bare-${key}`, bareSource, 2_000, true), scenario.contentType)
+        : autocannonLoad(bare.port, bareSource);
+      const bareWarm = await bareLoad(options.warmup);
 
       // tmon: unique bodies; as many pre-built as the bare rate could use, within the memory budget
       const source = new BodySource(scenario, 1);
       const poolSize = poolSizeFor(scenario, bareWarm);
       const poolSeconds = source.prebuild(poolSize);
-      const warm = await runLoad({ ...load(options.warmup), port: tmon.port, source });
+      if (wrkDir && poolSize === 0)
+        throw new Error(`--load wrk needs pre-built bodies: v2 bodies go stale in runs over ${MAX_PREBUILT_AGE_S} s`);
+      const tmonBodies = wrkDir ? writeWrkBodies(wrkDir, `tmon-${key}`, source, poolSize, false) : null;
+      const tmonLoad = tmonBodies
+        ? wrkLoad(tmon.port, tmonBodies, scenario.contentType)
+        : autocannonLoad(tmon.port, source);
+      const warm = await tmonLoad(options.warmup);
       // both timed runs in alternating slices: a drift of the machine's speed hits both alike
       const [bareResult, tmonResult] = await runAlternating(
         [
-          { port: bare.port, pids: [bare.pid], source: bareSource },
-          { port: tmon.port, pids: [tmon.pid], source },
+          { pids: [bare.pid], run: bareLoad },
+          { pids: [tmon.pid], run: tmonLoad },
         ],
-        {
-          seconds: options.duration,
-          slices: options.slices,
-          connections: options.connections,
-          rate: options.rate,
-          withPostgres,
-        },
+        { seconds: options.duration, slices: options.slices, withPostgres },
       );
       const { run: bareRun, cpu: bareCpu } = bareResult as ContenderResult;
       const { run: tmonRun, cpu: tmonCpu } = tmonResult as ContenderResult;
-      acked.set(scenario, [...warm.acked, ...tmonRun.acked]);
+      if (tmonBodies) {
+        // wrk does not say which requests were answered: every event sent is looked for
+        const sent = Array.from({ length: tmonBodies.offset }, (_, k) => tmonBodies.firstN + k);
+        acked.set(scenario, sent);
+        inFlightBound += (1 + options.slices) * options.connections * scenario.eventsPerRequest;
+      } else {
+        acked.set(scenario, [...warm.acked, ...tmonRun.acked]);
+      }
       tmonErrors += warm.errors + warm.non2xx + tmonRun.errors + tmonRun.non2xx;
       const pool = { size: poolSize, seconds: poolSeconds, onDemand: source.builtOnDemand };
       const row: IngestRow = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu };
@@ -229,7 +259,10 @@ async function main(): Promise<number> {
     log();
     log(
       `store after SIGTERM (tmon exit code ${exitCode}): ${int(check.stored)} events stored; ` +
-        `${int(check.acknowledged)} acknowledged by a 200 the load generator read, ${int(check.missing)} of them missing` +
+        (useWrk
+          ? `${int(check.acknowledged)} sent (wrk does not say which were answered), ${int(check.missing)} of them missing, ` +
+            `of which at most ${int(inFlightBound)} may have been cut off in flight when a run ended`
+          : `${int(check.acknowledged)} acknowledged by a 200 the load generator read, ${int(check.missing)} of them missing`) +
         (check.missing > 0 ? ` (e.g. ${check.missingExamples.join(', ')})` : '') +
         `; ${int(check.unacknowledged)} stored whose answer was still in flight when a run ended`,
     );
@@ -249,7 +282,9 @@ async function main(): Promise<number> {
       );
     }
     log();
-    printTargets(ingestTargets(rows, options.rate !== undefined, tmonErrors, check, metrics, exitCode));
+    printTargets(
+      ingestTargets(rows, options.rate !== undefined, tmonErrors, check, metrics, exitCode, useWrk ? inFlightBound : 0),
+    );
     if (pg && pgCheck && pgMetrics && pgExitCodes) {
       printTargets(postgresTargets(rows, pg.errors, pgCheck, pgMetrics, pgExitCodes));
     }
@@ -264,6 +299,7 @@ async function main(): Promise<number> {
       if (pg) log(`kept the PostgreSQL schema ${pg.schema.schema} and data directories ${pg.dataDirs.join(', ')}`);
     } else {
       await rm(dataDir, { recursive: true, force: true });
+      if (wrkDir) await rm(wrkDir, { recursive: true, force: true });
       if (pg) {
         for (const dir of pg.dataDirs) await rm(dir, { recursive: true, force: true });
         await pg.schema.drop();
@@ -285,8 +321,13 @@ function poolSizeFor(scenario: Scenario, bareRun: LoadResult): number {
     : Math.min(wanted, affordable);
 }
 
-function load(duration: number) {
-  return { duration, connections: options.connections, rate: options.rate };
+function autocannonLoad(port: number, source: BodySource) {
+  return (seconds: number) =>
+    runLoad({ port, source, duration: seconds, connections: options.connections, rate: options.rate });
+}
+
+function wrkLoad(port: number, bodies: WrkBodies, contentType: string) {
+  return (seconds: number) => runWrk({ port, bodies, contentType, connections: options.connections, seconds });
 }
 
 main().then(

@@ -4,23 +4,20 @@
  * benchmark then slows every server alike, and their ratio holds. Each
  * server's slices are summed into one LoadResult and one CpuUsed.
  */
-import type { BodySource } from './bodies.js';
-import { type LoadResult, runLoad } from './load.js';
+import type { LoadResult } from './load.js';
 import { type CpuUsed, cpuSince, cpuSnapshot } from './proc-cpu.js';
 
 export interface Contender {
-  port: number;
   /** the processes whose CPU is counted */
   pids: readonly number[];
-  source: BodySource;
+  /** puts load on the server for `seconds` */
+  run(seconds: number): Promise<LoadResult>;
 }
 
 export interface AlternateOptions {
   /** seconds of load per server, split over the slices */
   seconds: number;
   slices: number;
-  connections: number;
-  rate?: number;
   /** count PostgreSQL's CPU too */
   withPostgres: boolean;
 }
@@ -40,13 +37,7 @@ export async function runAlternating(
   for (let slice = 0; slice < options.slices; slice++) {
     for (const [i, contender] of contenders.entries()) {
       const before = cpuSnapshot(contender.pids, options.withPostgres);
-      const run = await runLoad({
-        port: contender.port,
-        source: contender.source,
-        connections: options.connections,
-        rate: options.rate,
-        duration: sliceSeconds,
-      });
+      const run = await contender.run(sliceSeconds);
       cpus[i]?.push(cpuSince(before));
       runs[i]?.push(run);
     }
