@@ -492,6 +492,29 @@ function describeInternals(url: string): void {
       }
     });
 
+    it('reports an idle connection the server dropped, and opens another for the next query', async () => {
+      const temp = await createTempSchema(url);
+      const reported: unknown[] = [];
+      const pool = openPool({
+        url: temp.url,
+        schema: temp.schema,
+        poolSize: 1,
+        onBackgroundError: (e) => reported.push(e),
+      });
+      try {
+        const [row] = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+        await temp.query('SELECT pg_terminate_backend($1)', [row!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.equal(reported.length, 1);
+        assert.match(String((reported[0] as Error).message), /idle PostgreSQL connection broke/);
+        const [after] = (await pool.query<{ one: number }>('SELECT 1 AS one')).rows;
+        assert.equal(after?.one, 1);
+      } finally {
+        await pool.end();
+        await temp.drop();
+      }
+    });
+
     it('fails a transaction whose connection is dropped between statements, and the process keeps running', async () => {
       const temp = await createTempSchema(url);
       const pool = openPool({ url: temp.url, schema: temp.schema, poolSize: 2 });

@@ -10,7 +10,10 @@ export interface PostgresOpenOptions {
   schema?: string;
   /** connections in the pool; default 10 */
   poolSize?: number;
-  /** a background rollup fold failed (its counts stay queued for the next); default: console.error */
+  /**
+   * a background rollup fold failed (its counts stay queued for the next), or
+   * an idle connection broke; openPostgresStore's default: console.error
+   */
   onBackgroundError?: (error: unknown) => void;
   /** how long after a write its rollup counts are folded, unless a read comes first; default FOLD_DELAY_MS */
   foldDelayMs?: number;
@@ -84,7 +87,13 @@ export function openPool(options: PostgresOpenOptions): pg.Pool {
   });
   // An idle connection that breaks (server restart) is dropped by the pool; without a
   // listener the 'error' event would end the process. The next query opens a new one.
-  pool.on('error', () => {});
+  pool.on('error', (error) => {
+    options.onBackgroundError?.(
+      new Error(`an idle PostgreSQL connection broke, the next query opens another: ${error.message}`, {
+        cause: error,
+      }),
+    );
+  });
   return pool;
 }
 

@@ -27,13 +27,13 @@ export const POSTGRES_WRITE_CONCURRENCY = 4;
  * are lower bounds of what the database holds, so they can only save work.
  */
 export async function openPostgresStore(options: PostgresOpenOptions): Promise<Store> {
-  const pool = openPool(options);
+  const reportBackgroundError = options.onBackgroundError ?? ((error: unknown) => console.error('tmon:', error));
+  const pool = openPool({ ...options, onBackgroundError: reportBackgroundError });
   const { schema } = resolveUrl(options);
   const accounts = new PostgresAccounts(pool);
   const services = new PostgresServices(pool);
   const windows = new PostgresWindows(pool);
   const writer = new PostgresEventsWriter(pool, windows);
-  const reportBackgroundError = options.onBackgroundError ?? ((error: unknown) => console.error('tmon:', error));
   const folder = new PostgresRollupFolder(
     pool,
     windows,
