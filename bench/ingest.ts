@@ -173,9 +173,9 @@ async function main(): Promise<number> {
       // tmon: unique bodies; as many pre-built as the bare rate could use, within the memory budget
       const source = new BodySource(scenario, 1);
       const poolSize = poolSizeFor(scenario, bareWarm);
-      const poolSeconds = source.prebuild(poolSize);
       if (wrkDir && poolSize === 0)
         throw new Error(`--load wrk needs pre-built bodies: v2 bodies go stale in runs over ${MAX_PREBUILT_AGE_S} s`);
+      const poolSeconds = source.prebuild(poolSize);
       const tmonBodies = wrkDir ? writeWrkBodies(wrkDir, `tmon-${key}`, source, poolSize, false) : null;
       const tmonLoad = tmonBodies
         ? wrkLoad(tmon.port, tmonBodies, scenario.contentType)
