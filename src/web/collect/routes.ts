@@ -103,10 +103,11 @@ export async function collectRoutes(
 /**
  * Form fields with repeats kept as arrays, so a duplicated field is refused
  * rather than silently picked. fast-querystring (fastify's own parser) does
- * this in a third of URLSearchParams' time and returns an object without a
- * prototype, so a field named `__proto__` is just a field. A malformed %-escape
- * is left as sent instead of decoded leniently: such a field is refused all
- * the same (bad base64, non-numeric wsid).
+ * this in about half URLSearchParams' time (1.4 vs 2.5 µs for a Gen 2 body)
+ * and returns an object without a prototype, so a field named `__proto__` is
+ * just a field. A malformed %-escape is left as sent instead of decoded
+ * leniently: such a field is refused all the same (bad base64, non-numeric
+ * wsid).
  */
 function formFields(body: string): Record<string, string | string[]> {
   return parseQueryString(body) as Record<string, string | string[]>;
