@@ -10,19 +10,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type ContenderResult, runAlternating } from './support/alternate.js';
 import { parseOptions } from './support/args.js';
-import {
-  BodySource,
-  makeScenario,
-  measureBuildMicros,
-  SCENARIO_KEYS,
-  type Scenario,
-  type ScenarioKey,
-} from './support/bodies.js';
+import { makeScenario, measureBuildMicros, SCENARIO_KEYS, type Scenario, type ScenarioKey } from './support/bodies.js';
 import { planCores } from './support/cores.js';
 import { type IngestRow, ingestTargets, resultsTable } from './support/ingest-results.js';
-import { type LoadResult, runLoad } from './support/load.js';
+import { poolSizeFor, runScenario, type ScenarioSettings } from './support/ingest-scenario.js';
 import { checkStoredPostgres, DEFAULT_DATABASE_URL, postgresVersion } from './support/postgres.js';
 import {
   type PostgresSide,
@@ -39,7 +31,7 @@ import { describeMachine, fixed, int, printTargets } from './support/report.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
 import { addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 import { checkStored } from './support/verify-store.js';
-import { runWrk, type WrkBodies, writeWrkBodies, wrkMissing } from './support/wrk.js';
+import { wrkMissing } from './support/wrk.js';
 
 const options = parseOptions('npm run bench:ingest --', {
   duration: { kind: 'number', default: 10, help: 'seconds of each timed run' },
@@ -78,9 +70,6 @@ const options = parseOptions('npm run bench:ingest --', {
     help: 'the PostgreSQL for --store postgres (a schema tmon_bench_<random> is created there and dropped)',
   },
 });
-
-/** sent_at must stay within 300 s of the server's clock: pre-built v2 bodies are only used in shorter runs. */
-const MAX_PREBUILT_AGE_S = 240;
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -151,6 +140,16 @@ async function main(): Promise<number> {
     }
     log();
 
+    const settings: ScenarioSettings = {
+      warmup: options.warmup,
+      duration: options.duration,
+      slices: options.slices,
+      connections: options.connections,
+      rate: options.rate,
+      poolMb: options['pool-mb'],
+      wrkDir,
+      withPostgres,
+    };
     const rows: IngestRow[] = [];
     /** request numbers answered 200 (autocannon), or sent (wrk: which were answered is not known) */
     const acked = new Map<Scenario, number[]>();
@@ -162,46 +161,12 @@ async function main(): Promise<number> {
       const buildMicros = measureBuildMicros(scenario);
       log(`${scenario.label}: one body costs ${fixed(buildMicros, 1)} µs to build on demand`);
 
-      // the bare server checks nothing: a cycled pool of distinct bodies costs the client the same per request
-      const bareSource = new BodySource(scenario, 0, true);
-      bareSource.prebuild(2_000);
-      const bareLoad = wrkDir
-        ? wrkLoad(bare.port, writeWrkBodies(wrkDir, `bare-${key}`, bareSource, 2_000, true), scenario.contentType)
-        : autocannonLoad(bare.port, bareSource);
-      const bareWarm = await bareLoad(options.warmup);
-
-      // tmon: unique bodies; as many pre-built as the bare rate could use, within the memory budget
-      const source = new BodySource(scenario, 1);
-      const poolSize = poolSizeFor(scenario, bareWarm);
-      if (wrkDir && poolSize === 0)
-        throw new Error(`--load wrk needs pre-built bodies: v2 bodies go stale in runs over ${MAX_PREBUILT_AGE_S} s`);
-      const poolSeconds = source.prebuild(poolSize);
-      const tmonBodies = wrkDir ? writeWrkBodies(wrkDir, `tmon-${key}`, source, poolSize, false) : null;
-      const tmonLoad = tmonBodies
-        ? wrkLoad(tmon.port, tmonBodies, scenario.contentType)
-        : autocannonLoad(tmon.port, source);
-      const warm = await tmonLoad(options.warmup);
-      // both timed runs in alternating slices: a drift of the machine's speed hits both alike
-      const [bareResult, tmonResult] = await runAlternating(
-        [
-          { pids: [bare.pid], run: bareLoad },
-          { pids: [tmon.pid], run: tmonLoad },
-        ],
-        { seconds: options.duration, slices: options.slices, withPostgres },
-      );
-      const { run: bareRun, cpu: bareCpu } = bareResult as ContenderResult;
-      const { run: tmonRun, cpu: tmonCpu } = tmonResult as ContenderResult;
-      if (tmonBodies) {
-        // wrk does not say which requests were answered: every event sent is looked for
-        const sent = Array.from({ length: tmonBodies.offset }, (_, k) => tmonBodies.firstN + k);
-        acked.set(scenario, sent);
-        inFlightBound += (1 + options.slices) * options.connections * scenario.eventsPerRequest;
-      } else {
-        acked.set(scenario, [...warm.acked, ...tmonRun.acked]);
-      }
-      tmonErrors += warm.errors + warm.non2xx + tmonRun.errors + tmonRun.non2xx;
-      const pool = { size: poolSize, seconds: poolSeconds, onDemand: source.builtOnDemand };
-      const row: IngestRow = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu };
+      const outcome = await runScenario(scenario, buildMicros, { bare, tmon }, settings);
+      const { row } = outcome;
+      const { bare: bareRun, tmon: tmonRun, pool } = row;
+      acked.set(scenario, outcome.acked);
+      inFlightBound += outcome.inFlightBound;
+      tmonErrors += outcome.errors;
       rows.push(row);
       log(
         `  bare ${int(bareRun.okPerSecond)} req/s, tmon ${int(tmonRun.okPerSecond)} req/s; ` +
@@ -215,7 +180,7 @@ async function main(): Promise<number> {
           warmup: options.warmup,
           duration: options.duration,
           connections: options.connections,
-          poolSize: (pgScenario) => poolSizeFor(pgScenario, bareRun),
+          poolSize: (pgScenario) => poolSizeFor(pgScenario, bareRun, settings),
           log,
         });
       }
@@ -306,28 +271,6 @@ async function main(): Promise<number> {
       }
     }
   }
-}
-
-/** As many bodies pre-built as the bare rate could use, within the memory budget (none for v2 in long runs). */
-function poolSizeFor(scenario: Scenario, bareRun: LoadResult): number {
-  const runSeconds = options.warmup + options.duration;
-  // the last pre-built body is sent after the warm-up and both servers' timed slices
-  const ageSeconds = options.warmup + 2 * options.duration;
-  const bodyBytes = scenario.body(0).length * 2 + 64;
-  const wanted = Math.ceil(bareRun.okPerSecond * runSeconds * 1.2) + options.connections * 2;
-  const affordable = Math.floor((options['pool-mb'] * 1024 * 1024) / bodyBytes);
-  return ageSeconds > MAX_PREBUILT_AGE_S && scenario.key !== 'gen1' && scenario.key !== 'gen2'
-    ? 0
-    : Math.min(wanted, affordable);
-}
-
-function autocannonLoad(port: number, source: BodySource) {
-  return (seconds: number) =>
-    runLoad({ port, source, duration: seconds, connections: options.connections, rate: options.rate });
-}
-
-function wrkLoad(port: number, bodies: WrkBodies, contentType: string) {
-  return (seconds: number) => runWrk({ port, bodies, contentType, connections: options.connections, seconds });
 }
 
 main().then(
