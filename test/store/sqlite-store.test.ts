@@ -233,6 +233,24 @@ describe('SQLite store internals', () => {
     }
   });
 
+  it('holds a replay key to its expiry, at most a second longer, never shorter', async () => {
+    const { store, service, cleanup } = await withShopStore();
+    try {
+      const claim = { serviceId: service.id, events: [makeEvent()], replayKey: 'iv', replayKeyExpiresAt: T0 + 1_500 };
+      assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true);
+      for (const now of [T0 + 1_499, T0 + 1_999]) {
+        assert.deepEqual(
+          await store.writeEvents([claim], now),
+          [{ ok: false, reason: 'replayed' }],
+          `at +${now - T0} ms`,
+        );
+      }
+      assert.equal((await store.writeEvents([claim], T0 + 2_000))[0]?.ok, true, 'expired: taken over');
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('forgets the replay keys of a group whose transaction rolled back', async () => {
     const { store, service, cleanup } = await withShopStore();
     try {

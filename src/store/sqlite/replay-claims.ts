@@ -13,10 +13,22 @@ import type { SqliteDatabase } from './database.js';
  * ~32 µs per single-event request, now ~2 µs).
  *
  * Memory: one entry per v2 request of the last 10 minutes (the claims'
- * lifetime), ~80 bytes each — ~5 MB at a steady 100 requests/s.
+ * lifetime), ~62 bytes each (measured: the iv's string 32, the Map entry and
+ * its table's slack the rest) — ~4 MB at a steady 100 requests/s, ~600 MB at
+ * 16,000/s sustained for 10 minutes.
  */
+/**
+ * Expiries are held in memory as whole seconds after this instant, rounded up
+ * (a claim may outlive its time by under a second, never fall short): small
+ * integers, which V8 keeps inside the Map entry, where a time in milliseconds
+ * needs a heap number of its own: 62 instead of 78 bytes per claim, measured.
+ */
+const EPOCH_MS = Date.UTC(2025, 0, 1);
+const toSeconds = (ms: number) => Math.ceil((ms - EPOCH_MS) / 1000);
+const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
+
 export class SqliteReplayClaims {
-  /** per service: iv → expiry, in the order claimed, which is (nearly) the order they expire */
+  /** per service: iv → expiry (toSeconds), in the order claimed, which is (nearly) the order they expire */
   readonly #live = new Map<number, Map<string, number>>();
   /** claims of the transaction in progress, with what each replaced: undone if it rolls back */
   #unsettled: { serviceId: number; key: string; replaced: number | undefined }[] = [];
@@ -48,11 +60,11 @@ export class SqliteReplayClaims {
     this.#load();
     const keys = this.#keysOf(serviceId);
     const existing = keys.get(key);
-    if (existing !== undefined && existing > now) return false;
+    if (existing !== undefined && toMs(existing) > now) return false;
     this.record.run(expiresAt, serviceId, key);
     // deleted first, so the taken-over key moves to the end of the claim order
     keys.delete(key);
-    keys.set(key, expiresAt);
+    keys.set(key, toSeconds(expiresAt));
     this.#unsettled.push({ serviceId, key, replaced: existing });
     return true;
   }
@@ -81,7 +93,7 @@ export class SqliteReplayClaims {
     this.#load();
     for (const [serviceId, keys] of this.#live) {
       for (const [key, expiresAt] of keys) {
-        if (expiresAt > now) break;
+        if (toMs(expiresAt) > now) break;
         keys.delete(key);
       }
       if (keys.size === 0) this.#live.delete(serviceId);
@@ -98,7 +110,7 @@ export class SqliteReplayClaims {
   #load(): void {
     if (this.#loaded) return;
     this.#loaded = true;
-    for (const row of this.recorded.iterate()) this.#keysOf(row.service_id).set(row.key, row.expires_at);
+    for (const row of this.recorded.iterate()) this.#keysOf(row.service_id).set(row.key, toSeconds(row.expires_at));
   }
 
   #keysOf(serviceId: number): Map<string, number> {
