@@ -1,6 +1,16 @@
 import type { SqliteDatabase } from './database.js';
 
 /**
+ * Expiries are held in memory as whole seconds after this instant, rounded up
+ * (a claim may outlive its time by under a second, never fall short): small
+ * integers, which V8 keeps inside the Map entry, where a time in milliseconds
+ * needs a heap number of its own: 62 instead of 78 bytes per claim, measured.
+ */
+const EPOCH_MS = Date.UTC(2025, 0, 1);
+const toSeconds = (ms: number) => Math.ceil((ms - EPOCH_MS) / 1000);
+const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
+
+/**
  * The v2 ivs claimed per service and when each claim expires (SPEC §3.3: an
  * iv seen for that service within the window is a replay). Checked in
  * memory: only the process that writes events claims keys (one per data
@@ -17,16 +27,6 @@ import type { SqliteDatabase } from './database.js';
  * its table's slack the rest) — ~4 MB at a steady 100 requests/s, ~600 MB at
  * 16,000/s sustained for 10 minutes.
  */
-/**
- * Expiries are held in memory as whole seconds after this instant, rounded up
- * (a claim may outlive its time by under a second, never fall short): small
- * integers, which V8 keeps inside the Map entry, where a time in milliseconds
- * needs a heap number of its own: 62 instead of 78 bytes per claim, measured.
- */
-const EPOCH_MS = Date.UTC(2025, 0, 1);
-const toSeconds = (ms: number) => Math.ceil((ms - EPOCH_MS) / 1000);
-const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
-
 export class SqliteReplayClaims {
   /** per service: iv → expiry (toSeconds), in the order claimed, which is (nearly) the order they expire */
   readonly #live = new Map<number, Map<string, number>>();

@@ -2,7 +2,6 @@
  * POST /data/collect: parse the body by content type with the protocol's
  * size limit, tell the protocol apart, run the pipeline, answer (SPEC §3.5).
  */
-
 import { parse as parseQueryString } from 'fast-querystring';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { identifyRequest } from '../../collect/identify.js';
