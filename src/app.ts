@@ -18,6 +18,8 @@ import { type AppLogger, createLogger } from './log.js';
 import type { Store } from './store/store.js';
 import { adminRoutes } from './web/admin/routes.js';
 import { authRoutes } from './web/auth/routes.js';
+import { collectServerFactory } from './web/collect/fast-path.js';
+import { createCollectHandler } from './web/collect/handle-collect.js';
 import { collectRoutes } from './web/collect/routes.js';
 import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
@@ -49,8 +51,12 @@ export interface AppDeps {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const handleCollect = createCollectHandler({ collect: deps.collect, counters: deps.counters, debug: config.debug });
   const app = Fastify({
-    loggerInstance: deps.logger ?? createLogger(config.logLevel),
+    loggerInstance: logger,
+    // plain collect requests are answered off the socket, before fastify (web/collect/fast-path.ts)
+    serverFactory: collectServerFactory({ handle: handleCollect, log: logger, debug: config.debug }),
     // fastify accepts a hop count at run time; its typings only list the other forms
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 64 * 1024,
@@ -67,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // below: a hook a plugin adds to a context reaches every context inside it, so the collect route
   // would run the cookie and compression hooks on every request (~10 % more CPU per answer, see
   // bench/README.md). It parses its own bodies and gzips its own answers.
-  await app.register(collectRoutes, { collect: deps.collect, counters: deps.counters, debug: config.debug });
+  await app.register(collectRoutes, { handle: handleCollect, counters: deps.counters });
   await app.register(async (web) => {
     await web.register(cookie);
     await web.register(formbody, { bodyLimit: 64 * 1024 });

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RefusalCode } from '../../src/ingest/refusal.js';
+import { COLLECT_TRANSPORTS, type CollectTmon } from '../support/collect-transports.js';
 import { FORM, gen1Body, gen2Body, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { SPEC_SECRET } from '../support/test-tmon.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const OK_EVENT = { url: '/', ip: '8.8.8.8', useragent: 'x' };
@@ -200,81 +201,66 @@ function gen2BodyRaw(json: string, wsid = 1): string {
   return new URLSearchParams({ wsid: String(wsid), data, signature }).toString();
 }
 
-describe('bad input on /data/collect', () => {
-  let tmon: TestTmon;
+for (const transport of COLLECT_TRANSPORTS) {
+  describe(`bad input on /data/collect, ${transport.name}`, () => {
+    let tmon: CollectTmon;
 
-  before(async () => {
-    tmon = await startTestTmon({ now: NOW });
-    // service 2 speaks only v2, with the same secret so only the protocol differs
-    const v2Only = await tmon.runtime.accounts.addService({
-      name: 'modern',
-      ownerName: 'alice',
-      id: 2,
-      secret: SPEC_SECRET,
-    });
-    await tmon.runtime.store.updateServiceSettings(v2Only.id, { allowLegacy: false });
-  });
-  after(() => tmon.close());
-
-  for (const c of CASES) {
-    it(`answers ${c.status} ${c.error} to ${c.name}, storing nothing, counted by reason`, async () => {
-      const before = await tmon.runtime.store.countEvents();
-      const counted = tmon.runtime.counters.refusals.get(c.error) ?? 0;
-      const res = await tmon.app.inject({
-        method: c.method ?? 'POST',
-        url: '/data/collect',
-        headers: c.headers ?? FORM,
-        payload: c.body(),
+    before(async () => {
+      tmon = await transport.start({ now: NOW });
+      // service 2 speaks only v2, with the same secret so only the protocol differs
+      const v2Only = await tmon.runtime.accounts.addService({
+        name: 'modern',
+        ownerName: 'alice',
+        id: 2,
+        secret: SPEC_SECRET,
       });
-      assert.equal(res.statusCode, c.status, res.body);
-      const body = res.json();
-      assert.equal(body.status, c.status);
-      assert.equal(body.status_code, c.status);
-      assert.equal(body.error, c.error);
-      assert.equal(typeof body.message, 'string');
-      assert.ok(body.message.length > 0);
+      await tmon.runtime.store.updateServiceSettings(v2Only.id, { allowLegacy: false });
+    });
+    after(() => tmon.close());
+
+    for (const c of CASES) {
+      it(`answers ${c.status} ${c.error} to ${c.name}, storing nothing, counted by reason`, async () => {
+        const before = await tmon.runtime.store.countEvents();
+        const counted = tmon.runtime.counters.refusals.get(c.error) ?? 0;
+        const res = await tmon.send({ method: c.method, headers: c.headers ?? FORM, payload: c.body() });
+        assert.equal(res.statusCode, c.status, res.body);
+        const body = res.json();
+        assert.equal(body.status, c.status);
+        assert.equal(body.status_code, c.status);
+        assert.equal(body.error, c.error);
+        assert.equal(typeof body.message, 'string');
+        assert.ok(body.message.length > 0);
+        assert.equal(await tmon.runtime.store.countEvents(), before);
+        assert.equal(tmon.runtime.counters.refusals.get(c.error), counted + 1);
+      });
+    }
+
+    it('names the index of the bad event in a refused batch', async () => {
+      const res = await tmon.send({
+        headers: JSON_TYPE,
+        payload: v2([OK_EVENT, OK_EVENT, { ...OK_EVENT, ip: 'nope' }]),
+      });
+      assert.match(res.json().message, /event 2/);
+    });
+
+    it('keeps its event count still under a concurrent flood of bad input, then accepts a good request', async () => {
+      const before = await tmon.runtime.store.countEvents();
+      const flood = Array.from({ length: 300 }, (_, i) => CASES[i % CASES.length]!).map((c) =>
+        tmon.send({ method: c.method, headers: c.headers ?? FORM, payload: c.body() }),
+      );
+      const answers = await Promise.all(flood);
+      for (const res of answers)
+        assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body}`);
       assert.equal(await tmon.runtime.store.countEvents(), before);
-      assert.equal(tmon.runtime.counters.refusals.get(c.error), counted + 1);
+      const good = await tmon.send({ headers: FORM, payload: gen2Body(1, SPEC_SECRET, OK_EVENT) });
+      assert.equal(good.statusCode, 200);
+      assert.equal(await tmon.runtime.store.countEvents(), before + 1);
     });
-  }
 
-  it('names the index of the bad event in a refused batch', async () => {
-    const res = await tmon.app.inject({
-      method: 'POST',
-      url: '/data/collect',
-      headers: JSON_TYPE,
-      payload: v2([OK_EVENT, OK_EVENT, { ...OK_EVENT, ip: 'nope' }]),
+    it('counts refusals by reason', () => {
+      const refused = tmon.runtime.counters.snapshot().refused;
+      assert.ok((refused.bad_signature ?? 0) >= 1);
+      assert.ok((refused.stale ?? 0) >= 2);
     });
-    assert.match(res.json().message, /event 2/);
   });
-
-  it('keeps its event count still under a concurrent flood of bad input, then accepts a good request', async () => {
-    const before = await tmon.runtime.store.countEvents();
-    const flood = Array.from({ length: 300 }, (_, i) => CASES[i % CASES.length]!).map((c) =>
-      tmon.app.inject({
-        method: c.method ?? 'POST',
-        url: '/data/collect',
-        headers: c.headers ?? FORM,
-        payload: c.body(),
-      }),
-    );
-    const answers = await Promise.all(flood);
-    for (const res of answers)
-      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body}`);
-    assert.equal(await tmon.runtime.store.countEvents(), before);
-    const good = await tmon.app.inject({
-      method: 'POST',
-      url: '/data/collect',
-      headers: FORM,
-      payload: gen2Body(1, SPEC_SECRET, OK_EVENT),
-    });
-    assert.equal(good.statusCode, 200);
-    assert.equal(await tmon.runtime.store.countEvents(), before + 1);
-  });
-
-  it('counts refusals by reason', () => {
-    const refused = tmon.runtime.counters.snapshot().refused;
-    assert.ok((refused.bad_signature ?? 0) >= 1);
-    assert.ok((refused.stale ?? 0) >= 2);
-  });
-});
+}

@@ -1,15 +1,15 @@
 /** What the client library's tests share: a listening tmon, stored events by id, a counting fetch, waiting. */
 import net from 'node:net';
 import type { StoredEvent } from '../../src/store/store.js';
-import { startTestTmon, type TestTmon } from './test-tmon.js';
+import { startTestTmon, type TestTmon, type TestTmonOptions } from './test-tmon.js';
 
 export interface ListeningTmon extends TestTmon {
   url: string;
 }
 
 /** startTestTmon() on a real port: the client speaks HTTP to it. */
-export async function startListeningTmon(): Promise<ListeningTmon> {
-  const tmon = await startTestTmon();
+export async function startListeningTmon(options?: TestTmonOptions): Promise<ListeningTmon> {
+  const tmon = await startTestTmon(options);
   await tmon.app.listen({ port: 0, host: '127.0.0.1' });
   const address = tmon.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
