@@ -18,7 +18,7 @@ import { type AppLogger, createLogger } from './log.js';
 import type { Store } from './store/store.js';
 import { adminRoutes } from './web/admin/routes.js';
 import { authRoutes } from './web/auth/routes.js';
-import { collectServerFactory } from './web/collect/fast-path.js';
+import { createCollectFastPath } from './web/collect/fast-path.js';
 import { createCollectHandler } from './web/collect/handle-collect.js';
 import { collectRoutes } from './web/collect/routes.js';
 import { liveRoute } from './web/data/live-route.js';
@@ -53,10 +53,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const handleCollect = createCollectHandler({ collect: deps.collect, counters: deps.counters, debug: config.debug });
+  const collectFastPath = createCollectFastPath({ handle: handleCollect, log: logger, debug: config.debug });
   const app = Fastify({
     loggerInstance: logger,
     // plain collect requests are answered off the socket, before fastify (web/collect/fast-path.ts)
-    serverFactory: collectServerFactory({ handle: handleCollect, log: logger, debug: config.debug }),
+    serverFactory: collectFastPath.serverFactory,
     // fastify accepts a hop count at run time; its typings only list the other forms
     trustProxy: config.trustProxy as boolean | string,
     bodyLimit: 64 * 1024,
@@ -69,6 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   installErrorHandler(app, config.debug);
+  // closing, fastify answers new requests 503 (they would not see their commit): so must collect
+  app.addHook('preClose', async () => collectFastPath.stop());
   // POST /data/collect, the busiest route by far, sits beside the rest rather than under the plugins
   // below: a hook a plugin adds to a context reaches every context inside it, so the collect route
   // would run the cookie and compression hooks on every request (~10 % more CPU per answer, see

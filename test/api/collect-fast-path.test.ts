@@ -9,7 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { collectServerFactory, fastPathKind } from '../../src/web/collect/fast-path.js';
+import { type CollectFastPath, createCollectFastPath, fastPathKind } from '../../src/web/collect/fast-path.js';
 import type { CollectBody, CollectHandler } from '../../src/web/collect/handle-collect.js';
 import { waitFor } from '../support/client-helpers.js';
 
@@ -53,6 +53,7 @@ describe('which collect requests the fast path takes', () => {
 });
 
 describe('the fast path over a socket', () => {
+  let fastPath: CollectFastPath;
   let server: http.Server;
   let port: number;
   const bodies: CollectBody[] = [];
@@ -73,8 +74,8 @@ describe('the fast path over a socket', () => {
       error: (_details: unknown, message: string) => logged.push({ level: 'error', message }),
       debug: (_details: unknown, message: string) => logged.push({ level: 'debug', message }),
     };
-    const factory = collectServerFactory({ handle, log, debug: false });
-    server = factory(
+    fastPath = createCollectFastPath({ handle, log, debug: false });
+    server = fastPath.serverFactory(
       (req, res) => {
         toFastify.push(`${req.method} ${req.url}`);
         res.writeHead(204).end();
@@ -167,5 +168,13 @@ describe('the fast path over a socket', () => {
     await waitFor(() => logged.some((entry) => entry.message === 'collect: the request body was cut off'));
     assert.equal(bodies.length, handled);
     assert.equal((await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1')).status, 200);
+  });
+
+  it('hands everything to fastify once stopped (fastify answers 503 while it closes)', async () => {
+    const before = toFastify.length;
+    fastPath.stop();
+    const res = await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1');
+    assert.equal(res.status, 204);
+    assert.deepEqual(toFastify.slice(before), ['POST /data/collect']);
   });
 });

@@ -34,22 +34,35 @@ export interface FastPathDeps {
   debug: boolean;
 }
 
+export interface CollectFastPath {
+  /** fastify's `serverFactory` */
+  serverFactory: FastifyServerFactory;
+  /** from now on every request goes to fastify, which answers 503 while it closes (call it in `preClose`) */
+  stop(): void;
+}
+
 /**
- * fastify's `serverFactory`: a node:http server that gives plain collect
- * requests to the fast path and every other request to fastify, set up as
+ * The fast path and the node:http server it sits in: plain collect requests
+ * to the fast path, every other request to fastify, the server set up as
  * fastify sets up its own (keep-alive and request timeouts).
  */
-export function collectServerFactory(deps: FastPathDeps): FastifyServerFactory {
-  return (fastifyHandler, options) => {
-    const server = http.createServer((request, response) => {
-      const kind = fastPathKind(request, server.listening);
-      if (kind === null) fastifyHandler(request, response);
-      else readAndAnswer(request, response, kind, deps);
-    });
-    server.keepAliveTimeout = options.keepAliveTimeout as number;
-    server.requestTimeout = options.requestTimeout as number;
-    server.setTimeout(options.connectionTimeout as number);
-    return server;
+export function createCollectFastPath(deps: FastPathDeps): CollectFastPath {
+  let open = true;
+  return {
+    serverFactory: (fastifyHandler, options) => {
+      const server = http.createServer((request, response) => {
+        const kind = fastPathKind(request, open && server.listening);
+        if (kind === null) fastifyHandler(request, response);
+        else readAndAnswer(request, response, kind, deps);
+      });
+      server.keepAliveTimeout = options.keepAliveTimeout as number;
+      server.requestTimeout = options.requestTimeout as number;
+      server.setTimeout(options.connectionTimeout as number);
+      return server;
+    },
+    stop() {
+      open = false;
+    },
   };
 }
 
@@ -60,8 +73,8 @@ export function collectServerFactory(deps: FastPathDeps): FastifyServerFactory {
  * without a declared length (chunked), empty or over its limit; and every
  * request once the server is closing, which fastify answers 503.
  */
-export function fastPathKind(request: http.IncomingMessage, listening: boolean): BodyKind | null {
-  if (request.method !== 'POST' || request.url !== COLLECT_PATH || !listening) return null;
+export function fastPathKind(request: http.IncomingMessage, open: boolean): BodyKind | null {
+  if (request.method !== 'POST' || request.url !== COLLECT_PATH || !open) return null;
   const { headers } = request;
   const kind = BODY_KINDS[headers['content-type'] ?? ''];
   if (kind === undefined || headers['transfer-encoding'] !== undefined) return null;
