@@ -35,6 +35,13 @@ const CASES: Case[] = [
     error: 'method_not_allowed',
     body: () => gen2Body(1, SPEC_SECRET, OK_EVENT),
   },
+  {
+    name: 'a POST with neither body nor content type',
+    status: 400,
+    error: 'bad_request',
+    body: () => '',
+    headers: {},
+  },
   { name: 'a form without wsid', status: 400, error: 'missing_field', body: () => 'data=abc' },
   { name: 'a form without data', status: 400, error: 'missing_field', body: () => 'wsid=1' },
   {

@@ -4,9 +4,8 @@
  * limit) straight off the socket, reads the body and answers through the
  * same handler as the fastify route, without fastify's request lifecycle.
  * That lifecycle (request and reply objects, hooks, content-type parsing,
- * the reply's serialisation) cost as much CPU per event as the rest of
- * collection together (bench/README.md has the measurements), and collect
- * requests are nearly all of tmon's traffic. Anything else, including every
+ * the reply) cost about a tenth of a single event's CPU (bench/README.md has
+ * the measurements), and collect requests are nearly all of tmon's traffic. Anything else, including every
  * request the fast path would refuse, goes to fastify, whose collect route
  * answers it the same way: refusals have one implementation.
  */

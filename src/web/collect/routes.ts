@@ -7,11 +7,16 @@
  * oversized bodies, other content types.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BodyKind } from '../../collect/identify.js';
 import type { IngestCounters } from '../../ingest/counters.js';
 import { type Refusal, type RefusalCode, refuse } from '../../ingest/refusal.js';
 import { encodeAnswer } from './answer.js';
-import { BODY_LIMITS, type CollectAnswer, type CollectHandler, refusalAnswer } from './handle-collect.js';
+import {
+  BODY_LIMITS,
+  type CollectAnswer,
+  type CollectBody,
+  type CollectHandler,
+  refusalAnswer,
+} from './handle-collect.js';
 
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
@@ -21,12 +26,6 @@ const FASTIFY_REFUSALS: Partial<Record<string, RefusalCode>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
-
-/** The body as its content type's parser read it: handed to the collect handler as is. */
-interface ReadBody {
-  kind: BodyKind;
-  text: string;
-}
 
 export interface CollectRouteDeps {
   handle: CollectHandler;
@@ -42,7 +41,7 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
     ['application/json', 'json'],
   ] as const) {
     app.addContentTypeParser(contentType, { parseAs: 'string', bodyLimit: BODY_LIMITS[kind] }, (_request, text, done) =>
-      done(null, { kind, text: text as string } satisfies ReadBody),
+      done(null, { kind, text: text as string } satisfies CollectBody),
     );
   }
 
@@ -62,7 +61,7 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
   // no route bodyLimit: it would override the per-protocol limits of the parsers above
   app.post('/data/collect', async (request, reply) => {
     // fastify runs no parser for a POST without content type and body
-    const body = request.body as ReadBody | undefined;
+    const body = request.body as CollectBody | undefined;
     if (body === undefined) return refuseEarly(request, reply, refuse('bad_request', 'the request has no body'));
     return send(request, reply, await handle(body, request.log));
   });
