@@ -169,7 +169,8 @@ async function main(): Promise<number> {
       tmonErrors += outcome.errors;
       rows.push(row);
       log(
-        `  bare ${int(bareRun.okPerSecond)} req/s, tmon ${int(tmonRun.okPerSecond)} req/s; ` +
+        `  bare ${int(bareRun.okPerSecond)} req/s, tmon ${int(tmonRun.okPerSecond)} req/s ` +
+          `(ratio slice by slice ${row.sliceRatios.map((ratio) => fixed(ratio * 100, 0)).join(', ')} %); ` +
           `${int(pool.size)} bodies pre-built in ${fixed(pool.seconds, 1)} s, ${int(pool.onDemand)} built on demand` +
           (tmonRun.non2xx > 0
             ? `; tmon status codes ${JSON.stringify(tmonRun.statusCodes)}, first: ${tmonRun.firstRefusal}`

@@ -25,6 +25,8 @@ export interface AlternateOptions {
 export interface ContenderResult {
   run: LoadResult;
   cpu: CpuUsed;
+  /** each slice's own figures, in order (how much they spread says how far to trust the sum) */
+  slices: LoadResult[];
 }
 
 export async function runAlternating(
@@ -42,7 +44,11 @@ export async function runAlternating(
       runs[i]?.push(run);
     }
   }
-  return contenders.map((_, i) => ({ run: mergeRuns(runs[i] ?? []), cpu: sumCpu(cpus[i] ?? []) }));
+  return contenders.map((_, i) => ({
+    run: mergeRuns(runs[i] ?? []),
+    cpu: sumCpu(cpus[i] ?? []),
+    slices: runs[i] ?? [],
+  }));
 }
 
 /**

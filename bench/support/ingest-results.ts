@@ -20,6 +20,8 @@ export interface IngestRow extends PostgresComparison {
   bare: LoadResult;
   bareCpu: CpuUsed;
   pool: { size: number; seconds: number; onDemand: number };
+  /** tmon's rate over the bare server's, slice by slice */
+  sliceRatios: number[];
 }
 
 export function resultsTable(rows: readonly IngestRow[]): string {

@@ -77,10 +77,12 @@ export async function runScenario(
     ],
     { seconds: settings.duration, slices: settings.slices, withPostgres: settings.withPostgres },
   );
-  const { run: bareRun, cpu: bareCpu } = bareResult as ContenderResult;
-  const { run: tmonRun, cpu: tmonCpu } = tmonResult as ContenderResult;
+  const { run: bareRun, cpu: bareCpu, slices: bareSlices } = bareResult as ContenderResult;
+  const { run: tmonRun, cpu: tmonCpu, slices: tmonSlices } = tmonResult as ContenderResult;
   const pool = { size: poolSize, seconds: poolSeconds, onDemand: source.builtOnDemand };
-  const row: IngestRow = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu };
+  // each tmon slice against the bare slice just before it
+  const sliceRatios = tmonSlices.map((slice, i) => slice.okPerSecond / (bareSlices[i]?.okPerSecond ?? Number.NaN));
+  const row: IngestRow = { scenario, buildMicros, bare: bareRun, bareCpu, tmon: tmonRun, pool, tmonCpu, sliceRatios };
   const errors = warm.errors + warm.non2xx + tmonRun.errors + tmonRun.non2xx;
   if (tmonBodies) {
     // wrk does not say which requests were answered: every event sent is looked for
