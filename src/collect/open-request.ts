@@ -8,13 +8,19 @@ import type { CollectedEvent } from './event.types.js';
 import { decryptGen1 } from './gen1-aes.js';
 import { verifyGen2 } from './gen2-hmac.js';
 import type { CollectRequest } from './identify.js';
-import { parseLegacyPayload, parseV2Payload } from './payload.js';
+import { parseLegacyPayload, parseV2Payload, V2_WINDOW_MS } from './payload.js';
 import { openV2 } from './v2-gcm.js';
 
 export interface OpenedRequest {
   events: CollectedEvent[];
   /** v2: the iv (canonical base64), which the caller must not accept twice within the window; null for legacy. */
   replayKey: string | null;
+  /**
+   * v2: the last instant (ms) at which this request, replayed, would still
+   * pass the staleness check — sent_at plus the window: the replay key must
+   * be held at least until then. null for legacy.
+   */
+  replayableUntil: number | null;
 }
 
 export function openRequest(req: CollectRequest, secrets: readonly string[], now: number): OpenedRequest | Refusal {
@@ -46,7 +52,7 @@ function openGen1(req: { data: string }, secrets: readonly string[], now: number
       if (events.refused === 'bad_json' || events.refused === 'not_an_object') continue;
       return events; // it decrypted to an object: the key was right and the event is wrong
     }
-    return { events, replayKey: null };
+    return { events, replayKey: null, replayableUntil: null };
   }
   return refuse('decryption_failed', 'the data could not be decrypted with the service secret');
 }
@@ -64,7 +70,7 @@ function openGen2(
     }
     // Authenticated: from here every refusal is the sender's payload, not the key.
     const events = parseLegacyPayload(bytes, now);
-    return isRefusal(events) ? events : { events, replayKey: null };
+    return isRefusal(events) ? events : { events, replayKey: null, replayableUntil: null };
   }
   return refuse('bad_signature', 'the signature does not match the data');
 }
@@ -84,7 +90,7 @@ function openV2Request(
     if (isRefusal(batch)) return batch;
     // openV2 accepted the iv as strict base64 of 12 bytes, which has one spelling
     // (16 digits, no padding or spare bits): the text itself is a safe replay key.
-    return { events: batch.events, replayKey: req.iv };
+    return { events: batch.events, replayKey: req.iv, replayableUntil: batch.sentAt + V2_WINDOW_MS };
   }
   return refuse('decryption_failed', 'the data could not be decrypted with the service secret');
 }

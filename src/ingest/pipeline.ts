@@ -8,14 +8,12 @@ import type { Clock } from '../clock.js';
 import type { CollectedEvent } from '../collect/event.types.js';
 import type { CollectRequest } from '../collect/identify.js';
 import { openRequest } from '../collect/open-request.js';
+import { V2_WINDOW_MS } from '../collect/payload.js';
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import type { IngestCounters } from './counters.js';
 import { isRefusal, type Refusal, refuse } from './refusal.js';
 import type { ServiceDirectory } from './service-directory.js';
 import { OverloadedError, type WriteBuffer } from './write-buffer.js';
-
-/** How long a v2 iv stays claimed: sent_at may be 300 s either side of now, so 600 s covers every accepted use. */
-const REPLAY_KEY_TTL_MS = 600_000;
 
 export interface Accepted {
   accepted: number;
@@ -59,7 +57,7 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
         serviceId: service.id,
         events,
         replayKey: opened.replayKey,
-        replayKeyExpiresAt: opened.replayKey === null ? null : now + REPLAY_KEY_TTL_MS,
+        replayKeyExpiresAt: claimExpiry(opened.replayableUntil, now),
       });
       if (!result.ok) return refuse('replayed', 'this iv was already used for this service');
       return { accepted: result.accepted };
@@ -69,4 +67,18 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
       throw error;
     }
   }
+}
+
+/**
+ * When a v2 iv's claim may go: just after the later of two instants (a claim
+ * is live while its expiry is after now). The last instant a replay of its
+ * request would pass the staleness check (its sent_at plus the window), and
+ * the window after the iv was seen (SPEC §3.3: an iv seen within the window
+ * is refused, whatever the new request's sent_at). For a sender whose clock
+ * agrees with tmon's both are ~5 minutes away; a claim counted 10 minutes
+ * from arrival, which also covers a sent_at 5 minutes ahead, would hold
+ * twice the claims for the same traffic.
+ */
+function claimExpiry(replayableUntil: number | null, seenAt: number): number | null {
+  return replayableUntil === null ? null : Math.max(replayableUntil, seenAt + V2_WINDOW_MS) + 1;
 }

@@ -56,6 +56,41 @@ for (const transport of COLLECT_TRANSPORTS) {
       assert.equal(await count(), before);
     });
 
+    it('refuses a replay up to the last instant its sent_at passes, and holds the iv no longer', async () => {
+      const start = tmon.clock.now;
+      const iv = Buffer.from('replay-edge!'); // 12 bytes
+      const event = { url: '/edge', ip: '8.8.8.8', useragent: 'x' };
+      try {
+        const body = v2Body(1, SPEC_SECRET, [event], start, iv);
+        assert.equal((await post(body, JSON_TYPE)).statusCode, 200);
+        tmon.clock.now = start + 300_000; // |now − sent_at| = the window: not stale yet
+        assert.equal((await post(body, JSON_TYPE)).json().error, 'replayed');
+        tmon.clock.now = start + 300_001;
+        assert.equal((await post(body, JSON_TYPE)).json().error, 'stale');
+        // the claim lived as long as a replay could pass, not 10 minutes: a new request may use the iv again
+        tmon.clock.now = start + 301_000;
+        const reuse = await post(v2Body(1, SPEC_SECRET, [event], tmon.clock.now, iv), JSON_TYPE);
+        assert.equal(reuse.statusCode, 200, reuse.body);
+      } finally {
+        tmon.clock.now = start;
+      }
+    });
+
+    it('refuses an iv seen within the window even when its first request was sent long before it arrived', async () => {
+      const start = tmon.clock.now;
+      const iv = Buffer.from('lagging-iv!!'); // 12 bytes
+      const event = { url: '/lag', ip: '8.8.8.8', useragent: 'x' };
+      try {
+        const late = v2Body(1, SPEC_SECRET, [event], start - 299_000, iv); // nearly stale on arrival
+        assert.equal((await post(late, JSON_TYPE)).statusCode, 200);
+        tmon.clock.now = start + 2_000;
+        const again = await post(v2Body(1, SPEC_SECRET, [event], tmon.clock.now, iv), JSON_TYPE);
+        assert.equal(again.json().error, 'replayed');
+      } finally {
+        tmon.clock.now = start;
+      }
+    });
+
     it('refuses the v2 vector as stale once the clock is 5 minutes past its sent_at', async () => {
       tmon.clock.now = V2_VECTOR_SENT_AT + 301_000;
       try {

@@ -39,15 +39,42 @@ const v2 = identified(JSON.parse(V2_BODY), 'json');
 
 describe('openRequest', () => {
   it('opens the Gen 1 vector to its event, with no replay key', () => {
-    assert.deepEqual(openRequest(gen1, [SECRET], NOW), { events: [EXPECTED_EVENT], replayKey: null });
+    assert.deepEqual(openRequest(gen1, [SECRET], NOW), {
+      events: [EXPECTED_EVENT],
+      replayKey: null,
+      replayableUntil: null,
+    });
   });
 
   it('opens the Gen 2 vector to its event, with no replay key', () => {
-    assert.deepEqual(openRequest(gen2, [SECRET], NOW), { events: [EXPECTED_EVENT], replayKey: null });
+    assert.deepEqual(openRequest(gen2, [SECRET], NOW), {
+      events: [EXPECTED_EVENT],
+      replayKey: null,
+      replayableUntil: null,
+    });
   });
 
-  it('opens the v2 vector at its clock, with the iv as replay key', () => {
-    assert.deepEqual(openRequest(v2, [SECRET], NOW), { events: [EXPECTED_EVENT], replayKey: 'AAECAwQFBgcICQoL' });
+  it('opens the v2 vector at its clock, with the iv as replay key, replayable until its sent_at leaves the window', () => {
+    assert.deepEqual(openRequest(v2, [SECRET], NOW), {
+      events: [EXPECTED_EVENT],
+      replayKey: 'AAECAwQFBgcICQoL',
+      replayableUntil: V2_NOW + 300_000,
+    });
+  });
+
+  it('counts how long a v2 request stays replayable from its sent_at, not from when it arrived', () => {
+    for (const sentAt of [NOW - 299_000, NOW, NOW + 299_000]) {
+      const sealed = sealV2(
+        JSON.stringify({ sent_at: sentAt, events: [{ url: '/', ip: '8.8.8.8', useragent: 'x' }] }),
+        {
+          wsid: 1,
+          secret: SECRET,
+        },
+      );
+      const opened = openRequest({ protocol: 'v2', ...sealed }, [SECRET], NOW);
+      assert.ok(!('refused' in opened), JSON.stringify(opened));
+      assert.equal(opened.replayableUntil, sentAt + 300_000);
+    }
   });
 
   it('refuses the v2 vector as stale against a real clock', () => {

@@ -17,8 +17,9 @@ export function gen2Body(wsid: number, secret: string, event: object): string {
   return new URLSearchParams({ wsid: String(wsid), data, signature }).toString();
 }
 
-export function v2Body(wsid: number, secret: string, events: object[], sentAt: number): string {
-  return JSON.stringify(sealV2(JSON.stringify({ sent_at: sentAt, events }), { wsid, secret }));
+/** Pass `iv` only to test replays: reusing one breaks GCM. */
+export function v2Body(wsid: number, secret: string, events: object[], sentAt: number, iv?: Buffer): string {
+  return JSON.stringify(sealV2(JSON.stringify({ sent_at: sentAt, events }), { wsid, secret, ...(iv ? { iv } : {}) }));
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -22,10 +22,11 @@ const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
  * random iv dirtied a random page per claim: measured ~17 µs of the writer's
  * ~32 µs per single-event request, now ~2 µs).
  *
- * Memory: one entry per v2 request of the last 10 minutes (the claims'
- * lifetime), ~62 bytes each (measured: the iv's string 32, the Map entry and
- * its table's slack the rest) — ~4 MB at a steady 100 requests/s, ~600 MB at
- * 16,000/s sustained for 10 minutes.
+ * Memory: one entry per v2 request of the last 5 minutes (longer only for a
+ * sent_at ahead of the server's clock: see the pipeline's claimExpiry), ~62
+ * bytes each (measured: the iv's string 32, the Map entry and its table's
+ * slack the rest) — ~2 MB at a steady 100 requests/s, ~300 MB at 16,000/s
+ * sustained.
  */
 export class SqliteReplayClaims {
   /** per service: iv → expiry (toSeconds), in the order claimed, which is (nearly) the order they expire */
