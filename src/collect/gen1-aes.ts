@@ -3,9 +3,11 @@
  * padding. Unauthenticated: a wrong key decrypts to noise rather than failing,
  * so the caller judges the result by whether it parses (see open-request.ts).
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { type Cipher, createCipheriv } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { type Refusal, refuse } from '../ingest/refusal.js';
 import { decodeBase64 } from './base64.js';
+import { aesBlockEncryptor, decryptCfb8 } from './cfb8-decrypt.js';
 import { secretBytes } from './secret-bytes.js';
 
 /** The protocol fixes the IV at zero: every message under one key shares it. */
@@ -21,11 +23,28 @@ const CIPHER_BY_KEY_LENGTH: Readonly<Record<number, string>> = {
 export function decryptGen1(dataBase64: string, secret: string): Buffer | Refusal {
   const ciphertext = decodeBase64(dataBase64);
   if (ciphertext === null) return refuse('bad_base64', 'data is not valid base64');
+  const blockEncryptor = blockEncryptorFor(secret);
+  if (blockEncryptor === null) return refuse('decryption_failed', 'the service secret cannot be used as a Gen 1 key');
+  return decryptCfb8(blockEncryptor, ZERO_IV, ciphertext);
+}
+
+/**
+ * Each Gen 1 secret's AES block encryptor, kept: building one (key schedule,
+ * OpenSSL context) cost about as much as decrypting a typical event. Keyed by
+ * the secret itself, so a rotated secret simply stops being asked for and
+ * ages out; the bound keeps a server with many legacy services from holding
+ * one per service forever.
+ */
+const blockEncryptors = new LRUCache<string, Cipher>({ max: 1_000 });
+
+function blockEncryptorFor(secret: string): Cipher | null {
+  const cached = blockEncryptors.get(secret);
+  if (cached !== undefined) return cached;
   const cipher = gen1Cipher(secret);
-  if (cipher === null) return refuse('decryption_failed', 'the service secret cannot be used as a Gen 1 key');
-  const decipher = createDecipheriv(cipher.name, cipher.key, ZERO_IV);
-  // CFB8 is a stream mode: final() never throws and adds nothing.
-  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  if (cipher === null) return null;
+  const blockEncryptor = aesBlockEncryptor(cipher.key);
+  blockEncryptors.set(secret, blockEncryptor);
+  return blockEncryptor;
 }
 
 /** The Gen 1 `data` field for a JSON payload (clients, tools, tests). */

@@ -26,6 +26,16 @@ describe('parseLegacyPayload', () => {
   it('refuses invalid UTF-8 and invalid JSON as bad_json', () => {
     assert.equal(codeOf(parseLegacyPayload(Buffer.from([0x7b, 0xff, 0x7d]), NOW)), 'bad_json');
     assert.equal(codeOf(parseLegacyPayload(Buffer.from('{"url":'), NOW)), 'bad_json');
+    // a lone surrogate's bytes (CESU-8) and an overlong encoding are not UTF-8 either
+    assert.equal(codeOf(parseLegacyPayload(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]), NOW)), 'bad_json');
+    assert.equal(codeOf(parseLegacyPayload(Buffer.from([0x22, 0xc0, 0xaf, 0x22]), NOW)), 'bad_json');
+  });
+
+  it('reads a payload that starts with a UTF-8 byte order mark, and keeps non-ASCII text as sent', () => {
+    const json = EVENT_JSON.replace('"url": "/"', '"url": "/café/✓"');
+    const events = parseLegacyPayload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]), NOW);
+    assert.ok(Array.isArray(events), JSON.stringify(events));
+    assert.equal(events[0]?.url, '/café/✓');
   });
 
   it('refuses JSON that is not an object', () => {
