@@ -31,12 +31,19 @@ export function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** The machine the figures were measured on. */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  return (
+    `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${megabytes(os.totalmem())} RAM, ` +
+    `Node ${process.version}, ${os.platform()} ${os.release()}`
+  );
+}
+
 /** What the figures were measured on; the load generator shares the machine with the server. */
 export function describeMachine(sharing = 'the server under test, the baseline and the load generator'): string {
-  const cpus = os.cpus();
   return [
-    `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${megabytes(os.totalmem())} RAM, ` +
-      `Node ${process.version}, ${os.platform()} ${os.release()}`,
+    machineLine(),
     `note: the machine is shared by ${sharing} (all on 127.0.0.1): ` +
       'compare ratios measured in the same run, not absolute figures across machines.',
   ].join('\n');

@@ -5,8 +5,8 @@
  * caller's path, costs a few µs and snapshots the event: the caller may reuse
  * or mutate its object afterwards.
  */
-import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
+import { timeOrderedId } from './event-id.js';
 import type { TmonEvent } from './types.js';
 
 /** tmon's limits (SPEC §3.4), in UTF-16 code units as tmon counts them. */
@@ -52,7 +52,7 @@ export function prepareEvent(input: unknown, now: number): Prepared {
   // the time of the request, not of its (batched, perhaps retried) delivery
   if (ts === undefined || ts === null) event.ts = now;
   else if (typeof ts !== 'number' || !Number.isFinite(ts)) return { ok: false, reason: 'ts must be ms since epoch' };
-  if (event.id === undefined || event.id === null) event.id = randomUUID();
+  if (event.id === undefined || event.id === null) event.id = timeOrderedId(now);
   else if (typeof event.id !== 'string' || event.id === '' || event.id.length > ID_MAX) {
     return { ok: false, reason: `id must be a string of 1 to ${ID_MAX} characters` };
   }

@@ -18,7 +18,7 @@ export interface TmonEvent {
   status?: number | null;
   duration_ms?: number | null;
   referrer?: string | null;
-  /** idempotency key (≤ 64 chars): the client fills in a random UUID when absent */
+  /** idempotency key (≤ 64 chars): the client fills in a UUIDv7 (time first, then random) when absent */
   id?: string;
   [extra: string]: unknown;
 }

@@ -1,0 +1,144 @@
+/**
+ * npm run bench:event-ids: what the kind of idempotency id senders give their
+ * events costs the SQLite store. Each kind writes realistic events into a
+ * store of its own (as the server's group commit would: many single-event
+ * requests per commit) in alternating slices, so the machine's drift hits all
+ * alike; the CPU of the writes (ids made beforehand) and the bytes the
+ * process wrote (WAL frames and checkpoints) are summed per kind and compared
+ * with ids that grow like a counter, the baseline.
+ *
+ * Every id goes into a unique index per service (SPEC §3.4: an id is stored
+ * once). Ids that start with the time (UUIDv7, what tmon's Node client
+ * sends) land together at the end of that index; random ones (UUIDv4) each
+ * land on a page of their own, which the commit then writes whole.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { timeOrderedId } from '../clients/node/src/event-id.js';
+import { SQLITE_FILE_NAME } from '../src/store/sqlite/database.js';
+import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { EventWrite, Store } from '../src/store/store.js';
+import { parseOptions } from './support/args.js';
+import { fixed, int, machineLine, megabytes, table } from './support/report.js';
+import { SeedEvents } from './support/seed-data.js';
+
+const options = parseOptions('npm run bench:event-ids --', {
+  events: { kind: 'number', default: 600_000, help: 'events written per kind of id' },
+  group: {
+    kind: 'number',
+    default: 25,
+    help: 'single-event writes per commit (the server groups what one loop turn reads)',
+  },
+  slices: { kind: 'number', default: 6, help: 'the kinds take turns in this many slices' },
+});
+
+interface IdKind {
+  name: string;
+  what: string;
+  id(n: number, now: number): string;
+}
+
+const KINDS: readonly IdKind[] = [
+  // as long as a UUID, so only the order differs from the others
+  { name: 'counter', what: 'the baseline: e-<n>, padded to 36 characters', id: (n) => `e-${n}`.padEnd(36, '.') },
+  { name: 'UUIDv7', what: "time first (tmon's Node client)", id: (_n, now) => timeOrderedId(now) },
+  { name: 'UUIDv4', what: 'random (crypto.randomUUID())', id: () => randomUUID() },
+];
+
+interface Contender {
+  kind: IdKind;
+  dataDir: string;
+  store: Store;
+  serviceId: number;
+  written: number;
+  cpuMicros: number;
+  bytesWritten: number;
+}
+
+/** bytes this process has written through write(2)/pwrite(2) so far: WAL frames and checkpoints */
+async function bytesWrittenSoFar(): Promise<number> {
+  const io = await readFile('/proc/self/io', 'utf8');
+  const match = /^wchar: (\d+)$/m.exec(io);
+  if (match === null) throw new Error('/proc/self/io has no wchar line');
+  return Number(match[1]);
+}
+
+async function open(kind: IdKind): Promise<Contender> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-ids-'));
+  const store = await openSqliteStore({ dataDir, writesEvents: true });
+  await store.migrate();
+  const now = Date.now();
+  const owner = await store.createUser({ name: 'bench', passwordHash: 'unused', admin: true, now });
+  const service = await store.createService({ name: 'bench', ownerId: owner.id, secret: 'x'.repeat(32), now });
+  return { kind, dataDir, store, serviceId: service.id, written: 0, cpuMicros: 0, bytesWritten: 0 };
+}
+
+/** One slice: `count` events in commits of options.group single-event writes, ids made before the clock starts. */
+async function writeSlice(contender: Contender, source: SeedEvents, count: number): Promise<void> {
+  const groups: EventWrite[][] = [];
+  for (let done = 0; done < count; done += options.group) {
+    const now = Date.now();
+    const group: EventWrite[] = [];
+    for (let k = 0; k < Math.min(options.group, count - done); k++) {
+      const event = { ...source.event(now), id: contender.kind.id(contender.written + done + k, now) };
+      group.push({ serviceId: contender.serviceId, events: [event], replayKey: null, replayKeyExpiresAt: null });
+    }
+    groups.push(group);
+  }
+  const bytesBefore = await bytesWrittenSoFar();
+  const cpuBefore = process.cpuUsage();
+  for (const group of groups) await contender.store.writeEvents(group, Date.now());
+  const cpu = process.cpuUsage(cpuBefore);
+  contender.cpuMicros += cpu.user + cpu.system;
+  contender.bytesWritten += (await bytesWrittenSoFar()) - bytesBefore;
+  contender.written += count;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`tmon event-id benchmark: the SQLite store's cost per event by kind of idempotency id\n`);
+  process.stdout.write(`${machineLine()}\n`);
+  process.stdout.write(
+    'note: one process writes every store in turn: compare the ratios of one run, not figures across runs\n',
+  );
+  process.stdout.write(
+    `${int(options.events)} events per kind, ${options.group} single-event writes per commit, ` +
+      `kinds alternating in ${options.slices} slices\n`,
+  );
+  const contenders = await Promise.all(KINDS.map(open));
+  const source = new SeedEvents();
+  try {
+    try {
+      const perSlice = Math.ceil(options.events / options.slices);
+      for (let slice = 0; slice < options.slices; slice++) {
+        for (const contender of contenders) {
+          await writeSlice(contender, source, Math.min(perSlice, options.events - contender.written));
+        }
+        process.stdout.write(`  slice ${slice + 1} / ${options.slices} written\n`);
+      }
+    } finally {
+      // closing checkpoints the WAL into the database file, whose size is reported
+      await Promise.all(contenders.map((c) => c.store.close()));
+    }
+    const baseline = contenders[0] as Contender;
+    const perEvent = (c: Contender) => c.cpuMicros / c.written;
+    const rows = [['ids', 'what', 'CPU µs/event', 'vs counter', 'KB written/event', 'database']];
+    for (const c of contenders) {
+      const size = (await stat(path.join(c.dataDir, SQLITE_FILE_NAME))).size;
+      rows.push([
+        c.kind.name,
+        c.kind.what,
+        fixed(perEvent(c), 2),
+        `${fixed(perEvent(c) / perEvent(baseline), 2)}×`,
+        fixed(c.bytesWritten / c.written / 1024, 2),
+        megabytes(size),
+      ]);
+    }
+    process.stdout.write(`\n${table(rows)}\n`);
+  } finally {
+    await Promise.all(contenders.map((c) => rm(c.dataDir, { recursive: true, force: true })));
+  }
+}
+
+await main();
