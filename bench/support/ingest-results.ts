@@ -86,7 +86,8 @@ function singleEventTarget({ scenario, bare, bareCpu, tmon, tmonCpu }: IngestRow
     name,
     met: cpuRatio >= SINGLE_RATIO_TARGET,
     detail:
-      `${fixed(cpuRatio * 100, 0)} % by CPU per answer (${fixed(bareMicros, 0)} / ${fixed(tmonMicros, 0)} µs): ` +
+      // one decimal: near the line, a rounded "50 %" could be either verdict
+      `${fixed(cpuRatio * 100, 1)} % by CPU per answer (${fixed(bareMicros, 1)} / ${fixed(tmonMicros, 1)} µs): ` +
       `the bare server was busy ${fixed(bareBusy * 100, 0)} % of a core, held back by the load generator, ` +
       `so its rate (req/s ratio ${rates}) is not its ceiling`,
   };
