@@ -30,6 +30,11 @@ function writeThenDie(dataDir: string, serviceId: number, count: number): Promis
   });
 }
 
+/** Back to the replay claims table before migration 6 (one row per claim), empty. */
+const REPLAY_CLAIMS_BEFORE_MIGRATION_6 = `DROP TABLE replay_claim_groups;
+  CREATE TABLE replay_claims (expires_at INTEGER NOT NULL, service_id INTEGER NOT NULL, key TEXT NOT NULL,
+    PRIMARY KEY (expires_at, service_id, key)) WITHOUT ROWID;`;
+
 /** The `events` columns after seq before migration 4 moved the agent's to `agents`. */
 const COLUMNS_BEFORE_MIGRATION_4 = [
   'service_id',
@@ -233,6 +238,36 @@ describe('SQLite store internals', () => {
     }
   });
 
+  it('records the claims of one commit as one row, and refuses each of them after a restart', async () => {
+    const { store, dataDir, service, cleanup } = await withShopStore();
+    let reopened: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
+    try {
+      const claim = (key: string) => ({
+        serviceId: service.id,
+        events: [makeEvent()],
+        replayKey: key,
+        replayKeyExpiresAt: T0 + 5 * MINUTE,
+      });
+      const group = ['iv-a', 'iv-b', 'iv-c'].map(claim);
+      assert.ok((await store.writeEvents(group, T0)).every((result) => result.ok));
+      const rows = readFile(path.join(dataDir, SQLITE_FILE_NAME), (db) =>
+        db.prepare('SELECT count(*) FROM replay_claim_groups').pluck().get(),
+      );
+      assert.equal(rows, 1);
+      // a write without a replay key records nothing
+      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await store.close();
+      reopened = await openSqliteStore({ dataDir });
+      for (const write of group) {
+        assert.deepEqual(await reopened.writeEvents([write], T0 + MINUTE), [{ ok: false, reason: 'replayed' }]);
+      }
+      assert.equal((await reopened.writeEvents([claim('iv-d')], T0 + MINUTE))[0]?.ok, true);
+    } finally {
+      await reopened?.close();
+      await cleanup();
+    }
+  });
+
   it('holds a replay key to its expiry, at most a second longer, never shorter', async () => {
     const { store, service, cleanup } = await withShopStore();
     try {
@@ -296,7 +331,7 @@ describe('SQLite store internals', () => {
     const db = new Database(file);
     try {
       // back to the events table before migration 4: the agent's columns on every row
-      db.exec(`DROP TABLE events; DROP TABLE agents;
+      db.exec(`DROP TABLE events; DROP TABLE agents; ${REPLAY_CLAIMS_BEFORE_MIGRATION_6}
         CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${COLUMNS_BEFORE_MIGRATION_4.join(', ')});
         DELETE FROM schema_migrations WHERE version >= 4;`);
       const insert = db.prepare(
@@ -337,26 +372,31 @@ describe('SQLite store internals', () => {
     }
   });
 
-  it('carries claimed replay keys over to the table in expiry order when migrating', async () => {
+  it('carries claimed replay keys over, in expiry order, through migrations 3 and 6', async () => {
     const { store, dataDir, cleanup } = await withTempSqliteStore();
     await store.close();
     const file = path.join(dataDir, SQLITE_FILE_NAME);
     const db = new Database(file);
     try {
       // back to the schema before migration 3, with two claims in it
-      db.exec(`DROP TABLE replay_claims;
+      db.exec(`${REPLAY_CLAIMS_BEFORE_MIGRATION_6} DROP TABLE replay_claims;
         CREATE TABLE replay_keys (service_id INTEGER NOT NULL, key TEXT NOT NULL, expires_at INTEGER NOT NULL,
           PRIMARY KEY (service_id, key)) WITHOUT ROWID;
         INSERT INTO replay_keys VALUES (1, 'late', ${T0 + 2 * MINUTE}), (1, 'early', ${T0 + MINUTE});
-        DELETE FROM schema_migrations WHERE version = 3;`);
+        DELETE FROM schema_migrations WHERE version IN (3, 6);`);
     } finally {
       db.close();
     }
     const migrated = await openSqliteStore({ dataDir });
     try {
       await migrated.migrate();
-      const claims = readFile(file, (db) => db.prepare('SELECT key FROM replay_claims').pluck().all());
-      assert.deepEqual(claims, ['early', 'late']);
+      const groups = readFile(file, (db) =>
+        db.prepare('SELECT expires_at, claims FROM replay_claim_groups ORDER BY rowid').raw().all(),
+      );
+      assert.deepEqual(groups, [
+        [T0 + MINUTE, `[[1,"early",${T0 + MINUTE}]]`],
+        [T0 + 2 * MINUTE, `[[1,"late",${T0 + 2 * MINUTE}]]`],
+      ]);
       const claim = { serviceId: 1, events: [makeEvent()], replayKey: 'late', replayKeyExpiresAt: T0 + 10 * MINUTE };
       assert.deepEqual(await migrated.writeEvents([claim], T0), [{ ok: false, reason: 'replayed' }]);
     } finally {
@@ -397,11 +437,15 @@ describe('SQLite store internals', () => {
         replayKey: key,
         replayKeyExpiresAt: expiresAt,
       });
-      await store.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
+      // two commits, two recorded groups; a group goes once all its claims have expired
+      await store.writeEvents([claim('old', T0 + MINUTE)], T0);
+      await store.writeEvents([claim('new', T0 + 10 * MINUTE), claim('newer', T0 + 11 * MINUTE)], T0);
       await store.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
       try {
-        assert.deepEqual(db.prepare('SELECT key FROM replay_claims').pluck().all(), ['new']);
+        assert.deepEqual(db.prepare('SELECT claims FROM replay_claim_groups').pluck().all(), [
+          `[[${service.id},"new",${T0 + 10 * MINUTE}],[${service.id},"newer",${T0 + 11 * MINUTE}]]`,
+        ]);
       } finally {
         db.close();
       }

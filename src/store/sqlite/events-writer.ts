@@ -39,7 +39,11 @@ export class SqliteEventsWriter {
 
   write(packed: PackedWrites): CompactWriteResult[] {
     try {
-      const result = this.rollups.write(packed.now, () => this.insertAll(packed));
+      const result = this.rollups.write(packed.now, () => {
+        const inserted = this.insertAll(packed);
+        this.claims.record();
+        return inserted;
+      });
       this.claims.settle();
       this.agents.settle();
       return result;

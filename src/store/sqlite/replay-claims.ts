@@ -14,13 +14,14 @@ const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
  * The v2 ivs claimed per service and when each claim expires (SPEC §3.3: an
  * iv seen for that service within the window is a replay). Checked in
  * memory: only the process that writes events claims keys (one per data
- * directory, see sqlite-store.ts), so its memory is the whole truth. Every
- * claim is also recorded in `replay_claims`, in the transaction of its
- * events, and read back when first needed after a start: a restart refuses
- * the replays the process before it would have. That table is in expiry
- * order, so recording a claim appends to its last page (a table keyed by the
- * random iv dirtied a random page per claim: measured ~17 µs of the writer's
- * ~32 µs per single-event request, now ~2 µs).
+ * directory, see sqlite-store.ts), so its memory is the whole truth. The
+ * claims a transaction makes are also recorded in it, as one row of
+ * `replay_claim_groups` (record()), and read back when first needed after a
+ * start: a restart refuses the replays the process before it would have.
+ * One row per commit rather than per claim (migration 6): a row per claim
+ * cost an insert per v2 request (~2 µs of ~35 of tmon's own work per
+ * single-event request, measured in process), and before that a table keyed
+ * by the random iv dirtied a random page per claim (~17 µs).
  *
  * Memory: one entry per v2 request of the last 5 minutes (longer only for a
  * sent_at ahead of the server's clock: see the pipeline's claimExpiry), ~62
@@ -31,43 +32,52 @@ const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
 export class SqliteReplayClaims {
   /** per service: iv → expiry (toSeconds), in the order claimed, which is (nearly) the order they expire */
   readonly #live = new Map<number, Map<string, number>>();
-  /** claims of the transaction in progress, with what each replaced: undone if it rolls back */
-  #unsettled: { serviceId: number; key: string; replaced: number | undefined }[] = [];
+  /** claims of the transaction in progress, with what each replaced: recorded at its end, undone if it rolls back */
+  #unsettled: { serviceId: number; key: string; expiresAt: number; replaced: number | undefined }[] = [];
   #loaded = false;
-  private readonly record;
+  private readonly recordGroup;
   private readonly pruneRecorded;
   private readonly recorded;
 
   constructor(db: SqliteDatabase) {
-    // a repeat of the very same claim (same expiry) has nothing to add
-    this.record = db.prepare<[number, number, string]>(
-      'INSERT INTO replay_claims (expires_at, service_id, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    this.recordGroup = db.prepare<[number, string]>(
+      'INSERT INTO replay_claim_groups (expires_at, claims) VALUES (?, ?)',
     );
+    // a group goes once its last claim has expired (memory drops each claim at its own time)
     this.pruneRecorded = db.prepare<[number, number]>(
-      `DELETE FROM replay_claims WHERE (expires_at, service_id, key) IN (
-         SELECT expires_at, service_id, key FROM replay_claims WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
+      `DELETE FROM replay_claim_groups WHERE rowid IN (
+         SELECT rowid FROM replay_claim_groups WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
     );
-    this.recorded = db.prepare<[], { expires_at: number; service_id: number; key: string }>(
-      'SELECT expires_at, service_id, key FROM replay_claims ORDER BY expires_at',
-    );
+    this.recorded = db.prepare<[], string>('SELECT claims FROM replay_claim_groups ORDER BY rowid').pluck();
   }
 
   /**
    * Claims `key` for the service until `expiresAt`, in the caller's write
-   * transaction (settle() or undo() after it): false when a claim on it is
-   * still live at `now`. An expired claim is taken over.
+   * transaction (record(), then settle() or undo() after it): false when a
+   * claim on it is still live at `now`. An expired claim is taken over.
    */
   claim(serviceId: number, key: string, expiresAt: number, now: number): boolean {
     this.#load();
     const keys = this.#keysOf(serviceId);
     const existing = keys.get(key);
     if (existing !== undefined && toMs(existing) > now) return false;
-    this.record.run(expiresAt, serviceId, key);
     // deleted first, so the taken-over key moves to the end of the claim order
     keys.delete(key);
     keys.set(key, toSeconds(expiresAt));
-    this.#unsettled.push({ serviceId, key, replaced: existing });
+    this.#unsettled.push({ serviceId, key, expiresAt, replaced: existing });
     return true;
+  }
+
+  /** Records the transaction's claims, in it, as one row: call it last in the transaction that claimed them. */
+  record(): void {
+    if (this.#unsettled.length === 0) return;
+    let latest = Number.NEGATIVE_INFINITY;
+    const claims: [number, string, number][] = [];
+    for (const { serviceId, key, expiresAt } of this.#unsettled) {
+      claims.push([serviceId, key, expiresAt]);
+      if (expiresAt > latest) latest = expiresAt;
+    }
+    this.recordGroup.run(latest, JSON.stringify(claims));
   }
 
   /** The transaction that recorded this transaction's claims committed. */
@@ -86,9 +96,10 @@ export class SqliteReplayClaims {
   }
 
   /**
-   * Drops claims expired at `now`: at most `maxRows` recorded ones (oldest
-   * first), and from memory every expired one at the head of a service's
-   * claim order. Returns the recorded rows deleted.
+   * Drops claims expired at `now`: at most `maxRows` recorded groups whose
+   * claims have all expired (oldest first), and from memory every expired
+   * claim at the head of a service's claim order. Returns the recorded rows
+   * deleted.
    */
   prune(now: number, maxRows: number): number {
     this.#load();
@@ -107,11 +118,21 @@ export class SqliteReplayClaims {
     this.#live.delete(serviceId);
   }
 
-  /** Read on first use, not at open: a CLI command that opens the store claims nothing. */
+  /**
+   * Read on first use, not at open: a CLI command that opens the store claims
+   * nothing. Groups in commit order, claims in claim order: a key claimed
+   * again (taken over once expired) ends where the live process had it.
+   */
   #load(): void {
     if (this.#loaded) return;
     this.#loaded = true;
-    for (const row of this.recorded.iterate()) this.#keysOf(row.service_id).set(row.key, toSeconds(row.expires_at));
+    for (const text of this.recorded.iterate()) {
+      for (const [serviceId, key, expiresAt] of JSON.parse(text) as [number, string, number][]) {
+        const keys = this.#keysOf(serviceId);
+        keys.delete(key);
+        keys.set(key, toSeconds(expiresAt));
+      }
+    }
   }
 
   #keysOf(serviceId: number): Map<string, number> {

@@ -3,6 +3,7 @@ import * as coveringTsIndex from './0002-covering-ts-index.js';
 import * as replayClaimsInTimeOrder from './0003-replay-claims-in-time-order.js';
 import * as agentsTable from './0004-agents-table.js';
 import * as agentsLastTs from './0005-agents-last-ts.js';
+import * as replayClaimsPerCommit from './0006-replay-claims-per-commit.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 3, ...replayClaimsInTimeOrder },
   { version: 4, ...agentsTable },
   { version: 5, ...agentsLastTs },
+  { version: 6, ...replayClaimsPerCommit },
 ];
