@@ -30,7 +30,7 @@ export function decryptGen1(dataBase64: string, secret: string): Buffer | Refusa
 
 /**
  * Each Gen 1 secret's AES block encryptor, kept: building one (key schedule,
- * OpenSSL context) cost about as much as decrypting a typical event. Keyed by
+ * OpenSSL context) costs ~1.5 µs, a quarter of decrypting a typical event. Keyed by
  * the secret itself, so a rotated secret simply stops being asked for and
  * ages out; the bound keeps a server with many legacy services from holding
  * one per service forever.
