@@ -1,11 +1,13 @@
 /**
  * npm run bench:event-ids: what the kind of idempotency id senders give their
- * events costs the SQLite store. Each kind writes realistic events into a
- * store of its own (as the server's group commit would: many single-event
- * requests per commit) in alternating slices, so the machine's drift hits all
- * alike; the CPU of the writes (ids made beforehand) and the bytes the
- * process wrote (WAL frames and checkpoints) are summed per kind and compared
- * with ids that grow like a counter, the baseline.
+ * events costs the store (SQLite, or PostgreSQL with `--store postgres`).
+ * Each kind writes realistic events into a store of its own (as the server's
+ * group commit would: many single-event requests per commit) in alternating
+ * slices, so the machine's drift hits all alike; the CPU of the writes (ids
+ * made beforehand; PostgreSQL's server processes included) and the bytes
+ * written (SQLite: what this process wrote, WAL frames and checkpoints;
+ * PostgreSQL: its WAL) are summed per kind and compared with ids that grow
+ * like a counter, the baseline.
  *
  * Every id goes into a unique index per service (SPEC §3.4: an id is stored
  * once). Ids that start with the time (UUIDv7, what tmon's Node client
@@ -16,11 +18,15 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { timeOrderedId } from '../clients/node/src/event-id.js';
+import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SQLITE_FILE_NAME } from '../src/store/sqlite/database.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { EventWrite, Store } from '../src/store/store.js';
 import { parseOptions } from './support/args.js';
+import { createBenchSchema, DEFAULT_DATABASE_URL } from './support/postgres.js';
+import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { fixed, int, machineLine, megabytes, table } from './support/report.js';
 import { SeedEvents } from './support/seed-data.js';
 
@@ -32,7 +38,16 @@ const options = parseOptions('npm run bench:event-ids --', {
     help: 'single-event writes per commit (the server groups what one loop turn reads)',
   },
   slices: { kind: 'number', default: 6, help: 'the kinds take turns in this many slices' },
+  store: {
+    kind: 'string',
+    default: 'sqlite',
+    help: 'sqlite or postgres (a schema tmon_bench_<random> per kind, dropped)',
+  },
+  'database-url': { kind: 'string', default: DEFAULT_DATABASE_URL, help: 'the PostgreSQL for --store postgres' },
 });
+const onPostgres = options.store === 'postgres';
+if (!onPostgres && options.store !== 'sqlite')
+  throw new Error(`--store must be sqlite or postgres, got "${options.store}"`);
 
 interface IdKind {
   name: string;
@@ -49,30 +64,65 @@ const KINDS: readonly IdKind[] = [
 
 interface Contender {
   kind: IdKind;
-  dataDir: string;
   store: Store;
+  /** removes the store's data directory or schema (after close) */
+  remove(): Promise<void>;
+  /** the database's size at the end */
+  size(): Promise<number>;
   serviceId: number;
   written: number;
   cpuMicros: number;
   bytesWritten: number;
 }
 
-/** bytes this process has written through write(2)/pwrite(2) so far: WAL frames and checkpoints */
+/** --store postgres: reads the WAL position (what a slice wrote) and the schemas' sizes. */
+const postgresClient = onPostgres ? new pg.Client({ connectionString: options['database-url'] }) : null;
+
+/** SQLite: bytes this process has written through write(2)/pwrite(2), WAL frames and checkpoints; PostgreSQL: WAL bytes. */
 async function bytesWrittenSoFar(): Promise<number> {
+  if (postgresClient !== null) {
+    const { rows } = await postgresClient.query<{ bytes: string }>(
+      `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0') AS bytes`,
+    );
+    return Number(rows[0]?.bytes);
+  }
   const io = await readFile('/proc/self/io', 'utf8');
   const match = /^wchar: (\d+)$/m.exec(io);
   if (match === null) throw new Error('/proc/self/io has no wchar line');
   return Number(match[1]);
 }
 
-async function open(kind: IdKind): Promise<Contender> {
+async function openFor(): Promise<Pick<Contender, 'store' | 'remove' | 'size'>> {
+  if (onPostgres) {
+    const url = options['database-url'];
+    const schema = await createBenchSchema(url);
+    const store = await openPostgresStore({ url, schema: schema.schema });
+    const size = async () => {
+      const { rows } = await postgresClient!.query<{ bytes: string }>(
+        `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = $1 AND c.relkind = 'r'`,
+        [schema.schema],
+      );
+      return Number(rows[0]?.bytes);
+    };
+    return { store, remove: () => schema.drop(), size };
+  }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-ids-'));
   const store = await openSqliteStore({ dataDir, writesEvents: true });
+  return {
+    store,
+    remove: () => rm(dataDir, { recursive: true, force: true }),
+    size: async () => (await stat(path.join(dataDir, SQLITE_FILE_NAME))).size,
+  };
+}
+
+async function open(kind: IdKind): Promise<Contender> {
+  const { store, remove, size } = await openFor();
   await store.migrate();
   const now = Date.now();
   const owner = await store.createUser({ name: 'bench', passwordHash: 'unused', admin: true, now });
   const service = await store.createService({ name: 'bench', ownerId: owner.id, secret: 'x'.repeat(32), now });
-  return { kind, dataDir, store, serviceId: service.id, written: 0, cpuMicros: 0, bytesWritten: 0 };
+  return { kind, store, remove, size, serviceId: service.id, written: 0, cpuMicros: 0, bytesWritten: 0 };
 }
 
 /** One slice: `count` events in commits of options.group single-event writes, ids made before the clock starts. */
@@ -88,16 +138,20 @@ async function writeSlice(contender: Contender, source: SeedEvents, count: numbe
     groups.push(group);
   }
   const bytesBefore = await bytesWrittenSoFar();
-  const cpuBefore = process.cpuUsage();
+  const cpuBefore = cpuSnapshot([], onPostgres);
   for (const group of groups) await contender.store.writeEvents(group, Date.now());
-  const cpu = process.cpuUsage(cpuBefore);
-  contender.cpuMicros += cpu.user + cpu.system;
+  const cpu = cpuSince(cpuBefore);
+  // this process (the store's JavaScript, SQLite) and PostgreSQL's server processes
+  contender.cpuMicros += (cpu.loadGenerator + cpu.postgres) * 1e6;
   contender.bytesWritten += (await bytesWrittenSoFar()) - bytesBefore;
   contender.written += count;
 }
 
 async function main(): Promise<void> {
-  process.stdout.write(`tmon event-id benchmark: the SQLite store's cost per event by kind of idempotency id\n`);
+  await postgresClient?.connect();
+  process.stdout.write(
+    `tmon event-id benchmark: the ${onPostgres ? 'PostgreSQL' : 'SQLite'} store's cost per event by kind of idempotency id\n`,
+  );
   process.stdout.write(`${machineLine()}\n`);
   process.stdout.write(
     'note: one process writes every store in turn: compare the ratios of one run, not figures across runs\n',
@@ -123,9 +177,10 @@ async function main(): Promise<void> {
     }
     const baseline = contenders[0] as Contender;
     const perEvent = (c: Contender) => c.cpuMicros / c.written;
-    const rows = [['ids', 'what', 'CPU µs/event', 'vs counter', 'KB written/event', 'database']];
+    const written = onPostgres ? 'KB of WAL/event' : 'KB written/event';
+    const rows = [['ids', 'what', 'CPU µs/event', 'vs counter', written, 'database']];
     for (const c of contenders) {
-      const size = (await stat(path.join(c.dataDir, SQLITE_FILE_NAME))).size;
+      const size = await c.size();
       rows.push([
         c.kind.name,
         c.kind.what,
@@ -137,7 +192,8 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`\n${table(rows)}\n`);
   } finally {
-    await Promise.all(contenders.map((c) => rm(c.dataDir, { recursive: true, force: true })));
+    await Promise.all(contenders.map((c) => c.remove()));
+    await postgresClient?.end();
   }
 }
 
