@@ -17,6 +17,8 @@ export interface PostgresOpenOptions {
   onBackgroundError?: (error: unknown) => void;
   /** how long after a write its rollup counts are folded, unless a read comes first; default FOLD_DELAY_MS */
   foldDelayMs?: number;
+  /** how often the tables tmon rewrites all the time are vacuumed; default CHURN_VACUUM_INTERVAL_MS */
+  churnVacuumMs?: number;
 }
 
 export type Queryable = pg.Pool | pg.PoolClient;

@@ -7,6 +7,7 @@ const LOCK_CLASS = 0x746d6f6e;
 export const LOCK_MIGRATE = 1;
 export const LOCK_WINDOWS = 2;
 export const LOCK_FOLD = 3;
+export const LOCK_VACUUM = 4;
 
 /** SQL for the advisory lock key pair of `purpose` in the current schema, so tests in separate schemas never contend. */
 export function lockKey(purpose: number): string {

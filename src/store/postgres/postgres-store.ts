@@ -1,5 +1,6 @@
 import type { Store } from '../store.js';
 import { PostgresAccounts } from './accounts.js';
+import { PostgresChurnVacuum } from './churn-vacuum.js';
 import { inTransaction, openPool, type PostgresOpenOptions, resolveUrl } from './database.js';
 import { PostgresEventsWriter } from './events-writer.js';
 import { PostgresMaintenance } from './maintenance.js';
@@ -43,15 +44,22 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   );
   const queries = new PostgresQueries(pool);
   const maintenance = new PostgresMaintenance(pool, windows);
+  /** started once the schema is there: before, its tables may not exist */
+  let vacuum: PostgresChurnVacuum | null = null;
   let closed = false;
 
   // a caller that forgets migrate() still works: the first call brings the schema up to date
   let migrated: Promise<unknown> | null = null;
   const migrate = () => {
-    migrated ??= migratePostgres(pool, Date.now(), schema).catch((error: unknown) => {
-      migrated = null;
-      throw error;
-    });
+    migrated ??= migratePostgres(pool, Date.now(), schema).then(
+      () => {
+        if (!closed) vacuum ??= new PostgresChurnVacuum(pool, reportBackgroundError, options.churnVacuumMs);
+      },
+      (error: unknown) => {
+        migrated = null;
+        throw error;
+      },
+    );
     return migrated;
   };
   const ready = async <T>(body: () => Promise<T>): Promise<T> => {
@@ -70,6 +78,7 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
       if (closed) return;
       closed = true;
       try {
+        await vacuum?.close();
         if (migrated !== null) await folder.close();
       } catch (error) {
         // nothing is lost: the counts stay queued in the database for the next process's fold
