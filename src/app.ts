@@ -47,16 +47,23 @@ export interface AppDeps {
   rateLimitRedis?: Redis;
   /** the process's logger; tests leave it out and get fastify's own at the configured level */
   logger?: AppLogger;
+  /** false: node:http reads every connection, no socket front (tests compare the two ways); default true */
+  collectSocketFront?: boolean;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const handleCollect = createCollectHandler({ collect: deps.collect, counters: deps.counters, debug: config.debug });
-  const collectFastPath = createCollectFastPath({ handle: handleCollect, log: logger, debug: config.debug });
+  const collectFastPath = createCollectFastPath({
+    handle: handleCollect,
+    log: logger,
+    debug: config.debug,
+    socketFront: deps.collectSocketFront ?? true,
+  });
   const app = Fastify({
     loggerInstance: logger,
-    // plain collect requests are answered off the socket, before fastify (web/collect/fast-path.ts)
+    // plain collect requests are answered off the socket, before node:http and fastify (web/collect/)
     serverFactory: collectFastPath.serverFactory,
     // fastify accepts a hop count at run time; its typings only list the other forms
     trustProxy: config.trustProxy as boolean | string,

@@ -52,129 +52,131 @@ describe('which collect requests the fast path takes', () => {
   });
 });
 
-describe('the fast path over a socket', () => {
-  let fastPath: CollectFastPath;
-  let server: http.Server;
-  let port: number;
-  const bodies: CollectBody[] = [];
-  const toFastify: string[] = [];
-  const logged: { level: string; message: string }[] = [];
-  let answer: Awaited<ReturnType<CollectHandler>> | Error = {
-    status: 200,
-    body: { status: 200, status_code: 200, accepted: 1 },
-  };
-
-  before(async () => {
-    const handle: CollectHandler = async (body) => {
-      bodies.push(body);
-      if (answer instanceof Error) throw answer;
-      return answer;
+// first as tmon runs: the socket front reads the plain requests off the socket; then node:http alone
+for (const socketFront of [true, false])
+  describe(`the fast path over a socket (${socketFront ? 'socket front' : 'node:http reads every request'})`, () => {
+    let fastPath: CollectFastPath;
+    let server: http.Server;
+    let port: number;
+    const bodies: CollectBody[] = [];
+    const toFastify: string[] = [];
+    const logged: { level: string; message: string }[] = [];
+    let answer: Awaited<ReturnType<CollectHandler>> | Error = {
+      status: 200,
+      body: { status: 200, status_code: 200, accepted: 1 },
     };
-    const log = {
-      error: (_details: unknown, message: string) => logged.push({ level: 'error', message }),
-      debug: (_details: unknown, message: string) => logged.push({ level: 'debug', message }),
-    };
-    fastPath = createCollectFastPath({ handle, log, debug: false });
-    server = fastPath.serverFactory(
-      (req, res) => {
-        toFastify.push(`${req.method} ${req.url}`);
-        res.writeHead(204).end();
-      },
-      { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0 },
-    ) as http.Server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as net.AddressInfo).port;
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const send = (method: string, headers: Record<string, string>, payload: string) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; payload: Buffer }>((resolve, reject) => {
-      const req = http.request({ port, host: '127.0.0.1', method, path: '/data/collect', headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, payload: Buffer.concat(chunks) }),
-        );
+    before(async () => {
+      const handle: CollectHandler = async (body) => {
+        bodies.push(body);
+        if (answer instanceof Error) throw answer;
+        return answer;
+      };
+      const log = {
+        error: (_details: unknown, message: string) => logged.push({ level: 'error', message }),
+        debug: (_details: unknown, message: string) => logged.push({ level: 'debug', message }),
+      };
+      fastPath = createCollectFastPath({ handle, log, debug: false, socketFront });
+      server = fastPath.serverFactory(
+        (req, res) => {
+          toFastify.push(`${req.method} ${req.url}`);
+          res.writeHead(204).end();
+        },
+        { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0 },
+      ) as http.Server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as net.AddressInfo).port;
+    });
+    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const send = (method: string, headers: Record<string, string>, payload: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; payload: Buffer }>((resolve, reject) => {
+        const req = http.request({ port, host: '127.0.0.1', method, path: '/data/collect', headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.once('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, payload: Buffer.concat(chunks) }),
+          );
+        });
+        req.once('error', reject);
+        req.end(payload);
       });
-      req.once('error', reject);
-      req.end(payload);
+
+    it('reads the whole body as UTF-8 and writes the handler answer, with fastify never seeing the request', async () => {
+      const text = `wsid=1&data=${'é'.repeat(20_000)}`; // several chunks, a character split between two
+      const res = await send('POST', { 'content-type': FORM, 'content-length': String(Buffer.byteLength(text)) }, text);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+      assert.equal(res.headers['content-length'], String(res.payload.length));
+      assert.deepEqual(JSON.parse(res.payload.toString()), { status: 200, status_code: 200, accepted: 1 });
+      assert.deepEqual(bodies.at(-1), { kind: 'form', text });
+      assert.deepEqual(toFastify, []);
     });
 
-  it('reads the whole body as UTF-8 and writes the handler answer, with fastify never seeing the request', async () => {
-    const text = `wsid=1&data=${'é'.repeat(20_000)}`; // several chunks, a character split between two
-    const res = await send('POST', { 'content-type': FORM, 'content-length': String(Buffer.byteLength(text)) }, text);
-    assert.equal(res.status, 200);
-    assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
-    assert.equal(res.headers['content-length'], String(res.payload.length));
-    assert.deepEqual(JSON.parse(res.payload.toString()), { status: 200, status_code: 200, accepted: 1 });
-    assert.deepEqual(bodies.at(-1), { kind: 'form', text });
-    assert.deepEqual(toFastify, []);
-  });
+    it('gzips when accepted and sends the retry hint of a refusal that passes', async () => {
+      answer = {
+        status: 503,
+        body: { status: 503, status_code: 503, error: 'overloaded', message: 'busy' },
+        retryAfter: 1,
+      };
+      try {
+        const payload = '{"v":2}';
+        const headers = { 'content-type': 'application/json', 'accept-encoding': 'gzip', 'content-length': '7' };
+        const res = await send('POST', headers, payload);
+        assert.equal(res.status, 503);
+        assert.equal(res.headers['retry-after'], '1');
+        assert.equal(res.headers['content-encoding'], 'gzip');
+        assert.equal(JSON.parse(gunzipSync(res.payload).toString()).error, 'overloaded');
+        assert.deepEqual(bodies.at(-1), { kind: 'json', text: payload });
+      } finally {
+        answer = { status: 200, body: { status: 200, status_code: 200, accepted: 1 } };
+      }
+    });
 
-  it('gzips when accepted and sends the retry hint of a refusal that passes', async () => {
-    answer = {
-      status: 503,
-      body: { status: 503, status_code: 503, error: 'overloaded', message: 'busy' },
-      retryAfter: 1,
-    };
-    try {
-      const payload = '{"v":2}';
-      const headers = { 'content-type': 'application/json', 'accept-encoding': 'gzip', 'content-length': '7' };
-      const res = await send('POST', headers, payload);
-      assert.equal(res.status, 503);
-      assert.equal(res.headers['retry-after'], '1');
-      assert.equal(res.headers['content-encoding'], 'gzip');
-      assert.equal(JSON.parse(gunzipSync(res.payload).toString()).error, 'overloaded');
-      assert.deepEqual(bodies.at(-1), { kind: 'json', text: payload });
-    } finally {
-      answer = { status: 200, body: { status: 200, status_code: 200, accepted: 1 } };
-    }
-  });
+    it('hands every other request to fastify', async () => {
+      await send('GET', {}, '');
+      await send('POST', { 'content-type': 'text/plain', 'content-length': '2' }, 'hi');
+      await send('POST', { 'content-type': FORM, 'transfer-encoding': 'chunked' }, 'wsid=1');
+      assert.deepEqual(toFastify, ['GET /data/collect', 'POST /data/collect', 'POST /data/collect']);
+    });
 
-  it('hands every other request to fastify', async () => {
-    await send('GET', {}, '');
-    await send('POST', { 'content-type': 'text/plain', 'content-length': '2' }, 'hi');
-    await send('POST', { 'content-type': FORM, 'transfer-encoding': 'chunked' }, 'wsid=1');
-    assert.deepEqual(toFastify, ['GET /data/collect', 'POST /data/collect', 'POST /data/collect']);
-  });
+    it('answers 500 and logs it when the handler fails, and keeps serving', async () => {
+      answer = new Error('a bug');
+      try {
+        const res = await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1');
+        assert.equal(res.status, 500);
+        assert.deepEqual(JSON.parse(res.payload.toString()), {
+          status: 500,
+          status_code: 500,
+          error: 'internal',
+          message: 'internal error',
+        });
+        assert.deepEqual(logged.at(-1), { level: 'error', message: 'collect: answering failed' });
+      } finally {
+        answer = { status: 200, body: { status: 200, status_code: 200, accepted: 1 } };
+      }
+      assert.equal((await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1')).status, 200);
+    });
 
-  it('answers 500 and logs it when the handler fails, and keeps serving', async () => {
-    answer = new Error('a bug');
-    try {
+    it('collects nothing from a sender that goes away mid-body, and keeps serving', async () => {
+      const handled = bodies.length;
+      const socket = net.connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(
+        `POST /data/collect HTTP/1.1\r\nhost: x\r\ncontent-type: ${FORM}\r\ncontent-length: 100\r\n\r\nwsid=1`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await waitFor(() => logged.some((entry) => entry.message === 'collect: the request body was cut off'));
+      assert.equal(bodies.length, handled);
+      assert.equal((await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1')).status, 200);
+    });
+
+    it('hands everything to fastify once stopped (fastify answers 503 while it closes)', async () => {
+      const before = toFastify.length;
+      fastPath.stop();
       const res = await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1');
-      assert.equal(res.status, 500);
-      assert.deepEqual(JSON.parse(res.payload.toString()), {
-        status: 500,
-        status_code: 500,
-        error: 'internal',
-        message: 'internal error',
-      });
-      assert.deepEqual(logged.at(-1), { level: 'error', message: 'collect: answering failed' });
-    } finally {
-      answer = { status: 200, body: { status: 200, status_code: 200, accepted: 1 } };
-    }
-    assert.equal((await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1')).status, 200);
+      assert.equal(res.status, 204);
+      assert.deepEqual(toFastify.slice(before), ['POST /data/collect']);
+    });
   });
-
-  it('collects nothing from a sender that goes away mid-body, and keeps serving', async () => {
-    const handled = bodies.length;
-    const socket = net.connect(port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(
-      `POST /data/collect HTTP/1.1\r\nhost: x\r\ncontent-type: ${FORM}\r\ncontent-length: 100\r\n\r\nwsid=1`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    socket.destroy();
-    await waitFor(() => logged.some((entry) => entry.message === 'collect: the request body was cut off'));
-    assert.equal(bodies.length, handled);
-    assert.equal((await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1')).status, 200);
-  });
-
-  it('hands everything to fastify once stopped (fastify answers 503 while it closes)', async () => {
-    const before = toFastify.length;
-    fastPath.stop();
-    const res = await send('POST', { 'content-type': FORM, 'content-length': '6' }, 'wsid=1');
-    assert.equal(res.status, 204);
-    assert.deepEqual(toFastify.slice(before), ['POST /data/collect']);
-  });
-});

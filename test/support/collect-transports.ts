@@ -1,8 +1,10 @@
 /**
- * The two ways a collect request reaches tmon, for the suites that must hold
- * for both: injected into fastify (its collect route), and over a socket,
- * where the fast path (src/web/collect/fast-path.ts) answers plain requests
- * itself and hands the rest to the same route.
+ * The ways a collect request reaches tmon, for the suites that must hold for
+ * all: injected into fastify (its collect route); over a socket, a new
+ * connection each, where the socket front (src/web/collect/socket-front.ts)
+ * answers plain requests itself and hands the rest to node:http and the same
+ * route; and over a socket with node:http reading every connection, where
+ * the fast path (src/web/collect/fast-path.ts) answers the plain ones.
  */
 import http from 'node:http';
 import { startListeningTmon } from './client-helpers.js';
@@ -62,6 +64,15 @@ export const COLLECT_TRANSPORTS: readonly CollectTransport[] = [
       });
     },
   },
+  {
+    name: 'over a socket, node:http reading',
+    async start(options) {
+      const tmon = await startListeningTmon({ ...options, socketFront: false });
+      return Object.assign(tmon, {
+        send: (request: CollectRequest) => sendOverSocket(`${tmon.url}/data/collect`, request),
+      });
+    },
+  },
 ];
 
 function sendOverSocket(url: string, { method = 'POST', headers, payload }: CollectRequest): Promise<CollectResponse> {
@@ -69,7 +80,8 @@ function sendOverSocket(url: string, { method = 'POST', headers, payload }: Coll
     const body = Buffer.from(payload);
     const request = http.request(
       url,
-      { method, headers: { ...headers, 'content-length': String(body.length) } },
+      // a connection of its own: where the socket front hands one to node:http, it stays node:http's
+      { method, headers: { ...headers, 'content-length': String(body.length) }, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -32,6 +32,8 @@ export interface TestTmonOptions {
   env?: Record<string, string>;
   /** the app's logger (fastify's own at TMON_LOG_LEVEL=silent otherwise) */
   logger?: AppLogger;
+  /** false: no collect socket front, node:http reads every connection */
+  socketFront?: boolean;
 }
 
 export async function startTestTmon(options: TestTmonOptions = {}): Promise<TestTmon> {
@@ -48,7 +50,11 @@ export async function startTestTmon(options: TestTmonOptions = {}): Promise<Test
   );
   const clock = new FakeClock(options.now ?? Date.now());
   const runtime = await createRuntime(config, clock.read, { info() {}, error() {} });
-  const app = await buildApp(options.logger ? { ...runtime, logger: options.logger } : runtime);
+  const app = await buildApp({
+    ...runtime,
+    ...(options.logger ? { logger: options.logger } : {}),
+    collectSocketFront: options.socketFront ?? true,
+  });
   await app.ready();
   await runtime.accounts.addUser('admin', 'admin-password-1', true);
   await runtime.accounts.addUser('alice', ALICE_PASSWORD, false);

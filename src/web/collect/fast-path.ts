@@ -12,25 +12,26 @@
 import http from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
 import type { BodyKind } from '../../collect/identify.js';
-import { errorBody } from '../errors.js';
 import { encodeAnswer } from './answer.js';
-import { BODY_LIMITS, type CollectAnswer, type CollectHandler, type CollectLog } from './handle-collect.js';
+import {
+  answerOrInternalError,
+  BODY_LIMITS,
+  type CollectAnswer,
+  type CollectHandler,
+  type CollectLog,
+} from './handle-collect.js';
+import { plainBodyKind } from './request-head.js';
+import { installSocketFront, type SocketFront } from './socket-front.js';
 
 const COLLECT_PATH = '/data/collect';
-
-/** the content types the fast path reads, as senders write them; any other spelling goes to fastify */
-const BODY_KINDS: Partial<Record<string, BodyKind>> = {
-  'application/x-www-form-urlencoded': 'form',
-  'application/x-www-form-urlencoded; charset=utf-8': 'form',
-  'application/json': 'json',
-  'application/json; charset=utf-8': 'json',
-};
 
 export interface FastPathDeps {
   handle: CollectHandler;
   log: CollectLog & { debug(details: { err: unknown }, message: string): void };
   /** TMON_DEBUG: an internal error's message goes into the answer, as on fastify's routes */
   debug: boolean;
+  /** false: node:http reads every connection (the socket front's tests compare the two ways) */
+  socketFront?: boolean;
 }
 
 export interface CollectFastPath {
@@ -47,6 +48,7 @@ export interface CollectFastPath {
  */
 export function createCollectFastPath(deps: FastPathDeps): CollectFastPath {
   let open = true;
+  const fronts: SocketFront[] = [];
   return {
     serverFactory: (fastifyHandler, options) => {
       const server = http.createServer((request, response) => {
@@ -57,10 +59,12 @@ export function createCollectFastPath(deps: FastPathDeps): CollectFastPath {
       server.keepAliveTimeout = options.keepAliveTimeout as number;
       server.requestTimeout = options.requestTimeout as number;
       server.setTimeout(options.connectionTimeout as number);
+      if (deps.socketFront !== false) fronts.push(installSocketFront(server, deps));
       return server;
     },
     stop() {
       open = false;
+      for (const front of fronts) front.stop();
     },
   };
 }
@@ -75,7 +79,7 @@ export function createCollectFastPath(deps: FastPathDeps): CollectFastPath {
 export function fastPathKind(request: http.IncomingMessage, open: boolean): BodyKind | null {
   if (request.method !== 'POST' || request.url !== COLLECT_PATH || !open) return null;
   const { headers } = request;
-  const kind = BODY_KINDS[headers['content-type'] ?? ''];
+  const kind = plainBodyKind(headers['content-type']);
   if (kind === undefined || headers['transfer-encoding'] !== undefined) return null;
   const length = Number(headers['content-length']);
   return length > 0 && length <= BODY_LIMITS[kind] ? kind : null;
@@ -97,14 +101,8 @@ function readAndAnswer(
   request.once('end', () => {
     // node:http has read exactly content-length bytes; decoded once, as fastify's string parsers do
     const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8');
-    handle({ kind, text }, log).then(
-      (answer) => writeAnswer(request, response, answer),
-      (error: unknown) => {
-        // the handler answers every failure it knows of: this is a bug, answered as fastify answers one
-        log.error({ err: error }, 'collect: answering failed');
-        const message = debug ? `internal error: ${(error as Error).message}` : 'internal error';
-        writeAnswer(request, response, { status: 500, body: errorBody(500, 'internal', message) });
-      },
+    void answerOrInternalError(handle, { kind, text }, log, debug).then((answer) =>
+      writeAnswer(request, response, answer),
     );
   });
 }

@@ -89,6 +89,24 @@ export function createCollectHandler({ collect, counters, debug }: CollectHandle
   };
 }
 
+/**
+ * The handler's answer for a fast way (fast-path.ts, socket-front.ts), which
+ * has no fastify error handler behind it: a rejection is a bug (the handler
+ * answers every failure it knows of), answered 500 as fastify answers one.
+ */
+export function answerOrInternalError(
+  handle: CollectHandler,
+  body: CollectBody,
+  log: CollectLog,
+  debug: boolean,
+): Promise<CollectAnswer> {
+  return handle(body, log).catch((error: unknown) => {
+    log.error({ err: error }, 'collect: answering failed');
+    const message = debug ? `internal error: ${(error as Error).message}` : 'internal error';
+    return { status: 500, body: errorBody(500, 'internal', message) };
+  });
+}
+
 /** A refusal's answer: its catalogue status, and a retry hint for the ones that pass (429, 503). */
 export function refusalAnswer(refusal: Refusal): CollectAnswer {
   const status = REFUSALS[refusal.refused];

@@ -1,0 +1,282 @@
+/**
+ * The collect socket front: every connection to tmon's HTTP server starts
+ * here. While its requests are plain collect requests (request-head.ts) the
+ * front reads them off the socket, hands each body to the collect handler
+ * and writes the answer itself; at the first request that is anything else
+ * it hands the connection to node:http, unread bytes included, for good.
+ *
+ * Why: node:http's own work per request — its request and response objects,
+ * their streams and events, the header objects — cost about 20 µs of CPU per
+ * answer on the benchmark machine, ~40 % of what a bare node:http server
+ * spends per request and as much as tmon's own decryption, validation and
+ * store together (a raw socket answerer against bare node:http, both pinned
+ * to one core under wrk: 26 against 46 µs per answer; bench/README.md).
+ * Collect requests are nearly all of tmon's traffic and need none of it.
+ *
+ * Per connection the front answers one request at a time, in order (HTTP/1.1
+ * pipelining included), keeps the connection alive as node:http does
+ * (keep-alive timeout, Connection: close), and closes a request whose head
+ * or body does not arrive within node:http's headers and request timeouts.
+ */
+import http from 'node:http';
+import type net from 'node:net';
+import { encodeAnswer } from './answer.js';
+import {
+  answerOrInternalError,
+  BODY_LIMITS,
+  type CollectAnswer,
+  type CollectHandler,
+  type CollectLog,
+} from './handle-collect.js';
+import { type HeadReading, MAX_HEAD_BYTES, readCollectHead } from './request-head.js';
+
+export interface SocketFrontDeps {
+  handle: CollectHandler;
+  log: CollectLog & { debug(details: { err: unknown }, message: string): void };
+  /** TMON_DEBUG: an internal error's message goes into the answer, as on fastify's routes */
+  debug: boolean;
+}
+
+export interface SocketFront {
+  /**
+   * The server is closing: idle connections are closed, a request being
+   * answered gets its answer with Connection: close, and every request read
+   * from now on goes to node:http (fastify answers 503 while it closes).
+   */
+  stop(): void;
+}
+
+type CollectHead = Extract<HeadReading, { read: 'collect' }>;
+
+/** read ahead of the request being answered (pipelined requests) before the socket is paused */
+const MAX_READ_AHEAD = MAX_HEAD_BYTES + BODY_LIMITS.json;
+
+interface FrontContext extends SocketFrontDeps {
+  server: http.Server;
+  isOpen(): boolean;
+  /** node:http's own connection listener: the connection is node:http's from here on */
+  toHttp(socket: net.Socket): void;
+  forget(connection: FrontConnection): void;
+}
+
+/** Puts the front before `server`'s own handling of connections (a server fresh from http.createServer). */
+export function installSocketFront(server: http.Server, deps: SocketFrontDeps): SocketFront {
+  const listeners = server.listeners('connection') as ((socket: net.Socket) => void)[];
+  const httpListener = listeners[0];
+  if (httpListener === undefined || listeners.length !== 1) {
+    throw new Error(`installSocketFront: expected node:http's connection listener alone, found ${listeners.length}`);
+  }
+  server.removeListener('connection', httpListener);
+  const connections = new Set<FrontConnection>();
+  let open = true;
+  const context: FrontContext = {
+    ...deps,
+    server,
+    isOpen: () => open && server.listening,
+    toHttp: (socket) => httpListener.call(server, socket),
+    forget: (connection) => connections.delete(connection),
+  };
+  server.on('connection', (socket: net.Socket) => {
+    if (context.isOpen()) connections.add(new FrontConnection(socket, context));
+    else context.toHttp(socket);
+  });
+  return {
+    stop() {
+      open = false;
+      for (const connection of connections) connection.stop();
+    },
+  };
+}
+
+class FrontConnection {
+  /** bytes read and not yet used, in arrival order */
+  #unread: Buffer[] = [];
+  #unreadBytes = 0;
+  /** the head of the request whose body is awaited */
+  #head: CollectHead | null = null;
+  /** a request's answer is awaited: nothing more is read until it is written */
+  #answering = false;
+  /** the sender has finished sending (FIN): answer what is being answered, then end */
+  #ended = false;
+  /** when the first bytes of the request being read arrived (performance.now()) */
+  #requestSince = 0;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly context: FrontContext,
+  ) {
+    socket.on('data', this.#onData);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+    socket.on('end', this.#onEnd);
+    socket.on('timeout', this.#onTimeout);
+    socket.setTimeout(context.server.keepAliveTimeout);
+  }
+
+  /** Closing: an idle connection, or one with part of a request, is closed now (as fastify closes node:http's). */
+  stop(): void {
+    if (!this.#answering) this.socket.destroy(); // else the answer goes out with Connection: close
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#unreadBytes === 0 && !this.#answering) this.#requestSince = performance.now();
+    this.#unread.push(chunk);
+    this.#unreadBytes += chunk.length;
+    if (!this.#answering) this.#readRequests();
+    else if (this.#unreadBytes > MAX_READ_AHEAD) this.socket.pause();
+  };
+
+  readonly #onError = (error: Error): void => {
+    // the sender went away (reset, broken pipe): nobody is left to answer
+    this.context.log.debug({ err: error }, 'collect: the connection failed');
+    this.socket.destroy();
+  };
+
+  readonly #onClose = (): void => {
+    this.context.forget(this);
+    if (this.#unreadBytes > 0 || this.#head !== null) {
+      const error = new Error(`the connection closed with ${this.#unreadBytes} bytes of a request unanswered`);
+      this.context.log.debug({ err: error }, 'collect: the request body was cut off');
+    }
+  };
+
+  // node:http's sockets stay half-open when the sender ends its side: the answer in progress may still go out
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    if (!this.#answering) this.socket.end();
+  };
+
+  readonly #onTimeout = (): void => {
+    // idle past the keep-alive timeout, or a request stalled for as long; an answer still awaited keeps it open
+    if (!this.#answering) this.socket.destroy();
+  };
+
+  /** Reads and answers the requests in the unread bytes, one at a time, until one is incomplete or not collect. */
+  #readRequests(): void {
+    while (!this.#answering && this.#unreadBytes > 0 && !this.socket.destroyed) {
+      if (this.#head === null) {
+        const reading = readCollectHead(this.#joined());
+        if (reading.read === 'incomplete') {
+          this.#checkDeadline(this.context.server.headersTimeout);
+          return;
+        }
+        if (reading.read === 'elsewhere' || !this.context.isOpen()) {
+          this.#handOver();
+          return;
+        }
+        this.#head = reading;
+      }
+      const head = this.#head;
+      const end = head.headBytes + head.bodyBytes;
+      if (this.#unreadBytes < end) {
+        this.#checkDeadline(this.context.server.requestTimeout);
+        return;
+      }
+      const bytes = this.#joined();
+      const text = bytes.toString('utf8', head.headBytes, end);
+      this.#unread = end === bytes.length ? [] : [bytes.subarray(end)];
+      this.#unreadBytes -= end;
+      this.#head = null;
+      this.#requestSince = performance.now();
+      this.#answer(head, text);
+    }
+  }
+
+  #answer(head: CollectHead, text: string): void {
+    this.#answering = true;
+    const { handle, log, debug } = this.context;
+    void answerOrInternalError(handle, { kind: head.kind, text }, log, debug).then((answer) =>
+      this.#written(head, answer),
+    );
+  }
+
+  #written(head: CollectHead, answer: CollectAnswer): void {
+    this.#answering = false;
+    const { socket } = this;
+    if (socket.destroyed) return;
+    const close = head.close || !this.context.isOpen();
+    writeAnswer(socket, encodeAnswer(answer, head.acceptEncoding), close, this.context.server.keepAliveTimeout);
+    if (close) {
+      socket.end();
+      this.#unread = [];
+      this.#unreadBytes = 0;
+      return;
+    }
+    if (socket.isPaused()) socket.resume();
+    this.#readRequests();
+    if (this.#ended && !this.#answering) socket.end();
+  }
+
+  /** A request still incomplete past node:http's timeout for it (0: none) is dropped with its connection. */
+  #checkDeadline(timeoutMs: number): void {
+    if (timeoutMs > 0 && performance.now() - this.#requestSince > timeoutMs) this.socket.destroy();
+  }
+
+  /**
+   * The connection is node:http's from here on, starting with the unread
+   * bytes. Paused first, so that node:http's data listener does not find the
+   * socket flowing: the unread bytes wait in the stream's buffer until the
+   * resume below lets them flow to node:http's parser, ahead of anything the
+   * socket reads later.
+   */
+  #handOver(): void {
+    const { socket } = this;
+    this.context.forget(this);
+    socket.off('data', this.#onData);
+    socket.off('error', this.#onError);
+    socket.off('close', this.#onClose);
+    socket.off('end', this.#onEnd);
+    socket.off('timeout', this.#onTimeout);
+    socket.setTimeout(0);
+    socket.pause();
+    if (this.#unreadBytes > 0) socket.unshift(this.#joined());
+    this.#unread = [];
+    this.#unreadBytes = 0;
+    this.context.toHttp(socket);
+    socket.resume();
+  }
+
+  /** The unread bytes as one buffer (copied together only when they arrived in pieces). */
+  #joined(): Buffer {
+    if (this.#unread.length > 1) this.#unread = [Buffer.concat(this.#unread, this.#unreadBytes)];
+    return this.#unread[0] as Buffer;
+  }
+}
+
+/** The answer as node:http would write it (status line, headers, Date, keep-alive), in one write where it can. */
+function writeAnswer(
+  socket: net.Socket,
+  { status, headers, payload }: ReturnType<typeof encodeAnswer>,
+  close: boolean,
+  keepAliveTimeoutMs: number,
+): void {
+  let head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\n`;
+  for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+  head += `content-length: ${Buffer.byteLength(payload)}\r\nDate: ${httpDate()}\r\n`;
+  if (close) head += 'Connection: close\r\n\r\n';
+  else if (keepAliveTimeoutMs > 0)
+    head += `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveTimeoutMs / 1000)}\r\n\r\n`;
+  else head += 'Connection: keep-alive\r\n\r\n';
+  if (typeof payload === 'string') {
+    socket.write(head + payload);
+    return;
+  }
+  socket.cork();
+  socket.write(head, 'latin1');
+  socket.write(payload);
+  socket.uncork();
+}
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The Date header's value, made once a second (as node:http caches it). */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
