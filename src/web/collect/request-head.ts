@@ -31,12 +31,36 @@ const BODY_KINDS: ReadonlyMap<string, BodyKind> = new Map([
   ['application/json; charset=utf-8', 'json'],
 ]);
 
-/** RFC 9110 token characters: a header name is one token */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** in a field value: any control character but HTAB (CR and LF included), and DEL */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for
-const VALUE_CONTROL = /[\0-\x08\x0a-\x1f\x7f]/;
-const DIGITS = /^[0-9]{1,9}$/;
+const CR = 0x0d;
+const LF = 0x0a;
+const COLON = 0x3a;
+const SP = 0x20;
+const HTAB = 0x09;
+const DEL = 0x7f;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** Content-Length: more digits than this is more than any body limit */
+const MAX_LENGTH_DIGITS = 9;
+
+/** RFC 9110 token characters, by byte: a header name is one token */
+const TOKEN_BYTES = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  TOKEN_BYTES[c.charCodeAt(0)] = 1;
+}
+
+/** the header names read here, by length (no two share one) */
+const READ_NAMES: ReadonlyMap<number, string> = new Map(
+  [
+    'host',
+    'expect',
+    'upgrade',
+    'connection',
+    'content-type',
+    'content-length',
+    'accept-encoding',
+    'transfer-encoding',
+  ].map((name) => [name.length, name]),
+);
 
 export type HeadReading =
   /** not all of the head yet, and nothing so far rules the request out */
@@ -71,38 +95,51 @@ export function readCollectHead(bytes: Buffer): HeadReading {
   const headBytes = end + HEAD_END.length;
   if (headBytes > MAX_HEAD_BYTES || end < REQUEST_LINE.length) return ELSEWHERE; // no header at all: no Host
 
+  // byte by byte rather than through strings: only the values read become strings (this runs per request)
   let kind: BodyKind | undefined;
   let bodyBytes: number | undefined;
   let acceptEncoding: string | undefined;
   let close = false;
   let host = false;
   let contentTypes = 0;
-  for (const line of bytes.toString('latin1', REQUEST_LINE.length, end).split('\r\n')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return ELSEWHERE;
-    const name = line.slice(0, colon);
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    // a name with spaces or other non-token characters also catches obsolete line folding
-    if (!TOKEN.test(name) || VALUE_CONTROL.test(value)) return ELSEWHERE;
-    switch (name.toLowerCase()) {
+  for (let line = REQUEST_LINE.length; line < end; ) {
+    // a name is one token up to its colon: this also catches obsolete line folding and space before the colon
+    let colon = line;
+    while (TOKEN_BYTES[bytes[colon] as number] === 1) colon++;
+    if (colon === line || bytes[colon] !== COLON) return ELSEWHERE;
+    // the value runs to the line's CR, which must be followed by LF; no other control character but HTAB, no
+    // DEL. Both scans end by `end` at the latest: the head's last line ends with the CR found there.
+    let lineEnd = colon + 1;
+    for (let byte = bytes[lineEnd] as number; byte !== CR; byte = bytes[++lineEnd] as number) {
+      if ((byte < SP && byte !== HTAB) || byte === DEL) return ELSEWHERE;
+    }
+    if (bytes[lineEnd + 1] !== LF) return ELSEWHERE;
+    let from = colon + 1;
+    let to = lineEnd;
+    while (from < to && isBlank(bytes[from] as number)) from++;
+    while (to > from && isBlank(bytes[to - 1] as number)) to--;
+    switch (readName(bytes, line, colon)) {
       case 'host':
         if (host) return ELSEWHERE;
         host = true;
         break;
       case 'content-length':
-        if (bodyBytes !== undefined || !DIGITS.test(value)) return ELSEWHERE;
-        bodyBytes = Number(value);
+        if (bodyBytes !== undefined) return ELSEWHERE;
+        bodyBytes = digitsValue(bytes, from, to);
+        if (bodyBytes === undefined) return ELSEWHERE;
         break;
       case 'content-type':
         contentTypes++;
-        kind = plainBodyKind(value);
+        kind = plainBodyKind(bytes.toString('latin1', from, to));
         break;
-      case 'accept-encoding':
+      case 'accept-encoding': {
         // as node:http joins repeated ones
+        const value = bytes.toString('latin1', from, to);
         acceptEncoding = acceptEncoding === undefined ? value : `${acceptEncoding}, ${value}`;
         break;
+      }
       case 'connection':
-        for (const option of value.toLowerCase().split(',')) {
+        for (const option of bytes.toString('latin1', from, to).toLowerCase().split(',')) {
           const token = option.trim();
           if (token === 'close') close = true;
           else if (token === 'upgrade') return ELSEWHERE;
@@ -113,8 +150,33 @@ export function readCollectHead(bytes: Buffer): HeadReading {
       case 'upgrade':
         return ELSEWHERE;
     }
+    line = lineEnd + 2;
   }
   if (!host || kind === undefined || contentTypes !== 1 || bodyBytes === undefined) return ELSEWHERE;
   if (bodyBytes === 0 || bodyBytes > BODY_LIMITS[kind]) return ELSEWHERE;
   return { read: 'collect', kind, headBytes, bodyBytes, acceptEncoding, close };
+}
+
+const isBlank = (byte: number) => byte === SP || byte === HTAB;
+
+/** The header name in bytes [start, end) when it is one of READ_NAMES, in any case; else undefined. */
+function readName(bytes: Buffer, start: number, end: number): string | undefined {
+  const name = READ_NAMES.get(end - start);
+  if (name === undefined) return undefined;
+  // the name's bytes are token characters: OR 0x20 lowercases letters and leaves '-' and digits alone
+  for (let i = 0; i < name.length; i++)
+    if (((bytes[start + i] as number) | 0x20) !== name.charCodeAt(i)) return undefined;
+  return name;
+}
+
+/** A decimal number of 1 to MAX_LENGTH_DIGITS digits and nothing else, else undefined. */
+function digitsValue(bytes: Buffer, from: number, to: number): number | undefined {
+  if (to === from || to - from > MAX_LENGTH_DIGITS) return undefined;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i] as number;
+    if (byte < DIGIT_0 || byte > DIGIT_9) return undefined;
+    value = value * 10 + (byte - DIGIT_0);
+  }
+  return value;
 }
