@@ -97,12 +97,18 @@ describe('the collect socket front', () => {
   const parsedByHttp: string[] = [];
   /** per wsid, how long the handler takes to answer */
   const delays = new Map<string, number>();
+  /** per wsid, a message that makes the answer this large */
+  const answerSizes = new Map<string, number>();
 
   before(async () => {
     const handle: CollectHandler = async (body) => {
       bodies.push(body);
       const delay = delays.get(body.text) ?? 0;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      const size = answerSizes.get(body.text);
+      if (size !== undefined) {
+        return { status: 503, body: { status: 503, status_code: 503, error: 'busy', message: 'x'.repeat(size) } };
+      }
       return { status: 200, body: { status: 200, status_code: 200, accepted: 1 } };
     };
     const log = { error: () => {}, debug: () => {} };
@@ -125,6 +131,7 @@ describe('the collect socket front', () => {
     toFastify.length = 0;
     parsedByHttp.length = 0;
     delays.clear();
+    answerSizes.clear();
   });
 
   const client = async (options?: { allowHalfOpen?: boolean }) => {
@@ -161,6 +168,22 @@ describe('the collect socket front', () => {
     );
     assert.deepEqual(texts(), ['wsid=1', 'wsid=2', 'wsid=3'], 'one at a time, in order');
     assert.deepEqual(parsedByHttp, []);
+    raw.socket.destroy();
+  });
+
+  it('stops reading from a sender that does not read its answers, and goes on once it does', async () => {
+    const requests = 40;
+    answerSizes.set('wsid=9', 256 * 1024); // 40 answers of 256 KiB: far more than the sockets' buffers hold
+    const raw = await client();
+    raw.socket.pause();
+    raw.socket.write(collectRequest(9).repeat(requests));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const readWhileBlocked = bodies.length;
+    assert.ok(readWhileBlocked < requests, `read ${readWhileBlocked} of ${requests} while no answer was read`);
+    raw.socket.resume();
+    const answers = await raw.answers(requests);
+    assert.ok(answers.every((answer) => answer.status === 503 && answer.body.length > 256 * 1024));
+    assert.equal(bodies.length, requests);
     raw.socket.destroy();
   });
 

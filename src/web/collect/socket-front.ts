@@ -94,8 +94,10 @@ class FrontConnection {
   #unreadBytes = 0;
   /** the head of the request whose body is awaited */
   #head: CollectHead | null = null;
-  /** a request's answer is awaited: nothing more is read until it is written */
+  /** a request's answer is awaited, or not yet taken by the socket: nothing more is read until it is */
   #answering = false;
+  /** the answer waits for the socket to drain (the sender does not read) */
+  #awaitingDrain = false;
   /** the sender has finished sending (FIN): answer what is being answered, then end */
   #ended = false;
   /** when the first bytes of the request being read arrived (performance.now()) */
@@ -147,8 +149,8 @@ class FrontConnection {
   };
 
   readonly #onTimeout = (): void => {
-    // idle past the keep-alive timeout, or a request stalled for as long; an answer still awaited keeps it open
-    if (!this.#answering) this.socket.destroy();
+    // idle past the keep-alive timeout, a request stalled or answers unread for as long; an awaited answer keeps it
+    if (!this.#answering || this.#awaitingDrain) this.socket.destroy();
   };
 
   /** Reads and answers the requests in the unread bytes, one at a time, until one is incomplete or not collect. */
@@ -191,9 +193,11 @@ class FrontConnection {
   }
 
   #written(head: CollectHead, answer: CollectAnswer): void {
-    this.#answering = false;
     const { socket } = this;
-    if (socket.destroyed) return;
+    if (socket.destroyed) {
+      this.#answering = false;
+      return;
+    }
     const close = head.close || !this.context.isOpen();
     writeAnswer(socket, encodeAnswer(answer, head.acceptEncoding), close, this.context.server.keepAliveTimeout);
     if (close) {
@@ -202,9 +206,26 @@ class FrontConnection {
       this.#unreadBytes = 0;
       return;
     }
-    if (socket.isPaused()) socket.resume();
+    // a sender that does not read its answers is not read either (as node:http does), until they drain
+    if (socket.writableNeedDrain) {
+      this.#awaitingDrain = true;
+      socket.once('drain', this.#onDrain);
+      return;
+    }
+    this.#readOn();
+  }
+
+  readonly #onDrain = (): void => {
+    this.#awaitingDrain = false;
+    this.#readOn();
+  };
+
+  /** The answer is out: on to the requests read meanwhile. */
+  #readOn(): void {
+    this.#answering = false;
+    if (this.socket.isPaused()) this.socket.resume();
     this.#readRequests();
-    if (this.#ended && !this.#answering) socket.end();
+    if (this.#ended && !this.#answering) this.socket.end();
   }
 
   /** A request still incomplete past node:http's timeout for it (0: none) is dropped with its connection. */
