@@ -60,9 +60,11 @@ export class SqliteReplayClaims {
     this.#load();
     const keys = this.#keysOf(serviceId);
     const existing = keys.get(key);
-    if (existing !== undefined && toMs(existing) > now) return false;
-    // deleted first, so the taken-over key moves to the end of the claim order
-    keys.delete(key);
+    if (existing !== undefined) {
+      if (toMs(existing) > now) return false;
+      // deleted first, so the taken-over key moves to the end of the claim order
+      keys.delete(key);
+    }
     keys.set(key, toSeconds(expiresAt));
     this.#unsettled.push({ serviceId, key, expiresAt, replaced: existing });
     return true;
