@@ -1,7 +1,10 @@
 /**
- * The collect fast path: tmon's HTTP server takes a plain collect request
- * (POST /data/collect, a form or JSON body of a declared length within its
- * limit) straight off the socket, reads the body and answers through the
+ * tmon's HTTP server: every connection starts at the collect socket front
+ * (socket-front.ts), which answers plain collect requests without node:http
+ * and hands a connection to node:http at its first other request. On the
+ * connections node:http reads, the collect fast path here still takes a
+ * plain collect request (POST /data/collect, a form or JSON body of a
+ * declared length within its limit), reads the body and answers through the
  * same handler as the fastify route, without fastify's request lifecycle.
  * That lifecycle (request and reply objects, hooks, content-type parsing,
  * the reply) cost about a tenth of a single event's CPU (bench/README.md has

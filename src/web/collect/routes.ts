@@ -1,10 +1,10 @@
 /**
  * POST /data/collect on fastify: read the body by content type with the
  * protocol's size limit, hand it to the collect handler, answer (SPEC §3.5).
- * The fast path (fast-path.ts) takes the plain requests off sockets before
- * fastify sees them; this route answers the rest (and every injected
- * request), and refuses what the fast path leaves to it: other methods,
- * oversized bodies, other content types.
+ * The socket front and the fast path (socket-front.ts, fast-path.ts) take
+ * the plain requests off sockets before fastify sees them; this route
+ * answers the rest (and every injected request), and refuses what those
+ * leave to it: other methods, oversized bodies, other content types.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestCounters } from '../../ingest/counters.js';
