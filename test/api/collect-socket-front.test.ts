@@ -260,6 +260,20 @@ describe('the collect socket front', () => {
     assert.deepEqual(texts(), ['wsid=1', 'wsid=2']);
   });
 
+  it('closes, without handing over, a connection whose sender ended after a collect and another request', async () => {
+    delays.set('wsid=1', 40);
+    const raw = await client({ allowHalfOpen: true });
+    // the GET is still unread when the FIN arrives: node:http cannot read a stream that has ended
+    raw.socket.end(`${collectRequest(1)}GET /x HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.equal((await raw.answers(1))[0]?.status, 200);
+    await raw.closed();
+    assert.deepEqual(toFastify, []);
+    const next = await client();
+    next.socket.write(collectRequest(2));
+    assert.equal((await next.answers(1))[0]?.status, 200, 'still serving');
+    next.socket.destroy();
+  });
+
   it('closes a connection idle past the keep-alive timeout, and one whose head stalls past the headers timeout', async () => {
     const keepAlive = server.keepAliveTimeout;
     const headersTimeout = server.headersTimeout;

@@ -242,6 +242,12 @@ class FrontConnection {
    */
   #handOver(): void {
     const { socket } = this;
+    if (this.#ended) {
+      // node:http cannot read a stream that has ended (unshift would fail): the sender is done sending, so are
+      // we, once the answers already written have gone out
+      socket.end();
+      return;
+    }
     this.context.forget(this);
     socket.off('data', this.#onData);
     socket.off('error', this.#onError);
