@@ -16,23 +16,14 @@ import http from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
 import type { BodyKind } from '../../collect/identify.js';
 import { encodeAnswer } from './answer.js';
-import {
-  answerOrInternalError,
-  BODY_LIMITS,
-  type CollectAnswer,
-  type CollectHandler,
-  type CollectLog,
-} from './handle-collect.js';
+import { answerOrInternalError, BODY_LIMITS, type CollectAnswer } from './handle-collect.js';
 import { plainBodyKind } from './request-head.js';
-import { installSocketFront, type SocketFront } from './socket-front.js';
+import { installSocketFront, type SocketFront, type SocketFrontDeps } from './socket-front.js';
 
 const COLLECT_PATH = '/data/collect';
 
-export interface FastPathDeps {
-  handle: CollectHandler;
-  log: CollectLog & { debug(details: { err: unknown }, message: string): void };
-  /** TMON_DEBUG: an internal error's message goes into the answer, as on fastify's routes */
-  debug: boolean;
+/** what both fast ways need (the handler, where to log, TMON_DEBUG), and whether the socket front is on */
+export interface FastPathDeps extends SocketFrontDeps {
   /** false: node:http reads every connection (the socket front's tests compare the two ways) */
   socketFront?: boolean;
 }

@@ -18,7 +18,7 @@
  * (keep-alive timeout, Connection: close), and closes a request whose head
  * or body does not arrive within node:http's headers and request timeouts.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type net from 'node:net';
 import { encodeAnswer } from './answer.js';
 import {
@@ -29,6 +29,7 @@ import {
   type CollectLog,
 } from './handle-collect.js';
 import { type HeadReading, MAX_HEAD_BYTES, readCollectHead } from './request-head.js';
+import { writeAnswer } from './wire-answer.js';
 
 export interface SocketFrontDeps {
   handle: CollectHandler;
@@ -268,42 +269,4 @@ class FrontConnection {
     if (this.#unread.length > 1) this.#unread = [Buffer.concat(this.#unread, this.#unreadBytes)];
     return this.#unread[0] as Buffer;
   }
-}
-
-/** The answer as node:http would write it (status line, headers, Date, keep-alive), in one write where it can. */
-function writeAnswer(
-  socket: net.Socket,
-  { status, headers, payload }: ReturnType<typeof encodeAnswer>,
-  close: boolean,
-  keepAliveTimeoutMs: number,
-): void {
-  let head = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\n`;
-  for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
-  head += `content-length: ${Buffer.byteLength(payload)}\r\nDate: ${httpDate()}\r\n`;
-  if (close) head += 'Connection: close\r\n\r\n';
-  else if (keepAliveTimeoutMs > 0)
-    head += `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveTimeoutMs / 1000)}\r\n\r\n`;
-  else head += 'Connection: keep-alive\r\n\r\n';
-  if (typeof payload === 'string') {
-    socket.write(head + payload);
-    return;
-  }
-  socket.cork();
-  socket.write(head, 'latin1');
-  socket.write(payload);
-  socket.uncork();
-}
-
-let dateSecond = -1;
-let dateText = '';
-
-/** The Date header's value, made once a second (as node:http caches it). */
-function httpDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(now).toUTCString();
-  }
-  return dateText;
 }
