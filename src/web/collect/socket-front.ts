@@ -114,6 +114,9 @@ class FrontConnection {
     socket.on('end', this.#onEnd);
     socket.on('timeout', this.#onTimeout);
     socket.setTimeout(context.server.keepAliveTimeout);
+    // as node:http has its sockets: without it Nagle held answers back behind unacknowledged ones (bench:live,
+    // 5,000 events/s: the collect answer's p99 18–55 ms, 12.1 with it, 12.5 through node:http)
+    socket.setNoDelay(true);
   }
 
   /** Closing: an idle connection, or one with part of a request, is closed now (as fastify closes node:http's). */
