@@ -8,9 +8,9 @@
  * Why: node:http's own work per request — its request and response objects,
  * their streams and events, the header objects — cost about 20 µs of CPU per
  * answer on the benchmark machine, ~40 % of what a bare node:http server
- * spends per request and as much as tmon's own decryption, validation and
- * store together (a raw socket answerer against bare node:http, both pinned
- * to one core under wrk: 26 against 46 µs per answer; bench/README.md).
+ * spends per request and about what tmon's store costs per single event (a
+ * raw socket answerer against bare node:http, both pinned to one core under
+ * wrk: 26 against 46 µs per answer; bench/README.md).
  * Collect requests are nearly all of tmon's traffic and need none of it.
  *
  * Per connection the front answers one request at a time, in order (HTTP/1.1
@@ -40,9 +40,10 @@ export interface SocketFrontDeps {
 
 export interface SocketFront {
   /**
-   * The server is closing: idle connections are closed, a request being
-   * answered gets its answer with Connection: close, and every request read
-   * from now on goes to node:http (fastify answers 503 while it closes).
+   * The server is closing: idle connections (and those holding part of a
+   * request) are closed, a request being answered gets its answer with
+   * Connection: close, and connections accepted from now on go to node:http
+   * (fastify answers 503 while it closes).
    */
   stop(): void;
 }
