@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { FORM, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
 import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
@@ -119,6 +120,22 @@ describe('the query API', () => {
       hours.map((h: { requests: number }) => h.requests),
       [1, 0, 6], // 10:00 holds the event sent with ts two hours back
     );
+  });
+
+  it('gzips a large answer whole, with its length, when the client takes gzip', async () => {
+    const res = await tmon.app.inject({
+      method: 'GET',
+      url: '/1/data/requests/second/3600',
+      headers: { authorization: `Bearer ${tmon.aliceToken}`, 'accept-encoding': 'gzip' },
+    });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-encoding'], 'gzip');
+    // compressed in one call, not streamed through a zlib stream (chunked, no length)
+    assert.equal(res.headers['content-length'], String(res.rawPayload.length));
+    assert.equal(res.headers['transfer-encoding'], undefined);
+    const body = JSON.parse(gunzipSync(res.rawPayload).toString('utf8'));
+    assert.equal(body.results.length, 3600);
+    assert.ok(gunzipSync(res.rawPayload).length > 64 * 1024, 'the answer is past the stream path of the plugin');
   });
 
   it('returns the latest events, newest first, with every stored field', async () => {
