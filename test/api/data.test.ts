@@ -133,9 +133,9 @@ describe('the query API', () => {
     // compressed in one call, not streamed through a zlib stream (chunked, no length)
     assert.equal(res.headers['content-length'], String(res.rawPayload.length));
     assert.equal(res.headers['transfer-encoding'], undefined);
-    const body = JSON.parse(gunzipSync(res.rawPayload).toString('utf8'));
-    assert.equal(body.results.length, 3600);
-    assert.ok(gunzipSync(res.rawPayload).length > 64 * 1024, 'the answer is past the stream path of the plugin');
+    const json = gunzipSync(res.rawPayload);
+    assert.ok(json.length > 64 * 1024, 'the answer is past what the plugin compresses in one call by default');
+    assert.equal(JSON.parse(json.toString('utf8')).results.length, 3600);
   });
 
   it('returns the latest events, newest first, with every stored field', async () => {
