@@ -2,30 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Batch, Coalescer } from '../../ui/src/dashboard/live/coalescer.js';
 import { RingBuffer } from '../../ui/src/shared/ring-buffer.js';
-
-/** a scheduler the test runs by hand, and a clock it moves */
-function manualScheduler() {
-  const queue: { run: () => void; at: number }[] = [];
-  let now = 0;
-  return {
-    schedule: (run: () => void, ms: number) => {
-      const entry = { run, at: now + ms };
-      queue.push(entry);
-      return () => queue.splice(queue.indexOf(entry), 1);
-    },
-    now: () => now,
-    advance(ms: number) {
-      now += ms;
-      for (const entry of queue.filter((e) => e.at <= now)) {
-        queue.splice(queue.indexOf(entry), 1);
-        entry.run();
-      }
-    },
-    get armed() {
-      return queue.length;
-    },
-  };
-}
+import { manualScheduler } from '../support/manual-scheduler.js';
 
 describe('coalescing the live stream', () => {
   it('hands on one batch per interval however many frames arrive', () => {

@@ -1,13 +1,16 @@
 /**
  * Rankings, breakdowns and the hour/day totals are not pushed: they are
  * re-read from the query API, but only because pushed frames said something
- * changed, and at most every 600 ms: a frame (≤ 250 ms) plus the wait keeps
- * rankings within a second of an event, and one viewer at 2,000 events/s
- * costs the server ~13 small index reads a second, not one per event.
+ * changed, and at most every 600 ms while they keep changing: one viewer at
+ * 2,000 events/s costs the server ~13 small index reads a second, not one per
+ * event. After a quiet spell the first change is re-read at once (see
+ * RefreshThrottle), so rankings follow an event by a frame plus one or two
+ * reads; under a steady stream, by up to the interval plus a read.
  */
 import { api, errorMessage } from '../../shared/api';
 import { createStore } from '../../shared/store';
 import type { CityRow, CountryRow, RankWindow, SeriesBucket } from '../types';
+import { RefreshThrottle } from './refresh-throttle';
 
 const MIN_INTERVAL_MS = 600;
 
@@ -41,10 +44,7 @@ export class ResyncFeed {
     error: null,
     updatedAt: null,
   });
-  private inFlight = false;
-  private again = false;
-  private lastStart = 0;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly throttle = new RefreshThrottle(() => this.load(), MIN_INTERVAL_MS);
 
   constructor(private readonly wsid: number) {}
 
@@ -55,32 +55,15 @@ export class ResyncFeed {
 
   /** something changed: refresh soon, but not more often than every MIN_INTERVAL_MS */
   poke(): void {
-    if (this.timer !== null) return;
-    const wait = Math.max(0, this.lastStart + MIN_INTERVAL_MS - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.refreshNow();
-    }, wait);
+    this.throttle.poke();
   }
 
   refreshNow(): void {
-    if (this.inFlight) {
-      this.again = true;
-      return;
-    }
-    this.inFlight = true;
-    this.lastStart = Date.now();
-    void this.load().finally(() => {
-      this.inFlight = false;
-      if (this.again) {
-        this.again = false;
-        this.refreshNow();
-      }
-    });
+    this.throttle.now();
   }
 
   dispose(): void {
-    if (this.timer !== null) clearTimeout(this.timer);
+    this.throttle.dispose();
   }
 
   private async load(): Promise<void> {
