@@ -52,7 +52,8 @@ if (!onPostgres && options.store !== 'sqlite')
 interface IdKind {
   name: string;
   what: string;
-  id(n: number, now: number): string;
+  /** null: the event carries no id */
+  id(n: number, now: number): string | null;
 }
 
 const KINDS: readonly IdKind[] = [
@@ -60,6 +61,8 @@ const KINDS: readonly IdKind[] = [
   { name: 'counter', what: 'the baseline: e-<n>, padded to 36 characters', id: (n) => `e-${n}`.padEnd(36, '.') },
   { name: 'UUIDv7', what: "time first (tmon's Node client)", id: (_n, now) => timeOrderedId(now) },
   { name: 'UUIDv4', what: 'random (crypto.randomUUID())', id: () => randomUUID() },
+  // what any id costs: an event without one is not deduplicated, so nothing goes into the id index
+  { name: 'none', what: 'no id at all', id: () => null },
 ];
 
 interface Contender {
