@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseOptions } from './support/args.js';
 import { makeScenario, measureBuildMicros, SCENARIO_KEYS, type Scenario, type ScenarioKey } from './support/bodies.js';
 import { planCores } from './support/cores.js';
-import { type IngestRow, ingestTargets, resultsTable } from './support/ingest-results.js';
+import { type IngestRow, ingestTargets, resultsTable, sqliteFloorLine } from './support/ingest-results.js';
 import { poolSizeFor, runScenario, type ScenarioSettings } from './support/ingest-scenario.js';
 import { checkStoredPostgres, DEFAULT_DATABASE_URL, postgresVersion } from './support/postgres.js';
 import {
@@ -29,6 +29,7 @@ import {
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets } from './support/report.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
+import { measureSqliteFloor } from './support/sqlite-floor.js';
 import { addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 import { checkStored } from './support/verify-store.js';
 import { wrkMissing } from './support/wrk.js';
@@ -72,6 +73,9 @@ const options = parseOptions('npm run bench:ingest --', {
 });
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
+
+/** how long SQLite's insert alone is measured after a batch scenario */
+const SQLITE_FLOOR_SECONDS = 3;
 
 async function main(): Promise<number> {
   const keys = options.scenarios.split(',').map((k) => k.trim()) as ScenarioKey[];
@@ -176,6 +180,10 @@ async function main(): Promise<number> {
             ? `; tmon status codes ${JSON.stringify(tmonRun.statusCodes)}, first: ${tmonRun.firstRefusal}`
             : ''),
       );
+      if (scenario.eventsPerRequest > 1 && options.rate === undefined) {
+        row.sqliteFloor = await measureSqliteFloor(cores.serverCore, SQLITE_FLOOR_SECONDS);
+        log(`  ${sqliteFloorLine(row, row.sqliteFloor)}`);
+      }
       if (pg) {
         row.pg = await runPostgres(pg, key, {
           warmup: options.warmup,

@@ -7,6 +7,7 @@ import type { PostgresComparison } from './postgres-side.js';
 import type { CpuUsed } from './proc-cpu.js';
 import { fixed, int, type Target, table } from './report.js';
 import type { ServerCounters } from './server-counters.js';
+import type { SqliteFloor } from './sqlite-floor.js';
 import type { StoreCheck } from './verify-store.js';
 
 const SINGLE_RATIO_TARGET = 0.5;
@@ -22,6 +23,8 @@ export interface IngestRow extends PostgresComparison {
   pool: { size: number; seconds: number; onDemand: number };
   /** tmon's rate over the bare server's, slice by slice */
   sliceRatios: number[];
+  /** batches: SQLite's insert alone on the same core, measured right after */
+  sqliteFloor?: SqliteFloor;
 }
 
 export function resultsTable(rows: readonly IngestRow[]): string {
@@ -64,6 +67,20 @@ export function resultsTable(rows: readonly IngestRow[]): string {
  */
 function cpuMicrosPerRequest(seconds: number, run: LoadResult): number {
   return (seconds * 1e6) / run.ok;
+}
+
+/**
+ * A batch scenario's events against SQLite's insert alone: an absolute target
+ * (events/s) moves with the machine's speed, and this says how far tmon is
+ * from the floor that speed allows.
+ */
+export function sqliteFloorLine({ scenario, tmon, tmonCpu }: IngestRow, sqliteFloor: SqliteFloor): string {
+  const tmonMicros = cpuMicrosPerRequest(tmonCpu.tmon, tmon) / scenario.eventsPerRequest;
+  return (
+    `SQLite's insert alone, same core, right after (bench/sqlite-floor.ts: tmon's schema and statement, no HTTP, ` +
+    `decryption, enrichment or rollups): ${int(sqliteFloor.rowsPerSecond)} rows/s at ${fixed(sqliteFloor.cpuMicrosPerRow, 1)} µs of CPU each; ` +
+    `tmon ${fixed(tmonMicros, 1)} µs per event, of which that insert alone would be ${fixed((sqliteFloor.cpuMicrosPerRow / tmonMicros) * 100, 0)} %`
+  );
 }
 
 /**
@@ -118,7 +135,11 @@ export function ingestTargets(
       out.push({
         name: `${scenario.label} ≥ ${int(BATCH_EVENTS_TARGET)} events/s`,
         met: eventsPerSecond >= BATCH_EVENTS_TARGET,
-        detail: `${int(eventsPerSecond)} events/s`,
+        detail:
+          `${int(eventsPerSecond)} events/s` +
+          (row.sqliteFloor === undefined
+            ? ''
+            : `; SQLite's insert alone on that core: ${int(row.sqliteFloor.rowsPerSecond)} rows/s`),
       });
     }
   }

@@ -14,6 +14,14 @@ import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
 
 /**
+ * One `events` row, its parameters in EVENT_TABLE_COLUMNS order. The conflict
+ * target is the partial unique index: a known idempotency id stores nothing.
+ */
+export const INSERT_EVENT_SQL = `INSERT INTO events (${EVENT_TABLE_COLUMNS.join(', ')})
+  VALUES (${EVENT_TABLE_COLUMNS.map(() => '?').join(', ')})
+  ON CONFLICT (service_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`;
+
+/**
  * Group commit: every write of a flush goes into ONE transaction, so N
  * concurrent requests cost one WAL commit instead of N. Their rollups are
  * staged in the rollup buffer and applied in this or a later commit. Takes
@@ -29,12 +37,7 @@ export class SqliteEventsWriter {
     private readonly claims: SqliteReplayClaims,
     private readonly agents: SqliteAgentIds,
   ) {
-    const placeholders = EVENT_TABLE_COLUMNS.map(() => '?').join(', ');
-    // the conflict target is the partial unique index: a known idempotency id stores nothing
-    this.insertEvent = db.prepare(
-      `INSERT INTO events (${EVENT_TABLE_COLUMNS.join(', ')}) VALUES (${placeholders})
-       ON CONFLICT (service_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`,
-    );
+    this.insertEvent = db.prepare(INSERT_EVENT_SQL);
   }
 
   write(packed: PackedWrites): CompactWriteResult[] {
