@@ -21,6 +21,7 @@ export class RefreshThrottle {
   private cancel: (() => void) | null = null;
 
   constructor(
+    /** reports its own errors (ResyncFeed puts them in its state): a rejection here would go unhandled */
     private readonly refresh: () => Promise<void>,
     private readonly intervalMs: number,
     private readonly schedule: Schedule = defaultSchedule,
