@@ -17,6 +17,7 @@ import type { LiveChannels } from './live/live-channels.js';
 import { type AppLogger, createLogger } from './log.js';
 import type { Store } from './store/store.js';
 import { adminRoutes } from './web/admin/routes.js';
+import { tokenRoutes } from './web/admin/token-routes.js';
 import { authRoutes } from './web/auth/routes.js';
 import { createCollectFastPath } from './web/collect/fast-path.js';
 import { createCollectHandler } from './web/collect/handle-collect.js';
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await web.register(assetRoutes, { assets: deps.assets });
     await web.register(adminRoutes, { store: deps.store, accounts: deps.accounts });
+    await web.register(tokenRoutes, { store: deps.store, accounts: deps.accounts });
     await web.register(dataRoutes, { store: deps.store, accounts: deps.accounts, clock: deps.clock });
     await web.register(liveRoute, { store: deps.store, accounts: deps.accounts, channels: deps.channels });
     await web.register(opsRoutes, {

@@ -5,24 +5,18 @@
  */
 import type { Clock } from '../clock.js';
 import type { Service, ServiceSettings, Store, User } from '../store/store.js';
+import { AccountError } from './account-error.js';
+import type { Caller } from './caller.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
-import { generateApiToken, generateServiceSecret, generateSessionId, sha256Hex } from './random.js';
+import { generateServiceSecret, generateSessionId, sha256Hex } from './random.js';
+import { createTokens } from './tokens.js';
+
+export { AccountError } from './account-error.js';
 
 export const SERVICE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 export const SECRET = /^[A-Za-z0-9]{32}$/;
 const MIN_PASSWORD = 8;
-
-/** A rule broken by the caller's input: the message is safe to show. */
-export class AccountError extends Error {
-  constructor(
-    message: string,
-    readonly kind: 'invalid' | 'conflict' | 'not_found' = 'invalid',
-  ) {
-    super(message);
-    this.name = 'AccountError';
-  }
-}
 
 export interface AccountsOptions {
   store: Store;
@@ -31,11 +25,20 @@ export interface AccountsOptions {
   sessionDays: number;
   /** told when a service's secret or settings change or it goes, so caches drop it at once */
   onServiceChanged?: (serviceId: number) => void;
+  /** work done after the answer (a token's last use) that failed */
+  onBackgroundError?: (message: string, error: unknown) => void;
 }
 
 export type Accounts = ReturnType<typeof createAccounts>;
 
-export function createAccounts({ store, clock, secretGraceHours, sessionDays, onServiceChanged }: AccountsOptions) {
+export function createAccounts({
+  store,
+  clock,
+  secretGraceHours,
+  sessionDays,
+  onServiceChanged,
+  onBackgroundError,
+}: AccountsOptions) {
   async function requireUser(name: string): Promise<User> {
     const user = await store.findUserByName(name);
     if (!user) throw new AccountError(`no user named "${name}"`, 'not_found');
@@ -46,6 +49,14 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
     const service = await store.findServiceById(id);
     if (!service) throw new AccountError(`no service with id ${id}`, 'not_found');
     return service;
+  }
+
+  /** The service when the user may see it; null both when it does not exist and when it is not theirs. */
+  async function visibleService(user: User, serviceId: number): Promise<Service | null> {
+    const service = await store.findServiceById(serviceId);
+    if (!service) return null;
+    if (user.admin || service.ownerId === user.id) return service;
+    return (await store.canUserSeeService(user.id, serviceId)) ? service : null;
   }
 
   function checkPassword(password: string): void {
@@ -66,10 +77,25 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
       return store.createUser({ name, passwordHash: await hashPassword(password), admin, now: clock() });
     },
 
-    async setPassword(name: string, password: string): Promise<void> {
+    /**
+     * Sets the password and ends the user's sessions: all of them after a
+     * reset, all but `keepSessionOf` (the caller's own) when users change
+     * their own. Tokens stay: they are revoked one by one.
+     */
+    async setPassword(name: string, password: string, keepSessionOf: Caller | null = null): Promise<void> {
       checkPassword(password);
       const user = await requireUser(name);
       await store.setUserPassword(user.id, await hashPassword(password));
+      const kept = keepSessionOf?.user.id === user.id ? keepSessionOf.credential : null;
+      await store.deleteSessionsOfUser(user.id, kept?.kind === 'session' ? kept.id : null);
+    },
+
+    /** Users changing their own password must know the current one. */
+    async changeOwnPassword(caller: Caller, currentPassword: string, password: string): Promise<void> {
+      if (!(await verifyPassword(caller.user.passwordHash, currentPassword))) {
+        throw new AccountError('the current password is wrong');
+      }
+      await this.setPassword(caller.user.name, password, caller);
     },
 
     async removeUser(name: string): Promise<void> {
@@ -97,27 +123,44 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
       return { cookie, expiresAt };
     },
 
-    async userForSession(cookie: string): Promise<User | null> {
+    async callerForSession(cookie: string): Promise<Caller | null> {
       const session = await store.findSession(sha256Hex(cookie), clock());
-      return session ? store.findUserById(session.userId) : null;
+      const user = session ? await store.findUserById(session.userId) : null;
+      return session && user ? { user, credential: { kind: 'session', id: session.id } } : null;
+    },
+
+    /**
+     * The caller as it stands now (its user's rights may have changed), or
+     * null when its session or token has ended: logged out, expired,
+     * revoked, its user removed or their password reset.
+     */
+    async recheckCaller(caller: Caller): Promise<Caller | null> {
+      const { credential } = caller;
+      if (credential.kind === 'session') {
+        const session = await store.findSession(credential.id, clock());
+        const user = session ? await store.findUserById(session.userId) : null;
+        return user ? { user, credential } : null;
+      }
+      const token = await store.findTokenById(credential.token.id);
+      if (!token || (token.expiresAt !== null && token.expiresAt <= clock())) return null;
+      const user = await store.findUserById(token.userId);
+      return user ? { user, credential: { kind: 'token', token } } : null;
     },
 
     async endSession(cookie: string): Promise<void> {
       await store.deleteSession(sha256Hex(cookie));
     },
 
-    /** Returns the token once; the store keeps only its hash. */
-    async addToken(userName: string, label: string): Promise<string> {
-      const user = await requireUser(userName);
-      const token = generateApiToken();
-      await store.createToken({ tokenHash: sha256Hex(token), userId: user.id, label, now: clock() });
-      return token;
-    },
-
-    async userForToken(token: string): Promise<User | null> {
-      const userId = await store.findUserIdByToken(sha256Hex(token));
-      return userId === null ? null : store.findUserById(userId);
-    },
+    ...createTokens({
+      store,
+      clock,
+      onBackgroundError,
+      mayManage: async (user, serviceId) => {
+        const service = await store.findServiceById(serviceId);
+        return service !== null && (user.admin || service.ownerId === user.id);
+      },
+      maySee: async (user, serviceId) => (await visibleService(user, serviceId)) !== null,
+    }),
 
     async addService(input: { name: string; ownerName: string; id?: number; secret?: string }): Promise<Service> {
       if (!SERVICE_NAME.test(input.name)) {
@@ -173,13 +216,7 @@ export function createAccounts({ store, clock, secretGraceHours, sessionDays, on
       onServiceChanged?.(serviceId);
     },
 
-    /** The service when the user may see it; null both when it does not exist and when it is not theirs. */
-    async visibleService(user: User, serviceId: number): Promise<Service | null> {
-      const service = await store.findServiceById(serviceId);
-      if (!service) return null;
-      if (user.admin || service.ownerId === user.id) return service;
-      return (await store.canUserSeeService(user.id, serviceId)) ? service : null;
-    },
+    visibleService,
 
     /** First start: an admin with TMON_ADMIN_PASSWORD or a random password, returned so the caller prints it once. */
     async ensureAdmin(presetPassword: string | null, randomPassword: () => string): Promise<string | null> {

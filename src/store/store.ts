@@ -38,6 +38,38 @@ export interface Session {
   expiresAt: number;
 }
 
+/**
+ * What an API token may do: `read` the query API and live streams, `admin`
+ * what its user may do in the admin page, `ingest` only send events to its
+ * one service.
+ */
+export type TokenScope = 'read' | 'admin' | 'ingest';
+export const TOKEN_SCOPES: readonly TokenScope[] = ['read', 'admin', 'ingest'];
+
+/** An API token as stored: never the token itself, only its SHA-256. */
+export interface ApiToken {
+  id: number;
+  userId: number;
+  name: string;
+  scope: TokenScope;
+  /** the one service it is bound to (always for `ingest`), or null */
+  serviceId: number | null;
+  createdAt: number;
+  /** null: never expires */
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface NewApiToken {
+  tokenHash: string;
+  userId: number;
+  name: string;
+  scope: TokenScope;
+  serviceId: number | null;
+  expiresAt: number | null;
+  now: number;
+}
+
 /** A dimension that tmon ranks requests by. */
 export type Dimension = 'country' | 'city' | 'os' | 'device' | 'browser' | 'url';
 export const DIMENSIONS: readonly Dimension[] = ['country', 'city', 'os', 'device', 'browser', 'url'];
@@ -128,11 +160,20 @@ export interface Store {
   /** the session if it exists and has not expired at `now` */
   findSession(id: string, now: number): Promise<Session | null>;
   deleteSession(id: string): Promise<void>;
+  /** ends every session of the user but `exceptId` (the one a user changing their own password keeps) */
+  deleteSessionsOfUser(userId: number, exceptId: string | null): Promise<number>;
   deleteExpiredSessions(now: number): Promise<number>;
 
   // API tokens (only their SHA-256 is stored)
-  createToken(input: { tokenHash: string; userId: number; label: string; now: number }): Promise<void>;
-  findUserIdByToken(tokenHash: string): Promise<number | null>;
+  createToken(input: NewApiToken): Promise<ApiToken>;
+  /** the token if it exists and has not expired at `now` */
+  findTokenByHash(tokenHash: string, now: number): Promise<ApiToken | null>;
+  findTokenById(id: number): Promise<ApiToken | null>;
+  /** every token, or a user's, by id */
+  listTokens(userId: number | null): Promise<ApiToken[]>;
+  /** true when it existed */
+  deleteToken(id: number): Promise<boolean>;
+  touchToken(id: number, now: number): Promise<void>;
 
   // services
   /** `id` brings over a service from an old T-Mon install; otherwise assigned */

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/accounts.js';
 import type { IngestCounters } from '../ingest/counters.js';
-import { requireUser } from './auth/current-user.js';
+import { requireCaller } from './auth/current-user.js';
 import { HttpError } from './errors.js';
 
 export interface OpsRouteDeps {
@@ -15,7 +15,7 @@ export async function opsRoutes(app: FastifyInstance, { accounts, counters, queu
   app.get('/healthz', async () => ({ status: 200, results: { ok: true } }));
 
   app.get('/metrics', async (request, reply) => {
-    const user = await requireUser(request, accounts);
+    const { user } = await requireCaller(request, accounts, 'read');
     if (!user.admin) throw new HttpError('forbidden', 'metrics are for admins');
     const { accepted_requests, accepted_events, stored_events, group_commits, refused } = counters.snapshot();
     const lines = [

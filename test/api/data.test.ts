@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { FORM, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { SPEC_SECRET, startTestTmon, type TestTmon, addTestToken } from '../support/test-tmon.js';
 
 // minute- and hour-aligned, so bucket arithmetic in the assertions is plain
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);
@@ -216,7 +216,7 @@ describe('the query API', () => {
 
   it("answers 404 for another user's service exactly as for a missing one", async () => {
     await tmon.runtime.accounts.addUser('bob', 'bob-password-1', false);
-    const bobToken = await tmon.runtime.accounts.addToken('bob', 'test');
+    const bobToken = await addTestToken(tmon.runtime, 'bob');
     const theirs = await get('/1/data/users/country', bobToken);
     const missing = await get('/999/data/users/country', bobToken);
     assert.equal(theirs.statusCode, 404);
@@ -228,11 +228,11 @@ describe('the query API', () => {
 
   it('lets a user see a service shared with them, and an admin see all', async () => {
     const carol = await tmon.runtime.accounts.addUser('carol', 'carol-password-1', false);
-    const carolToken = await tmon.runtime.accounts.addToken('carol', 'test');
+    const carolToken = await addTestToken(tmon.runtime, 'carol');
     assert.equal((await get('/1/data/users/os', carolToken)).statusCode, 404);
     await tmon.runtime.store.shareService(1, carol.id);
     assert.equal((await get('/1/data/users/os', carolToken)).statusCode, 200);
-    const adminToken = await tmon.runtime.accounts.addToken('admin', 'test');
+    const adminToken = await addTestToken(tmon.runtime, 'admin');
     assert.equal((await get('/1/data/users/os', adminToken)).statusCode, 200);
   });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORM, gen2Body } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { SPEC_SECRET, startTestTmon, type TestTmon, addTestToken } from '../support/test-tmon.js';
 
 interface SseMessage {
   event: string;
@@ -121,7 +121,7 @@ describe('GET /$wsid/live', () => {
 
   it("answers 404 for another user's stream and 401 without credentials", async () => {
     await tmon.runtime.accounts.addUser('bob', 'bob-password-1', false);
-    const bobToken = await tmon.runtime.accounts.addToken('bob', 'x');
+    const bobToken = await addTestToken(tmon.runtime, 'bob');
     const theirs = await fetch(`${base}/1/live`, { headers: { authorization: `Bearer ${bobToken}` } });
     assert.equal(theirs.status, 404);
     const anonymous = await fetch(`${base}/1/live`);

@@ -465,6 +465,40 @@ function describeInternals(url: string): void {
       }
     });
 
+    it('turns the tokens made before scopes into admin tokens with their names when migrating', async () => {
+      const temp = await createTempSchema(url);
+      const pool = openPool({ url, schema: temp.schema });
+      try {
+        await temp.query(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,
+          applied_at bigint NOT NULL)`);
+        // the schema as migrations 1 and 2 left it, with a token of then
+        for (const migration of POSTGRES_MIGRATIONS.filter((m) => m.version <= 2)) {
+          await inTransaction(pool, async (client) => {
+            await client.query(migration.sql);
+            await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [
+              migration.version,
+              migration.name,
+              T0,
+            ]);
+          });
+        }
+        await temp.query(
+          `INSERT INTO users (name, password_hash, admin, created_at) VALUES ('ann', 'h', false, ${T0})`,
+        );
+        await temp.query(`INSERT INTO api_tokens SELECT 'old-hash', id, 'grafana', ${T0} FROM users`);
+        const store = await temp.openStore();
+        await store.migrate();
+        const token = await store.findTokenByHash('old-hash', T0);
+        assert.equal(token?.scope, 'admin');
+        assert.equal(token?.name, 'grafana');
+        assert.equal(token?.expiresAt, null);
+        assert.ok(Number.isInteger(token?.id));
+      } finally {
+        await pool.end();
+        await temp.drop();
+      }
+    });
+
     it('creates and uses the schema named in the URL', async () => {
       const temp = await createTempSchema(url);
       const schema = `${temp.schema}_url`;

@@ -322,6 +322,34 @@ describe('SQLite store internals', () => {
     }
   });
 
+  it('turns the tokens made before scopes into admin tokens with their names when migrating', async () => {
+    const { store, dataDir, cleanup } = await withShopStore();
+    await store.close();
+    const db = new Database(path.join(dataDir, SQLITE_FILE_NAME));
+    try {
+      // back to the api_tokens of migration 1
+      db.exec(`DROP TABLE api_tokens;
+        CREATE TABLE api_tokens (token_hash TEXT PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, label TEXT NOT NULL, created_at INTEGER NOT NULL);
+        INSERT INTO api_tokens SELECT 'old-hash', id, 'grafana', ${T0} FROM users LIMIT 1;
+        DELETE FROM schema_migrations WHERE version = 7;`);
+    } finally {
+      db.close();
+    }
+    const migrated = await openSqliteStore({ dataDir });
+    try {
+      await migrated.migrate();
+      const token = await migrated.findTokenByHash('old-hash', T0);
+      assert.equal(token?.scope, 'admin');
+      assert.equal(token?.name, 'grafana');
+      assert.equal(token?.expiresAt, null);
+      assert.equal(token?.serviceId, null);
+    } finally {
+      await migrated.close();
+      await cleanup();
+    }
+  });
+
   it('moves the agents of stored events to a table of their own when migrating, seq going on where it was', async () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     await store.close();
@@ -333,7 +361,7 @@ describe('SQLite store internals', () => {
       // back to the events table before migration 4: the agent's columns on every row
       db.exec(`DROP TABLE events; DROP TABLE agents; ${REPLAY_CLAIMS_BEFORE_MIGRATION_6}
         CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, ${COLUMNS_BEFORE_MIGRATION_4.join(', ')});
-        DELETE FROM schema_migrations WHERE version >= 4;`);
+        DELETE FROM schema_migrations WHERE version BETWEEN 4 AND 6;`);
       const insert = db.prepare(
         `INSERT INTO events (${COLUMNS_BEFORE_MIGRATION_4.join(', ')})
          VALUES (${COLUMNS_BEFORE_MIGRATION_4.map(() => '?').join(', ')})`,

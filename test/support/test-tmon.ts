@@ -10,7 +10,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppLogger } from '../../src/log.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
-import type { Service } from '../../src/store/store.js';
+import type { Service, TokenScope } from '../../src/store/store.js';
 import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
 import { FakeClock } from './fake-clock.js';
 
@@ -34,6 +34,18 @@ export interface TestTmonOptions {
   logger?: AppLogger;
   /** false: no collect socket front, node:http reads every connection */
   socketFront?: boolean;
+}
+
+/** A token of the named user (scope `admin` unless said: what a token could do before scopes), for tests. */
+export async function addTestToken(
+  runtime: Pick<Runtime, 'accounts' | 'store'>,
+  userName: string,
+  scope: TokenScope = 'admin',
+  serviceId: number | null = null,
+): Promise<string> {
+  const user = await runtime.accounts.requireUser(userName);
+  const { token } = await runtime.accounts.addToken({ user, name: `test ${scope}`, scope, serviceId });
+  return token;
 }
 
 export async function startTestTmon(options: TestTmonOptions = {}): Promise<TestTmon> {
@@ -60,7 +72,7 @@ export async function startTestTmon(options: TestTmonOptions = {}): Promise<Test
   await runtime.accounts.addUser('alice', ALICE_PASSWORD, false);
   // id 1 and the SPEC's secret, so the SPEC's test vectors are valid requests for it
   const service = await runtime.accounts.addService({ name: 'shop', ownerName: 'alice', id: 1, secret: SPEC_SECRET });
-  const aliceToken = await runtime.accounts.addToken('alice', 'test');
+  const aliceToken = await addTestToken(runtime, 'alice', 'admin');
   return {
     app,
     runtime,

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { StoreConflictError } from '../errors.js';
-import type { Session, User } from '../store.js';
+import type { ApiToken, NewApiToken, Session, User } from '../store.js';
+import { TOKEN_COLUMNS, type TokenRow, toToken } from '../token-row.js';
 import { isUniqueViolation, type Queryable } from './database.js';
 
 interface UserRow {
@@ -101,20 +102,52 @@ export class PostgresAccounts {
     return result.rowCount ?? 0;
   }
 
-  async createToken(input: { tokenHash: string; userId: number; label: string; now: number }): Promise<void> {
-    await this.pool.query('INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)', [
-      input.tokenHash,
-      input.userId,
-      input.label,
-      input.now,
+  async deleteSessionsOfUser(userId: number, exceptId: string | null): Promise<number> {
+    const result = await this.pool.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [
+      userId,
+      exceptId,
     ]);
+    return result.rowCount ?? 0;
   }
 
-  async findUserIdByToken(tokenHash: string): Promise<number | null> {
-    const { rows } = await this.pool.query<{ user_id: number }>(
-      'SELECT user_id FROM api_tokens WHERE token_hash = $1',
-      [tokenHash],
+  async createToken(input: NewApiToken): Promise<ApiToken> {
+    const { rows } = await this.pool.query<TokenRow>(
+      `INSERT INTO api_tokens (token_hash, user_id, name, scope, service_id, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${TOKEN_COLUMNS}`,
+      [input.tokenHash, input.userId, input.name, input.scope, input.serviceId, input.now, input.expiresAt],
     );
-    return rows[0]?.user_id ?? null;
+    return toToken(rows[0] as TokenRow);
+  }
+
+  async findTokenByHash(tokenHash: string, now: number): Promise<ApiToken | null> {
+    const { rows } = await this.pool.query<TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > $2)`,
+      [tokenHash, now],
+    );
+    return rows[0] ? toToken(rows[0]) : null;
+  }
+
+  async findTokenById(id: number): Promise<ApiToken | null> {
+    const { rows } = await this.pool.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = $1`, [id]);
+    return rows[0] ? toToken(rows[0]) : null;
+  }
+
+  async listTokens(userId: number | null): Promise<ApiToken[]> {
+    const { rows } =
+      userId === null
+        ? await this.pool.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens ORDER BY id`)
+        : await this.pool.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY id`, [
+            userId,
+          ]);
+    return rows.map(toToken);
+  }
+
+  async deleteToken(id: number): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM api_tokens WHERE id = $1', [id]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async touchToken(id: number, now: number): Promise<void> {
+    await this.pool.query('UPDATE api_tokens SET last_used_at = $1 WHERE id = $2', [now, id]);
   }
 }

@@ -108,10 +108,15 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
     createSession: (session) => ready(() => accounts.createSession(session)),
     findSession: (id, now) => ready(() => accounts.findSession(id, now)),
     deleteSession: (id) => ready(() => accounts.deleteSession(id)),
+    deleteSessionsOfUser: (userId, exceptId) => ready(() => accounts.deleteSessionsOfUser(userId, exceptId)),
     deleteExpiredSessions: (now) => ready(() => accounts.deleteExpiredSessions(now)),
 
     createToken: (input) => ready(() => accounts.createToken(input)),
-    findUserIdByToken: (tokenHash) => ready(() => accounts.findUserIdByToken(tokenHash)),
+    findTokenByHash: (tokenHash, now) => ready(() => accounts.findTokenByHash(tokenHash, now)),
+    findTokenById: (id) => ready(() => accounts.findTokenById(id)),
+    listTokens: (userId) => ready(() => accounts.listTokens(userId)),
+    deleteToken: (id) => ready(() => accounts.deleteToken(id)),
+    touchToken: (id, now) => ready(() => accounts.touchToken(id, now)),
 
     createService: (input) => ready(() => services.createService(input)),
     findServiceById: (id) => ready(() => services.findServiceById(id)),

@@ -1,5 +1,6 @@
 import { StoreConflictError } from '../errors.js';
-import type { Session, User } from '../store.js';
+import type { ApiToken, NewApiToken, Session, User } from '../store.js';
+import { TOKEN_COLUMNS, type TokenRow, toToken } from '../token-row.js';
 import { isUniqueViolation } from './constraint.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -18,7 +19,6 @@ interface SessionRow {
 }
 
 const USER_COLUMNS = 'id, name, password_hash, admin, created_at';
-
 function toUser(row: UserRow): User {
   return {
     id: row.id,
@@ -43,8 +43,14 @@ export class SqliteAccounts {
   private readonly sessionById;
   private readonly deleteSessionRow;
   private readonly deleteSessionsBefore;
+  private readonly deleteUserSessions;
   private readonly insertToken;
-  private readonly userIdByToken;
+  private readonly tokenByHash;
+  private readonly tokenById;
+  private readonly allTokens;
+  private readonly userTokens;
+  private readonly deleteTokenRow;
+  private readonly touchTokenRow;
 
   constructor(db: SqliteDatabase) {
     this.insertUser = db.prepare<[string, string, number, number], UserRow>(
@@ -66,10 +72,24 @@ export class SqliteAccounts {
     );
     this.deleteSessionRow = db.prepare<[string]>('DELETE FROM sessions WHERE id = ?');
     this.deleteSessionsBefore = db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?');
-    this.insertToken = db.prepare<[string, number, string, number]>(
-      'INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)',
+    // `id IS NOT ?`: the session to keep, or none when it is null
+    this.deleteUserSessions = db.prepare<[number, string | null]>(
+      'DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?',
     );
-    this.userIdByToken = db.prepare<[string], number>('SELECT user_id FROM api_tokens WHERE token_hash = ?').pluck();
+    this.insertToken = db.prepare<[string, number, string, string, number | null, number, number | null], TokenRow>(
+      `INSERT INTO api_tokens (token_hash, user_id, name, scope, service_id, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ${TOKEN_COLUMNS}`,
+    );
+    this.tokenByHash = db.prepare<[string, number], TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = ? AND (expires_at IS NULL OR expires_at > ?)`,
+    );
+    this.tokenById = db.prepare<[number], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE id = ?`);
+    this.allTokens = db.prepare<[], TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_tokens ORDER BY id`);
+    this.userTokens = db.prepare<[number], TokenRow>(
+      `SELECT ${TOKEN_COLUMNS} FROM api_tokens WHERE user_id = ? ORDER BY id`,
+    );
+    this.deleteTokenRow = db.prepare<[number]>('DELETE FROM api_tokens WHERE id = ?');
+    this.touchTokenRow = db.prepare<[number, number]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
   }
 
   createUser(input: { name: string; passwordHash: string; admin: boolean; now: number }): User {
@@ -129,15 +149,47 @@ export class SqliteAccounts {
     this.deleteSessionRow.run(id);
   }
 
+  deleteSessionsOfUser(userId: number, exceptId: string | null): number {
+    return this.deleteUserSessions.run(userId, exceptId).changes;
+  }
+
   deleteExpiredSessions(now: number): number {
     return this.deleteSessionsBefore.run(now).changes;
   }
 
-  createToken(input: { tokenHash: string; userId: number; label: string; now: number }): void {
-    this.insertToken.run(input.tokenHash, input.userId, input.label, input.now);
+  createToken(input: NewApiToken): ApiToken {
+    const row = this.insertToken.get(
+      input.tokenHash,
+      input.userId,
+      input.name,
+      input.scope,
+      input.serviceId,
+      input.now,
+      input.expiresAt,
+    );
+    if (!row) throw new Error('INSERT … RETURNING gave no row');
+    return toToken(row);
   }
 
-  findUserIdByToken(tokenHash: string): number | null {
-    return this.userIdByToken.get(tokenHash) ?? null;
+  findTokenByHash(tokenHash: string, now: number): ApiToken | null {
+    const row = this.tokenByHash.get(tokenHash, now);
+    return row ? toToken(row) : null;
+  }
+
+  findTokenById(id: number): ApiToken | null {
+    const row = this.tokenById.get(id);
+    return row ? toToken(row) : null;
+  }
+
+  listTokens(userId: number | null): ApiToken[] {
+    return (userId === null ? this.allTokens.all() : this.userTokens.all(userId)).map(toToken);
+  }
+
+  deleteToken(id: number): boolean {
+    return this.deleteTokenRow.run(id).changes > 0;
+  }
+
+  touchToken(id: number, now: number): void {
+    this.touchTokenRow.run(now, id);
   }
 }

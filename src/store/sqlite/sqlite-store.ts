@@ -144,15 +144,30 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
     async deleteSession(id) {
       ready().accounts.deleteSession(id);
     },
+    async deleteSessionsOfUser(userId, exceptId) {
+      return ready().accounts.deleteSessionsOfUser(userId, exceptId);
+    },
     async deleteExpiredSessions(now) {
       return ready().accounts.deleteExpiredSessions(now);
     },
 
     async createToken(input) {
-      ready().accounts.createToken(input);
+      return ready().accounts.createToken(input);
     },
-    async findUserIdByToken(tokenHash) {
-      return ready().accounts.findUserIdByToken(tokenHash);
+    async findTokenByHash(tokenHash, now) {
+      return ready().accounts.findTokenByHash(tokenHash, now);
+    },
+    async findTokenById(id) {
+      return ready().accounts.findTokenById(id);
+    },
+    async listTokens(userId) {
+      return ready().accounts.listTokens(userId);
+    },
+    async deleteToken(id) {
+      return ready().accounts.deleteToken(id);
+    },
+    async touchToken(id, now) {
+      ready().accounts.touchToken(id, now);
     },
 
     async createService(input) {

@@ -44,7 +44,7 @@ const LOOKUPS_ON_THIS_THREAD = new Set<string>([
   'findUserById',
   'countUsers',
   'findSession',
-  'findUserIdByToken',
+  'findTokenByHash',
   'findServiceById',
   'findServiceByName',
   'canUserSeeService',

@@ -24,6 +24,25 @@ export const UserChanges = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export const NewToken = Type.Object(
-  { label: Type.Optional(Type.String({ maxLength: 100 })) },
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    /** the name's old spelling, from before tokens had scopes */
+    label: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    scope: Type.Optional(Type.Union([Type.Literal('read'), Type.Literal('admin'), Type.Literal('ingest')])),
+    service_id: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    /** `30d`, `12h`, `8w`, `1y` or `never` (the default) */
+    expires_in: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+export const TokenQuery = Type.Object(
+  { user: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+  { additionalProperties: false },
+);
+export const OwnPasswordChange = Type.Object(
+  {
+    current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Type.String({ minLength: 8, maxLength: 1024 }),
+  },
   { additionalProperties: false },
 );

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
 import type { FrameSink, LiveChannels, LiveFrame } from '../../live/live-channels.js';
 import type { Store, StoredEvent } from '../../store/store.js';
-import { visibleService } from '../auth/visible-service.js';
+import { requireVisibleService } from '../auth/visible-service.js';
 import { presentEvent } from './present.js';
 import { WsidParams } from './schemas.js';
 
@@ -32,7 +32,7 @@ export async function liveRoute(fastify: FastifyInstance, { store, accounts, cha
   });
 
   app.get('/:wsid/live', { schema: { params: WsidParams }, compress: false }, async (request, reply) => {
-    const service = await visibleService(request, accounts, request.params.wsid);
+    const { service } = await requireVisibleService(request, accounts, request.params.wsid);
 
     // Joined before the snapshot is read: an event committed while it is read is then in the snapshot, in a
     // frame, or in both (the dashboard drops a seq it has), never in neither. Frames wait until it is sent.

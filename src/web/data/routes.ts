@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/store.js';
-import { visibleService } from '../auth/visible-service.js';
+import { requireVisibleService } from '../auth/visible-service.js';
 import { HttpError } from '../errors.js';
 import { presentEvent, presentLocation, presentRanking } from './present.js';
 import {
@@ -29,7 +29,8 @@ export interface DataRouteDeps {
 export async function dataRoutes(fastify: FastifyInstance, { store, accounts, clock }: DataRouteDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  const visible = (request: FastifyRequest, wsid: number) => visibleService(request, accounts, wsid);
+  const visible = async (request: FastifyRequest, wsid: number) =>
+    (await requireVisibleService(request, accounts, wsid)).service;
 
   app.get(
     '/:wsid/data/users/locations/:neLat/:neLng/:swLat/:swLng',

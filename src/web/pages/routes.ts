@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
 import type { Store, User } from '../../store/store.js';
 import { csrfTokenOf } from '../auth/csrf.js';
-import { currentUser } from '../auth/current-user.js';
+import { SESSION_COOKIE } from '../auth/current-user.js';
 import { installSecurityHeaders } from './content-security.js';
 import { renderDocsPage } from './docs-page.js';
 import { escapeHtml, htmlDocument } from './html.js';
@@ -35,7 +35,9 @@ export async function pageRoutes(app: FastifyInstance, { store, accounts, assets
     );
 
   async function signedIn(request: FastifyRequest, reply: FastifyReply): Promise<User | null> {
-    const user = await currentUser(request, accounts);
+    // pages are for browsers: their login session, never a token
+    const cookie = request.cookies[SESSION_COOKIE];
+    const user = cookie ? (await accounts.callerForSession(cookie))?.user : undefined;
     if (!user) {
       reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
       return null;

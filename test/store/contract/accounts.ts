@@ -58,11 +58,81 @@ export function describeAccounts(open: OpenStore): void {
       assert.equal(await store.findSession('s2', T0), null);
     });
 
-    it('finds the user of an API token by its hash', async () => {
+    it("ends every session of a user but the one kept, and no one else's", async () => {
       const { store, user } = ctx();
-      await store.createToken({ tokenHash: 'ab'.repeat(32), userId: user.id, label: 'ci', now: T0 });
-      assert.equal(await store.findUserIdByToken('ab'.repeat(32)), user.id);
-      assert.equal(await store.findUserIdByToken('cd'.repeat(32)), null);
+      const bob = await store.createUser({ name: 'bob', passwordHash: 'h', admin: false, now: T0 });
+      for (const id of ['a1', 'a2', 'a3']) await store.createSession({ id, userId: user.id, expiresAt: T0 + HOUR });
+      await store.createSession({ id: 'b1', userId: bob.id, expiresAt: T0 + HOUR });
+      assert.equal(await store.deleteSessionsOfUser(user.id, 'a2'), 2);
+      assert.equal(await store.findSession('a1', T0), null);
+      assert.notEqual(await store.findSession('a2', T0), null);
+      assert.notEqual(await store.findSession('b1', T0), null);
+      assert.equal(await store.deleteSessionsOfUser(user.id, null), 1);
+      assert.equal(await store.findSession('a2', T0), null);
+    });
+
+    it('finds an API token by its hash until it expires, with its scope and binding', async () => {
+      const { store, user, service } = ctx();
+      const made = await store.createToken({
+        tokenHash: 'ab'.repeat(32),
+        userId: user.id,
+        name: 'ci',
+        scope: 'ingest',
+        serviceId: service.id,
+        expiresAt: T0 + HOUR,
+        now: T0,
+      });
+      assert.deepEqual(made, {
+        id: made.id,
+        userId: user.id,
+        name: 'ci',
+        scope: 'ingest',
+        serviceId: service.id,
+        createdAt: T0,
+        expiresAt: T0 + HOUR,
+        lastUsedAt: null,
+      });
+      assert.deepEqual(await store.findTokenByHash('ab'.repeat(32), T0), made);
+      assert.equal(await store.findTokenByHash('ab'.repeat(32), T0 + HOUR), null, 'expired');
+      assert.equal(await store.findTokenByHash('cd'.repeat(32), T0), null);
+      assert.deepEqual(await store.findTokenById(made.id), made, 'by id even when expired: to list it');
+    });
+
+    it('lists, touches and deletes API tokens by id', async () => {
+      const { store, user } = ctx();
+      const bob = await store.createUser({ name: 'bob', passwordHash: 'h', admin: false, now: T0 });
+      const common = { scope: 'read' as const, serviceId: null, expiresAt: null, now: T0 };
+      const first = await store.createToken({ ...common, tokenHash: 't1', userId: user.id, name: 'one' });
+      const second = await store.createToken({ ...common, tokenHash: 't2', userId: bob.id, name: 'two' });
+      assert.ok(second.id > first.id);
+      assert.deepEqual(
+        (await store.listTokens(null)).map((t) => t.name),
+        ['one', 'two'],
+      );
+      assert.deepEqual(
+        (await store.listTokens(bob.id)).map((t) => t.name),
+        ['two'],
+      );
+      await store.touchToken(first.id, T0 + 5);
+      assert.equal((await store.findTokenById(first.id))?.lastUsedAt, T0 + 5);
+      assert.equal(await store.deleteToken(first.id), true);
+      assert.equal(await store.deleteToken(first.id), false);
+      assert.equal(await store.findTokenByHash('t1', T0), null);
+    });
+
+    it("removes a service's tokens with it", async () => {
+      const { store, user, service } = ctx();
+      const token = await store.createToken({
+        tokenHash: 'ingest',
+        userId: user.id,
+        name: 'nginx',
+        scope: 'ingest',
+        serviceId: service.id,
+        expiresAt: null,
+        now: T0,
+      });
+      await store.removeService(service.id);
+      assert.equal(await store.findTokenById(token.id), null);
     });
   });
 
@@ -184,14 +254,22 @@ export function describeAccounts(open: OpenStore): void {
       await store.shareService(service.id, bob.id);
       await store.shareService(bobs.id, user.id);
       await store.createSession({ id: 'bob-session', userId: bob.id, expiresAt: T0 + DAY });
-      await store.createToken({ tokenHash: 'bob-token', userId: bob.id, label: '', now: T0 });
+      await store.createToken({
+        tokenHash: 'bob-token',
+        userId: bob.id,
+        name: 'x',
+        scope: 'read',
+        serviceId: null,
+        expiresAt: null,
+        now: T0,
+      });
       await store.writeEvents([plainWrite(bobs.id, [makeEvent(), makeEvent()])], T0);
       await store.removeUser(bob.id);
       assert.equal(await store.findUserById(bob.id), null);
       assert.equal(await store.findServiceById(bobs.id), null);
       assert.equal(await store.countEvents(bobs.id), 0);
       assert.equal(await store.findSession('bob-session', T0), null);
-      assert.equal(await store.findUserIdByToken('bob-token'), null);
+      assert.equal(await store.findTokenByHash('bob-token', T0), null);
       assert.deepEqual(
         (await store.listServicesForUser(user.id)).map((s) => s.name),
         ['shop'],

@@ -1,6 +1,7 @@
 import type { Migration } from '../sqlite/index.js';
 import * as initial from './0001-initial.js';
 import * as rollupQueue from './0002-rollup-queue.js';
+import * as scopedTokens from './0003-scoped-tokens.js';
 
 export type { Migration } from '../sqlite/index.js';
 
@@ -12,4 +13,5 @@ export type { Migration } from '../sqlite/index.js';
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, ...initial },
   { version: 2, ...rollupQueue },
+  { version: 3, ...scopedTokens },
 ];

@@ -4,6 +4,7 @@ import * as replayClaimsInTimeOrder from './0003-replay-claims-in-time-order.js'
 import * as agentsTable from './0004-agents-table.js';
 import * as agentsLastTs from './0005-agents-last-ts.js';
 import * as replayClaimsPerCommit from './0006-replay-claims-per-commit.js';
+import * as scopedTokens from './0007-scoped-tokens.js';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 4, ...agentsTable },
   { version: 5, ...agentsLastTs },
   { version: 6, ...replayClaimsPerCommit },
+  { version: 7, ...scopedTokens },
 ];

@@ -1,0 +1,61 @@
+/**
+ * API tokens: GET/POST /api/tokens, DELETE /api/tokens/:id. A user sees and
+ * revokes their own tokens, an admin everyone's; making or revoking one needs
+ * a session or an admin token (a read token cannot mint a stronger one). The
+ * token itself is answered once, on creation.
+ */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Accounts } from '../../accounts/accounts.js';
+import type { Store } from '../../store/store.js';
+import { requireCsrfToken } from '../auth/csrf.js';
+import { requireCaller } from '../auth/current-user.js';
+import { HttpError } from '../errors.js';
+import { presentToken } from './present.js';
+import { IdParams, NewToken, TokenQuery } from './schemas.js';
+
+export interface TokenRouteDeps {
+  store: Store;
+  accounts: Accounts;
+}
+
+export async function tokenRoutes(fastify: FastifyInstance, { store, accounts }: TokenRouteDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('preHandler', requireCsrfToken);
+  const userNames = async () => new Map((await store.listUsers()).map((u) => [u.id, u.name]));
+
+  app.get('/api/tokens', { schema: { querystring: TokenQuery } }, async (request) => {
+    const { user } = await requireCaller(request, accounts, 'admin');
+    let owner: number | null = user.id;
+    if (request.query.user !== undefined) {
+      const named = await store.findUserByName(request.query.user);
+      if (!named || (!user.admin && named.id !== user.id)) {
+        throw new HttpError('not_found', `no user named "${request.query.user}"`);
+      }
+      owner = named.id;
+    } else if (user.admin) {
+      owner = null;
+    }
+    const names = await userNames();
+    return { status: 200, results: (await accounts.listTokens(owner)).map((t) => presentToken(t, names)) };
+  });
+
+  app.post('/api/tokens', { schema: { body: NewToken } }, async (request, reply) => {
+    const { user } = await requireCaller(request, accounts, 'admin');
+    const { name, label, scope, service_id, expires_in } = request.body;
+    const { token, record } = await accounts.addToken({
+      user,
+      name: name ?? label ?? 'web',
+      scope,
+      serviceId: service_id ?? null,
+      expires: expires_in ?? null,
+    });
+    return reply.code(201).send({ status: 201, results: { ...presentToken(record, await userNames()), token } });
+  });
+
+  app.delete('/api/tokens/:id', { schema: { params: IdParams } }, async (request) => {
+    const { user } = await requireCaller(request, accounts, 'admin');
+    const revoked = await accounts.revokeToken(request.params.id, user);
+    return { status: 200, results: { id: revoked.id, revoked: true } };
+  });
+}
