@@ -79,6 +79,48 @@ describe('the tmon CLI', () => {
     assert.match(res.stdout.trim(), /^tmon_[A-Za-z0-9_-]{40,}$/);
   });
 
+  it('makes, lists and revokes scoped tokens, never listing a token itself', () => {
+    const made = cli(
+      'token',
+      'add',
+      '--user',
+      'ann',
+      '--scope',
+      'ingest',
+      '--service',
+      '42',
+      '--name',
+      'nginx',
+      '--expires',
+      '30d',
+      '--json',
+    );
+    assert.equal(made.status, 0, made.stderr);
+    const { id, token, scope } = JSON.parse(made.stdout);
+    assert.equal(scope, 'ingest');
+    assert.match(token, /^tmon_/);
+    const listed = cli('token', 'list', '--user', 'ann', '--json');
+    assert.equal(listed.status, 0, listed.stderr);
+    const shown = JSON.parse(listed.stdout).find((t: { id: number }) => t.id === id);
+    assert.equal(shown.name, 'nginx');
+    assert.equal(shown.service_id, 42);
+    assert.equal(shown.last_used_at, null);
+    assert.ok(shown.expires_at > Date.now() + 29 * 86_400_000);
+    assert.ok(!listed.stdout.includes(token));
+    assert.match(cli('token', 'list').stdout, /nginx\tann\tingest \(service 42\)/);
+    const revoked = cli('token', 'revoke', String(id), '--json');
+    assert.equal(revoked.status, 0, revoked.stderr);
+    assert.deepEqual(JSON.parse(revoked.stdout), { id, revoked: true });
+    assert.ok(!cli('token', 'list', '--json').stdout.includes(`"id":${id},`));
+    const again = cli('token', 'revoke', String(id));
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /no token with id/);
+    const unbound = cli('token', 'add', '--user', 'ann', '--scope', 'ingest');
+    assert.equal(unbound.status, 1);
+    assert.match(unbound.stderr, /bound to one service/);
+    assert.equal(cli('token', 'add', '--user', 'ann', '--scope', 'root').status, 2);
+  });
+
   it('changes a password and removes a user with their services', () => {
     assert.equal(cli('user', 'passwd', 'ann', '--password', 'new-password-2').status, 0);
     assert.equal(cli('user', 'add', 'ben', '--password', 'ben-password-1').status, 0);

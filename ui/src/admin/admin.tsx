@@ -79,7 +79,7 @@ export function Admin({ user, admin }: { user: string; admin: boolean }) {
                 onUserRemoved={loadServices}
               />
             )}
-            <TokensSection />
+            <TokensSection me={me} services={services} />
           </>
         )}
       </main>

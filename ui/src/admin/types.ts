@@ -28,3 +28,16 @@ export interface UserInfo {
 
 /** the server's rule, checked in the form too so mistakes show before a round trip */
 export const SERVICE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
+
+export type TokenScope = 'read' | 'admin' | 'ingest';
+
+export interface TokenInfo {
+  id: number;
+  name: string;
+  scope: TokenScope;
+  service_id: number | null;
+  user: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+}
