@@ -24,6 +24,7 @@ import { createCollectHandler } from './web/collect/handle-collect.js';
 import { collectRoutes } from './web/collect/routes.js';
 import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
+import { connectionLimits } from './web/connection-limits.js';
 import { installErrorHandler } from './web/errors.js';
 import { opsRoutes } from './web/ops-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
@@ -63,15 +64,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const handleCollect = createCollectHandler({ collect: deps.collect, counters: deps.counters, debug: config.debug });
+  const limits = connectionLimits(config);
   const collectFastPath = createCollectFastPath({
     handle: handleCollect,
     log: logger,
     debug: config.debug,
+    limits,
     socketFront: deps.collectSocketFront ?? true,
   });
   const app = Fastify({
     loggerInstance: logger,
-    // plain collect requests are answered off the socket, before node:http and fastify (web/collect/)
+    // plain collect requests are answered off the socket, before node:http and fastify (web/collect/); the
+    // server it makes holds every connection to `limits` (web/connection-limits.ts): fastify's own
+    // connectionTimeout, keepAliveTimeout and requestTimeout apply only to servers it makes itself
     serverFactory: collectFastPath.serverFactory,
     // fastify accepts a hop count at run time; its typings only list the other forms
     trustProxy: config.trustProxy as boolean | string,

@@ -32,6 +32,18 @@ export interface Config {
   /** where the server's SQLite writer runs: auto decides by the cores tmon may use (store/sqlite-writer-place.ts) */
   readonly sqliteWriter: SqliteWriterSetting;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** seconds a connection has to send a whole request head (SPEC §2 Limits) */
+  readonly headTimeoutSeconds: number;
+  /** seconds a request's body has to arrive once its head has */
+  readonly bodyTimeoutSeconds: number;
+  /** seconds an idle kept-alive connection stays open */
+  readonly keepAliveTimeoutSeconds: number;
+  /** open connections at most; more are closed as they are accepted */
+  readonly maxConnections: number;
+  /** live streams (GET /$wsid/live) one user may hold open on this process; more answer 429 */
+  readonly maxStreamsPerUser: number;
+  /** live streams this process holds open at most, all users together; more answer 429 */
+  readonly maxStreams: number;
 }
 
 /** Flags given on the command line, already split by the CLI. */
@@ -70,6 +82,13 @@ export const SETTINGS = {
   TMON_SQLITE_WRITER:
     "where the server's SQLite writer runs: auto (default: a thread of its own when tmon may use 2 or more cores, else the HTTP thread), thread or inline",
   TMON_LOG_LEVEL: 'fatal, error, warn, info (default), debug, trace or silent',
+  TMON_HEAD_TIMEOUT:
+    'seconds a connection has to send a whole request head, from its first byte or the previous answer (default 10)',
+  TMON_BODY_TIMEOUT: "seconds a request's body has to arrive once its head has (default 30)",
+  TMON_KEEPALIVE_TIMEOUT: 'seconds an idle kept-alive connection stays open (default 72)',
+  TMON_MAX_CONNECTIONS: 'open connections at most; beyond it new ones are closed at once (default 10000)',
+  TMON_MAX_STREAMS_PER_USER: 'live streams one user may hold open on each process; beyond, 429 (default 20)',
+  TMON_MAX_STREAMS: 'live streams one process holds open at most, all users together; beyond, 429 (default 1000)',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -157,6 +176,14 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
     sqliteSynchronous: oneOf(env.TMON_SQLITE_SYNC, 'TMON_SQLITE_SYNC', ['normal', 'full'] as const, 'normal'),
     sqliteWriter: oneOf(env.TMON_SQLITE_WRITER, 'TMON_SQLITE_WRITER', ['auto', 'thread', 'inline'] as const, 'auto'),
     logLevel: oneOf(env.TMON_LOG_LEVEL, 'TMON_LOG_LEVEL', LOG_LEVELS, 'info'),
+    // no 0 for "never": a connection without deadlines is how slow senders held every descriptor (issue 21)
+    headTimeoutSeconds: integer(env.TMON_HEAD_TIMEOUT, 'TMON_HEAD_TIMEOUT', 10, 1, 3600),
+    bodyTimeoutSeconds: integer(env.TMON_BODY_TIMEOUT, 'TMON_BODY_TIMEOUT', 30, 1, 3600),
+    keepAliveTimeoutSeconds: integer(env.TMON_KEEPALIVE_TIMEOUT, 'TMON_KEEPALIVE_TIMEOUT', 72, 1, 3600),
+    maxConnections: integer(env.TMON_MAX_CONNECTIONS, 'TMON_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    // each open stream costs a socket and a write per frame: one token holding thousands slowed collect's p99 ~57× (issue 21)
+    maxStreamsPerUser: integer(env.TMON_MAX_STREAMS_PER_USER, 'TMON_MAX_STREAMS_PER_USER', 20, 1, 1_000_000),
+    maxStreams: integer(env.TMON_MAX_STREAMS, 'TMON_MAX_STREAMS', 1000, 1, 1_000_000),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

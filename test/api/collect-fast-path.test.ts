@@ -9,8 +9,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { loadConfig } from '../../src/config.js';
 import { type CollectFastPath, createCollectFastPath, fastPathKind } from '../../src/web/collect/fast-path.js';
 import type { CollectBody, CollectHandler } from '../../src/web/collect/handle-collect.js';
+import { connectionLimits } from '../../src/web/connection-limits.js';
 import { waitFor } from '../support/client-helpers.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -75,15 +77,14 @@ for (const socketFront of [true, false])
       const log = {
         error: (_details: unknown, message: string) => logged.push({ level: 'error', message }),
         debug: (_details: unknown, message: string) => logged.push({ level: 'debug', message }),
+        warn: (message: string) => logged.push({ level: 'warn', message }),
       };
-      fastPath = createCollectFastPath({ handle, log, debug: false, socketFront });
-      server = fastPath.serverFactory(
-        (req, res) => {
-          toFastify.push(`${req.method} ${req.url}`);
-          res.writeHead(204).end();
-        },
-        { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0 },
-      ) as http.Server;
+      const limits = connectionLimits(loadConfig({}, {}, '/'));
+      fastPath = createCollectFastPath({ handle, log, debug: false, limits, socketFront });
+      server = fastPath.serverFactory((req, res) => {
+        toFastify.push(`${req.method} ${req.url}`);
+        res.writeHead(204).end();
+      }, {}) as http.Server;
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       port = (server.address() as net.AddressInfo).port;
     });

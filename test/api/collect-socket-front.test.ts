@@ -9,8 +9,10 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import net from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { loadConfig } from '../../src/config.js';
 import { type CollectFastPath, createCollectFastPath } from '../../src/web/collect/fast-path.js';
 import type { CollectBody, CollectHandler } from '../../src/web/collect/handle-collect.js';
+import { connectionLimits } from '../../src/web/connection-limits.js';
 import { waitFor } from '../support/client-helpers.js';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -111,16 +113,13 @@ describe('the collect socket front', () => {
       }
       return { status: 200, body: { status: 200, status_code: 200, accepted: 1 } };
     };
-    const log = { error: () => {}, debug: () => {} };
-    fastPath = createCollectFastPath({ handle, log, debug: false });
-    server = fastPath.serverFactory(
-      (req, res) => {
-        toFastify.push(`${req.method} ${req.url}`);
-        req.resume();
-        req.once('end', () => res.writeHead(204).end());
-      },
-      { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0 },
-    ) as http.Server;
+    const log = { error: () => {}, debug: () => {}, warn: () => {} };
+    fastPath = createCollectFastPath({ handle, log, debug: false, limits: connectionLimits(loadConfig({}, {}, '/')) });
+    server = fastPath.serverFactory((req, res) => {
+      toFastify.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.once('end', () => res.writeHead(204).end());
+    }, {}) as http.Server;
     server.on('request', (req: http.IncomingMessage) => parsedByHttp.push(`${req.method} ${req.url}`));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as net.AddressInfo).port;
@@ -274,27 +273,35 @@ describe('the collect socket front', () => {
     next.socket.destroy();
   });
 
-  it('closes a connection idle past the keep-alive timeout, and one whose head stalls past the headers timeout', async () => {
-    const keepAlive = server.keepAliveTimeout;
-    const headersTimeout = server.headersTimeout;
-    server.keepAliveTimeout = 150;
-    server.headersTimeout = 100;
+  it('closes a connection idle past the keep-alive timeout, and one whose head stalls past the head timeout', async () => {
+    const limits = { headTimeoutMs: 100, bodyTimeoutMs: 100, keepAliveTimeoutMs: 1000, maxConnections: 100 };
+    const log = { error: () => {}, debug: () => {}, warn: () => {} };
+    const handle: CollectHandler = async () => ({ status: 200, body: { status: 200, status_code: 200, accepted: 1 } });
+    const short = createCollectFastPath({ handle, log, debug: false, limits }).serverFactory(
+      () => {},
+      {},
+    ) as http.Server;
+    await new Promise<void>((resolve) => short.listen(0, '127.0.0.1', resolve));
+    const shortPort = (short.address() as net.AddressInfo).port;
     try {
-      const idle = await client();
+      const idle = new RawClient(shortPort);
+      await idle.connected();
       idle.socket.write(collectRequest(1));
-      assert.equal((await idle.answers(1))[0]?.headers['keep-alive'], 'timeout=0');
+      assert.equal((await idle.answers(1))[0]?.headers['keep-alive'], 'timeout=1');
+      const idleSince = performance.now();
       await idle.closed();
+      assert.ok(performance.now() - idleSince >= 900, 'not before the keep-alive timeout');
 
-      const slow = await client();
+      const slow = new RawClient(shortPort);
+      await slow.connected();
       slow.socket.write('POST /data/collect HTTP/1.1\r\nHost: x\r\n');
       await new Promise((resolve) => setTimeout(resolve, 120));
       slow.socket.write('Content-Type: ');
       await slow.closed();
-      assert.equal(slow.answered, 0);
-      assert.deepEqual(texts(), ['wsid=1']);
+      assert.equal(slow.answered, 1);
+      assert.equal((await slow.answers(1))[0]?.status, 408);
     } finally {
-      server.keepAliveTimeout = keepAlive;
-      server.headersTimeout = headersTimeout;
+      await new Promise<void>((resolve) => short.close(() => resolve()));
     }
   });
 

@@ -61,6 +61,37 @@ describe('configuration', () => {
     assert.equal(loadConfig({}, {}, '/').cookieSecurity, 'auto');
   });
 
+  it('reads the connection limits, 10/30/72 s and 10,000 connections by default, none of them 0', () => {
+    const defaults = loadConfig({}, {}, '/');
+    assert.deepEqual(
+      [
+        defaults.headTimeoutSeconds,
+        defaults.bodyTimeoutSeconds,
+        defaults.keepAliveTimeoutSeconds,
+        defaults.maxConnections,
+      ],
+      [10, 30, 72, 10_000],
+    );
+    const set = loadConfig(
+      {},
+      { TMON_HEAD_TIMEOUT: '2', TMON_BODY_TIMEOUT: '3', TMON_KEEPALIVE_TIMEOUT: '4', TMON_MAX_CONNECTIONS: '400' },
+      '/',
+    );
+    assert.deepEqual(
+      [set.headTimeoutSeconds, set.bodyTimeoutSeconds, set.keepAliveTimeoutSeconds, set.maxConnections],
+      [2, 3, 4, 400],
+    );
+    assert.throws(
+      () =>
+        loadConfig(
+          {},
+          { TMON_HEAD_TIMEOUT: '0', TMON_BODY_TIMEOUT: '1.5', TMON_KEEPALIVE_TIMEOUT: 'x', TMON_MAX_CONNECTIONS: '0' },
+          '/',
+        ),
+      (error: unknown) => error instanceof ConfigError && error.problems.length === 4,
+    );
+  });
+
   it('reads TMON_TRUST_PROXY as a flag, a hop count or addresses', () => {
     assert.equal(loadConfig({}, { TMON_TRUST_PROXY: '1' }, '/').trustProxy, true);
     assert.equal(loadConfig({}, { TMON_TRUST_PROXY: '2' }, '/').trustProxy, 2);

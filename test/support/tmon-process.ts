@@ -25,9 +25,25 @@ export interface ServerProcess {
   output: () => string;
 }
 
+export interface ServerOptions {
+  /** the process's limit of open files (`ulimit -n`), set by the shell that starts it */
+  fdLimit?: number;
+}
+
 /** Starts `tmon serve` on a free port and resolves once it prints where it listens. */
-export function startServer(dataDir: string, env: Record<string, string> = {}, port = 0): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve', '--port', String(port), '--data', dataDir], {
+export function startServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  port = 0,
+  options: ServerOptions = {},
+): Promise<ServerProcess> {
+  const serve = ['--import', 'tsx', MAIN, 'serve', '--port', String(port), '--data', dataDir];
+  // bash sets the limit, then becomes node (exec): the child's pid is tmon's
+  const [command, args] =
+    options.fdLimit === undefined
+      ? [process.execPath, serve]
+      : ['bash', ['-c', `ulimit -n ${options.fdLimit} && exec "$0" "$@"`, process.execPath, ...serve]];
+  const child = spawn(command, args, {
     cwd: REPO,
     env: { ...BASE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,9 +12,10 @@
  * request the fast path would refuse, goes to fastify, whose collect route
  * answers it the same way: refusals have one implementation.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
 import type { BodyKind } from '../../collect/identify.js';
+import { type ConnectionLimits, type ConnectionLog, createLimitedServer } from '../connection-limits.js';
 import { encodeAnswer } from './answer.js';
 import { answerOrInternalError, BODY_LIMITS, type CollectAnswer } from './handle-collect.js';
 import { plainBodyKind } from './request-head.js';
@@ -22,8 +23,11 @@ import { installSocketFront, type SocketFront, type SocketFrontDeps } from './so
 
 const COLLECT_PATH = '/data/collect';
 
-/** what both fast ways need (the handler, where to log, TMON_DEBUG), and whether the socket front is on */
+/** what both fast ways need (the handler, where to log, TMON_DEBUG), the server's limits, whether the socket front is on */
 export interface FastPathDeps extends SocketFrontDeps {
+  log: SocketFrontDeps['log'] & ConnectionLog;
+  /** deadlines and the connection cap, on every way in (connection-limits.ts) */
+  limits: ConnectionLimits;
   /** false: node:http reads every connection (the socket front's tests compare the two ways) */
   socketFront?: boolean;
 }
@@ -37,23 +41,24 @@ export interface CollectFastPath {
 
 /**
  * The fast path and the node:http server it sits in: plain collect requests
- * to the fast path, every other request to fastify, the server set up as
- * fastify sets up its own (keep-alive and request timeouts).
+ * to the fast path, every other request to fastify, the server held to
+ * `deps.limits` on every way in (fastify's own timeout options are not used:
+ * they are the limits' node:http share, set there).
  */
 export function createCollectFastPath(deps: FastPathDeps): CollectFastPath {
   let open = true;
   const fronts: SocketFront[] = [];
   return {
-    serverFactory: (fastifyHandler, options) => {
-      const server = http.createServer((request, response) => {
+    serverFactory: (fastifyHandler) => {
+      const { server, sweep, httpDeadlines } = createLimitedServer(deps.limits, deps.log, (request, response) => {
         const kind = fastPathKind(request, open && server.listening);
         if (kind === null) fastifyHandler(request, response);
         else readAndAnswer(request, response, kind, deps);
       });
-      server.keepAliveTimeout = options.keepAliveTimeout as number;
-      server.requestTimeout = options.requestTimeout as number;
-      server.setTimeout(options.connectionTimeout as number);
-      if (deps.socketFront !== false) fronts.push(installSocketFront(server, deps));
+      if (deps.socketFront !== false) {
+        const handedOver = httpDeadlines.handedOver.bind(httpDeadlines);
+        fronts.push(installSocketFront(server, { ...deps, sweep, handedOver }));
+      }
       return server;
     },
     stop() {

@@ -15,11 +15,18 @@
  *
  * Per connection the front answers one request at a time, in order (HTTP/1.1
  * pipelining included), keeps the connection alive as node:http does
- * (keep-alive timeout, Connection: close), and closes a request whose head
- * or body does not arrive within node:http's headers and request timeouts.
+ * (Connection: close), and holds it to SPEC §2's deadlines
+ * (connection-limits.ts): a head within the head deadline of its first byte
+ * (of the connection's opening, for its first request; of the previous
+ * answer, for a request that came before it), a body within the body
+ * deadline of its head, an idle connection closed at the keep-alive
+ * deadline. The deadline sweep checks them: a field write per request.
  */
 import type http from 'node:http';
 import type net from 'node:net';
+import type { ConnectionLimits } from '../connection-limits.js';
+import type { Deadline, DeadlineSweep } from '../deadline-sweep.js';
+import { REQUEST_TIMEOUT_ANSWER } from '../http-deadlines.js';
 import { encodeAnswer } from './answer.js';
 import {
   answerOrInternalError,
@@ -38,6 +45,15 @@ export interface SocketFrontDeps {
   debug: boolean;
 }
 
+/** what the front shares with the server it sits in */
+export interface FrontSetup {
+  limits: ConnectionLimits;
+  /** checks the front's connections' deadlines */
+  sweep: DeadlineSweep;
+  /** a connection handed to node:http keeps the head deadline it had */
+  handedOver(socket: net.Socket, headDeadline: number): void;
+}
+
 export interface SocketFront {
   /**
    * The server is closing: idle connections (and those holding part of a
@@ -53,7 +69,7 @@ type CollectHead = Extract<HeadReading, { read: 'collect' }>;
 /** read ahead of the request being answered (pipelined requests) before the socket is paused */
 const MAX_READ_AHEAD = MAX_HEAD_BYTES + BODY_LIMITS.json;
 
-interface FrontContext extends SocketFrontDeps {
+interface FrontContext extends SocketFrontDeps, FrontSetup {
   server: http.Server;
   isOpen(): boolean;
   /** node:http's own connection listener: the connection is node:http's from here on */
@@ -62,7 +78,7 @@ interface FrontContext extends SocketFrontDeps {
 }
 
 /** Puts the front before `server`'s own handling of connections (a server fresh from http.createServer). */
-export function installSocketFront(server: http.Server, deps: SocketFrontDeps): SocketFront {
+export function installSocketFront(server: http.Server, deps: SocketFrontDeps & FrontSetup): SocketFront {
   const listeners = server.listeners('connection') as ((socket: net.Socket) => void)[];
   const httpListener = listeners[0];
   if (httpListener === undefined || listeners.length !== 1) {
@@ -76,7 +92,10 @@ export function installSocketFront(server: http.Server, deps: SocketFrontDeps): 
     server,
     isOpen: () => open && server.listening,
     toHttp: (socket) => httpListener.call(server, socket),
-    forget: (connection) => connections.delete(connection),
+    forget: (connection) => {
+      connections.delete(connection);
+      deps.sweep.unwatch(connection);
+    },
   };
   server.on('connection', (socket: net.Socket) => {
     if (context.isOpen()) connections.add(new FrontConnection(socket, context));
@@ -90,7 +109,9 @@ export function installSocketFront(server: http.Server, deps: SocketFrontDeps): 
   };
 }
 
-class FrontConnection {
+class FrontConnection implements Deadline {
+  /** when the current phase must be over (performance.now() ms; 0: none, while an answer is awaited) */
+  deadline: number;
   /** bytes read and not yet used, in arrival order */
   #unread: Buffer[] = [];
   #unreadBytes = 0;
@@ -98,12 +119,10 @@ class FrontConnection {
   #head: CollectHead | null = null;
   /** a request's answer is awaited, or not yet taken by the socket: nothing more is read until it is */
   #answering = false;
-  /** the answer waits for the socket to drain (the sender does not read) */
-  #awaitingDrain = false;
   /** the sender has finished sending (FIN): answer what is being answered, then end */
   #ended = false;
-  /** when the first bytes of the request being read arrived (performance.now()) */
-  #requestSince = 0;
+  /** answered with nothing unread: the next byte starts a request, and its head deadline */
+  #idle = false;
 
   constructor(
     private readonly socket: net.Socket,
@@ -113,8 +132,9 @@ class FrontConnection {
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
     socket.on('end', this.#onEnd);
-    socket.on('timeout', this.#onTimeout);
-    socket.setTimeout(context.server.keepAliveTimeout);
+    // a new connection's first head is due a head deadline after its opening, as on node:http
+    this.deadline = performance.now() + context.limits.headTimeoutMs;
+    context.sweep.watch(this);
     // as node:http has its sockets: without it Nagle held answers back behind unacknowledged ones (bench:live,
     // 5,000 events/s: the collect answer's p99 18–55 ms, 12.1 with it, 12.5 through node:http)
     socket.setNoDelay(true);
@@ -125,8 +145,18 @@ class FrontConnection {
     if (!this.#answering) this.socket.destroy(); // else the answer goes out with Connection: close
   }
 
+  /** Past its deadline: a request begun gets node:http's 408 for it; an idle connection, or an answer unread, just closes. */
+  expire(): void {
+    const { socket } = this;
+    if (socket.writable && !this.#answering && this.#unreadBytes > 0) socket.write(REQUEST_TIMEOUT_ANSWER);
+    socket.destroy();
+  }
+
   readonly #onData = (chunk: Buffer): void => {
-    if (this.#unreadBytes === 0 && !this.#answering) this.#requestSince = performance.now();
+    if (this.#idle) {
+      this.#idle = false;
+      this.deadline = performance.now() + this.context.limits.headTimeoutMs;
+    }
     this.#unread.push(chunk);
     this.#unreadBytes += chunk.length;
     if (!this.#answering) this.#readRequests();
@@ -153,38 +183,31 @@ class FrontConnection {
     if (!this.#answering) this.socket.end();
   };
 
-  readonly #onTimeout = (): void => {
-    // idle past the keep-alive timeout, a request stalled or answers unread for as long; an awaited answer keeps it
-    if (!this.#answering || this.#awaitingDrain) this.socket.destroy();
-  };
-
   /** Reads and answers the requests in the unread bytes, one at a time, until one is incomplete or not collect. */
   #readRequests(): void {
     while (!this.#answering && this.#unreadBytes > 0 && !this.socket.destroyed) {
       if (this.#head === null) {
         const reading = readCollectHead(this.#joined());
-        if (reading.read === 'incomplete') {
-          this.#checkDeadline(this.context.server.headersTimeout);
-          return;
-        }
+        if (reading.read === 'incomplete') return; // the head deadline runs
         if (reading.read === 'elsewhere' || !this.context.isOpen()) {
           this.#handOver();
           return;
         }
         this.#head = reading;
+        // the body's deadline counts from its head (nearly always the body came with it)
+        if (this.#unreadBytes < reading.headBytes + reading.bodyBytes) {
+          this.deadline = performance.now() + this.context.limits.bodyTimeoutMs;
+        }
       }
       const head = this.#head;
       const end = head.headBytes + head.bodyBytes;
-      if (this.#unreadBytes < end) {
-        this.#checkDeadline(this.context.server.requestTimeout);
-        return;
-      }
+      if (this.#unreadBytes < end) return; // the body deadline runs
       const bytes = this.#joined();
       const text = bytes.toString('utf8', head.headBytes, end);
       this.#unread = end === bytes.length ? [] : [bytes.subarray(end)];
       this.#unreadBytes -= end;
       this.#head = null;
-      this.#requestSince = performance.now();
+      this.deadline = 0; // the answer is ours to give: no deadline for the sender until it is out
       this.#answer(head, text);
     }
   }
@@ -203,17 +226,21 @@ class FrontConnection {
       this.#answering = false;
       return;
     }
+    const { keepAliveTimeoutMs } = this.context.limits;
     const close = head.close || !this.context.isOpen();
-    writeAnswer(socket, encodeAnswer(answer, head.acceptEncoding), close, this.context.server.keepAliveTimeout);
+    writeAnswer(socket, encodeAnswer(answer, head.acceptEncoding), close, keepAliveTimeoutMs);
     if (close) {
       socket.end();
       this.#unread = [];
       this.#unreadBytes = 0;
+      // the sender has as long as an idle connection to close its side
+      this.deadline = performance.now() + keepAliveTimeoutMs;
       return;
     }
-    // a sender that does not read its answers is not read either (as node:http does), until they drain
+    // a sender that does not read its answers is not read either (as node:http does), until they drain, and
+    // not for longer than a connection may idle
     if (socket.writableNeedDrain) {
-      this.#awaitingDrain = true;
+      this.deadline = performance.now() + keepAliveTimeoutMs;
       socket.once('drain', this.#onDrain);
       return;
     }
@@ -221,21 +248,22 @@ class FrontConnection {
   }
 
   readonly #onDrain = (): void => {
-    this.#awaitingDrain = false;
     this.#readOn();
   };
 
   /** The answer is out: on to the requests read meanwhile. */
   #readOn(): void {
     this.#answering = false;
+    const { limits } = this.context;
+    // a request that came before this answer has its head deadline counted from it
+    if (this.#unreadBytes > 0) this.deadline = performance.now() + limits.headTimeoutMs;
+    else {
+      this.#idle = true;
+      this.deadline = performance.now() + limits.keepAliveTimeoutMs;
+    }
     if (this.socket.isPaused()) this.socket.resume();
     this.#readRequests();
     if (this.#ended && !this.#answering) this.socket.end();
-  }
-
-  /** A request still incomplete past node:http's timeout for it (0: none) is dropped with its connection. */
-  #checkDeadline(timeoutMs: number): void {
-    if (timeoutMs > 0 && performance.now() - this.#requestSince > timeoutMs) this.socket.destroy();
   }
 
   /**
@@ -258,13 +286,12 @@ class FrontConnection {
     socket.off('error', this.#onError);
     socket.off('close', this.#onClose);
     socket.off('end', this.#onEnd);
-    socket.off('timeout', this.#onTimeout);
-    socket.setTimeout(0);
     socket.pause();
     if (this.#unreadBytes > 0) socket.unshift(this.#joined());
     this.#unread = [];
     this.#unreadBytes = 0;
     this.context.toHttp(socket);
+    this.context.handedOver(socket, this.deadline);
     socket.resume();
   }
 
