@@ -43,6 +43,7 @@ describe('which collect requests the fast path takes', () => {
       ['another spelling of one', post({ ...form, 'content-type': 'Application/JSON' })],
       ['a chunked body', post({ 'content-type': FORM, 'transfer-encoding': 'chunked' })],
       ['a chunked body with a length too', post({ ...form, 'transfer-encoding': 'chunked' })],
+      ['a compressed body (fastify decodes it)', post({ ...form, 'content-encoding': 'gzip' })],
       ['no declared length', post({ 'content-type': FORM })],
       ['an empty body', post({ ...form, 'content-length': '0' })],
       ['a form over 64 KiB', post({ ...form, 'content-length': String(64 * 1024 + 1) })],

@@ -96,6 +96,8 @@ describe('the collect request head', () => {
       ['JSON over 1 MiB', withHost('Content-Type: application/json', `Content-Length: ${1024 * 1024 + 1}`)],
       ['Transfer-Encoding', [...plain, 'Transfer-Encoding: chunked']],
       ['Transfer-Encoding alone', withHost(`Content-Type: ${FORM}`, 'Transfer-Encoding: chunked')],
+      ['a compressed body (fastify decodes it)', [...plain, 'Content-Encoding: gzip']],
+      ['Content-Encoding in another case', [...plain, 'content-ENCODING: identity']],
       ['Expect', [...plain, 'Expect: 100-continue']],
       ['Upgrade', [...plain, 'Upgrade: websocket']],
       ['Connection: upgrade', [...plain, 'Connection: Upgrade']],

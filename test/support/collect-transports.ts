@@ -24,7 +24,8 @@ export interface CollectResponse {
 export interface CollectRequest {
   method?: string;
   headers: Record<string, string>;
-  payload: string;
+  /** text, or bytes (a compressed body) */
+  payload: string | Buffer;
 }
 
 export interface CollectTmon extends TestTmon {

@@ -72,14 +72,16 @@ export function createCollectFastPath(deps: FastPathDeps): CollectFastPath {
  * The body kind when the fast path takes the request, else null. It leaves
  * to fastify what it would have to refuse or read differently: another
  * method or path (a query string included), another content type, a body
- * without a declared length (chunked), empty or over its limit; and every
+ * without a declared length (chunked), compressed, empty or over its limit; and every
  * request once the server is closing, which fastify answers 503.
  */
 export function fastPathKind(request: http.IncomingMessage, open: boolean): BodyKind | null {
   if (request.method !== 'POST' || request.url !== COLLECT_PATH || !open) return null;
   const { headers } = request;
   const kind = plainBodyKind(headers['content-type']);
-  if (kind === undefined || headers['transfer-encoding'] !== undefined) return null;
+  if (kind === undefined || headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined) {
+    return null;
+  }
   const length = Number(headers['content-length']);
   return length > 0 && length <= BODY_LIMITS[kind] ? kind : null;
 }

@@ -4,7 +4,8 @@
  * kind of request, a plain collect request —
  *
  *   POST /data/collect HTTP/1.1, a Host, one Content-Length within the body
- *   kind's limit, a form or JSON Content-Type spelled as senders write it
+ *   kind's limit, a form or JSON Content-Type spelled as senders write it,
+ *   no Content-Encoding
  *
  * — and says `elsewhere` for everything else, which node:http then reads
  * from the first byte. So it never has to refuse, answer or interpret
@@ -58,6 +59,7 @@ const READ_NAMES: ReadonlyMap<number, string> = new Map(
     'content-type',
     'content-length',
     'accept-encoding',
+    'content-encoding',
     'transfer-encoding',
   ].map((name) => [name.length, name]),
 );
@@ -146,6 +148,8 @@ export function readCollectHead(bytes: Buffer): HeadReading {
         }
         break;
       case 'transfer-encoding':
+      // a compressed body: fastify's collect route decodes it (decode-body.ts)
+      case 'content-encoding':
       case 'expect':
       case 'upgrade':
         return ELSEWHERE;

@@ -1,15 +1,17 @@
 /**
  * POST /data/collect on fastify: read the body by content type with the
- * protocol's size limit, hand it to the collect handler, answer (SPEC §3.5).
- * The socket front and the fast path (socket-front.ts, fast-path.ts) take
- * the plain requests off sockets before fastify sees them; this route
- * answers the rest (and every injected request), and refuses what those
- * leave to it: other methods, oversized bodies, other content types.
+ * protocol's size limit, decode it by Content-Encoding (decode-body.ts),
+ * hand it to the collect handler, answer (SPEC §3.5). The socket front and
+ * the fast path (socket-front.ts, fast-path.ts) take the plain requests off
+ * sockets before fastify sees them; this route answers the rest (and every
+ * injected request), and refuses what those leave to it: other methods,
+ * oversized bodies, other content types and content codings.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestCounters } from '../../ingest/counters.js';
-import { type Refusal, type RefusalCode, refuse } from '../../ingest/refusal.js';
+import { isRefusal, type Refusal, type RefusalCode, refuse } from '../../ingest/refusal.js';
 import { encodeAnswer } from './answer.js';
+import { decodeBody } from './decode-body.js';
 import {
   BODY_LIMITS,
   type CollectAnswer,
@@ -27,6 +29,13 @@ const FASTIFY_REFUSALS: Partial<Record<string, RefusalCode>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
 
+/** A body refused while it was read (its Content-Encoding): the error handler answers the refusal. */
+class RefusedBody extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message);
+  }
+}
+
 export interface CollectRouteDeps {
   handle: CollectHandler;
   /** refusals fastify makes before the handler runs (method, size, content type) are counted here */
@@ -34,15 +43,30 @@ export interface CollectRouteDeps {
 }
 
 export async function collectRoutes(app: FastifyInstance, { handle, counters }: CollectRouteDeps): Promise<void> {
-  // this plugin's own parsers: the legacy and v2 bodies have different size limits
+  // this plugin's own parsers: the legacy and v2 bodies have different size limits, which hold for a body as
+  // sent and once decoded
   app.removeAllContentTypeParsers();
   for (const [contentType, kind] of [
     ['application/x-www-form-urlencoded', 'form'],
     ['application/json', 'json'],
   ] as const) {
-    app.addContentTypeParser(contentType, { parseAs: 'string', bodyLimit: BODY_LIMITS[kind] }, (_request, text, done) =>
-      done(null, { kind, text: text as string } satisfies CollectBody),
-    );
+    const limit = BODY_LIMITS[kind];
+    app.addContentTypeParser(contentType, { parseAs: 'buffer', bodyLimit: limit }, (request, sent, done) => {
+      const bytes = sent as Buffer;
+      const encoding = request.headers['content-encoding'];
+      // nearly every body comes as is: decoded as fastify's string parser would
+      if (encoding === undefined) {
+        done(null, { kind, text: bytes.toString('utf8') } satisfies CollectBody);
+        return;
+      }
+      decodeBody(bytes, encoding, limit).then(
+        (decoded) => {
+          if (isRefusal(decoded)) done(new RefusedBody(decoded), undefined);
+          else done(null, { kind, text: decoded.toString('utf8') } satisfies CollectBody);
+        },
+        (error: Error) => done(error, undefined),
+      );
+    });
   }
 
   const refuseEarly = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
@@ -50,9 +74,11 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
     return send(request, reply, refusalAnswer(refusal));
   };
 
-  // fastify refuses an oversized body or an unknown content type before the handler runs: answered and
-  // counted here like every other refusal; anything else goes on to the app's error handler
+  // fastify refuses an oversized body or an unknown content type before the handler runs, the parsers above an
+  // unknown or broken content coding: answered and counted here like every other refusal; anything else goes
+  // on to the app's error handler
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof RefusedBody) return refuseEarly(request, reply, error.refusal);
     const code = FASTIFY_REFUSALS[error.code];
     if (code === undefined) throw error;
     return refuseEarly(request, reply, refuse(code, error.message));
