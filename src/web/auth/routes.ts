@@ -12,6 +12,7 @@ import type { UiAssets } from '../pages/ui-assets.js';
 import { requireSameOrigin } from './csrf.js';
 import { SESSION_COOKIE } from './current-user.js';
 import { loginPage } from './login-page.js';
+import { safeNext } from './safe-next.js';
 
 export interface AuthRouteDeps {
   accounts: Accounts;
@@ -84,11 +85,6 @@ function loginFields(request: FastifyRequest): { username: string; password: str
   const body = (request.body ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   return { username: text(body.username), password: text(body.password), next: safeNext(body.next) };
-}
-
-/** Only a path on this site: `//evil.example` or `https://…` would make the login an open redirect. */
-function safeNext(next: unknown): string | null {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : null;
 }
 
 function wantsJson(request: FastifyRequest): boolean {
