@@ -22,9 +22,9 @@ import { authRoutes } from './web/auth/routes.js';
 import { createCollectFastPath } from './web/collect/fast-path.js';
 import { createCollectHandler } from './web/collect/handle-collect.js';
 import { collectRoutes } from './web/collect/routes.js';
+import { connectionLimits } from './web/connection-limits.js';
 import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
-import { connectionLimits } from './web/connection-limits.js';
 import { installErrorHandler } from './web/errors.js';
 import { opsRoutes } from './web/ops-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
@@ -130,7 +130,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await web.register(adminRoutes, { store: deps.store, accounts: deps.accounts });
     await web.register(tokenRoutes, { store: deps.store, accounts: deps.accounts });
     await web.register(dataRoutes, { store: deps.store, accounts: deps.accounts, clock: deps.clock });
-    await web.register(liveRoute, { store: deps.store, accounts: deps.accounts, channels: deps.channels });
+    await web.register(liveRoute, {
+      store: deps.store,
+      accounts: deps.accounts,
+      channels: deps.channels,
+      maxStreamsPerUser: config.maxStreamsPerUser,
+      maxStreams: config.maxStreams,
+    });
     await web.register(opsRoutes, {
       accounts: deps.accounts,
       counters: deps.counters,

@@ -30,6 +30,11 @@ function readStat(pid: number, tid?: number): { comm: string; seconds: number } 
   return { comm: text.slice(open + 1, close), seconds: ticks / TICKS_PER_SECOND };
 }
 
+/** CPU seconds a process (all its threads) has used so far; 0 once it is gone. */
+export function processCpuSeconds(pid: number): number {
+  return readStat(pid)?.seconds ?? 0;
+}
+
 /** The pids of the PostgreSQL server processes on this machine (comm `postgres`). */
 export function postgresPids(): number[] {
   const pids: number[] = [];

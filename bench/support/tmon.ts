@@ -20,6 +20,8 @@ export interface StartTmonOptions {
   databaseUrl?: string;
   /** run it on this core only (see cores.ts) */
   core?: number | null;
+  /** more `TMON_*` settings (e.g. a stream cap raised for the benchmark) */
+  env?: Record<string, string>;
 }
 
 /**
@@ -68,6 +70,7 @@ export function startTmon(options: StartTmonOptions): Promise<ServerProcess> {
       TMON_LOG_LEVEL: 'warn',
       TMON_ADMIN_PASSWORD: options.adminPassword ?? randomBytes(12).toString('hex'),
       ...databaseEnv(options.databaseUrl),
+      ...options.env,
     },
     ready: /tmon listening on http:\/\/[^:\s]+:(\d+)/,
     timeoutMs: 60_000,

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AccountError } from '../accounts/accounts.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
+import { NO_SNIFF } from './no-sniff.js';
 
 export const API_ERRORS = {
   bad_request: 400,
@@ -52,6 +53,7 @@ export function errorBody(status: number, code: string, message: string): ErrorB
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, retryAfter?: number) {
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply
+    .headers(NO_SNIFF)
     .code(status)
     .type('application/json; charset=utf-8')
     .send(errorBody(status, code, message));

@@ -30,7 +30,8 @@ function bodyJson({ body }: CollectAnswer): string {
 
 export function encodeAnswer(answer: CollectAnswer, acceptEncoding: string | string[] | undefined): EncodedAnswer {
   const json = bodyJson(answer);
-  const headers: Record<string, string> = { 'content-type': JSON_TYPE };
+  // nosniff as every other JSON answer (no-sniff.ts): this path runs outside the web routes' hooks
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'x-content-type-options': 'nosniff' };
   if (answer.retryAfter !== undefined) headers['retry-after'] = String(answer.retryAfter);
   if (!acceptsGzip(acceptEncoding)) return { status: answer.status, headers, payload: json };
   headers['content-encoding'] = 'gzip';
