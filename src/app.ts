@@ -26,6 +26,7 @@ import { connectionLimits } from './web/connection-limits.js';
 import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
 import { installErrorHandler } from './web/errors.js';
+import { installNoSniff } from './web/no-sniff.js';
 import { opsRoutes } from './web/ops-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
 import { assetRoutes, type LoadedUiAssets } from './web/pages/ui-assets.js';
@@ -98,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // bench/README.md). It parses its own bodies and gzips its own answers.
   await app.register(collectRoutes, { handle: handleCollect, counters: deps.counters });
   await app.register(async (web) => {
+    installNoSniff(web);
     await web.register(cookie);
     await web.register(formbody, { bodyLimit: 64 * 1024 });
     await web.register(rateLimit, { global: false, ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}) });
