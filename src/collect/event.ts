@@ -1,3 +1,5 @@
+/// <reference lib="es2024.string" />
+// Node 20 has String#isWellFormed; the ES2022 lib of tsconfig does not declare it
 /**
  * One event as a sender reported it (SPEC §3.4) → CollectedEvent, or the first
  * reason to refuse it. Runs per event at up to ~100k events/s, so it is one
@@ -9,6 +11,10 @@
  * field, `ts` is checked against the injected clock, and the unknown keys must
  * be gathered into `extra` anyway — a schema check would be a second pass that
  * still leaves half the rules here.
+ *
+ * Text must be Unicode: JSON's `\ud800` escape makes a lone UTF-16 surrogate,
+ * which no store keeps (SQLite writes U+FFFD in its place), so an event
+ * holding one, in any field, key or extra value, is refused naming where.
  */
 
 import { isIP } from 'node:net';
@@ -150,7 +156,12 @@ function checkText(name: string, value: unknown, max: number): string | Refusal 
   if (typeof value !== 'string') return refuse('invalid_field', `${name} must be a string`);
   // Counted in UTF-16 code units (String#length): cheap, and never under the character count.
   if (value.length > max) return refuse('field_too_long', `${name} is longer than ${max} characters`);
+  if (!value.isWellFormed()) return loneSurrogate(name);
   return value;
+}
+
+function loneSurrogate(where: string): Refusal {
+  return refuse('invalid_field', `${where} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)`);
 }
 
 function checkTs(value: unknown, now: number): number | Refusal {
@@ -173,6 +184,34 @@ function checkExtra(extra: Record<string, unknown>): Refusal | null {
   // UTF-8 never takes fewer bytes than UTF-16 code units, so short strings skip the byte count.
   if (json.length > EVENT_LIMITS.extraBytes || Buffer.byteLength(json, 'utf8') > EVENT_LIMITS.extraBytes) {
     return refuse('extra_too_large', `extra properties exceed ${EVENT_LIMITS.extraBytes} bytes of JSON`);
+  }
+  // JSON.stringify writes a lone surrogate as a lowercase \udxxx escape: without one, none needs looking for
+  if (json.includes('\\ud')) {
+    const where = loneSurrogateIn(extra, '');
+    if (where !== null) return loneSurrogate(where);
+  }
+  return null;
+}
+
+/** Which text or name in extra `value` (at `path`) holds a lone surrogate, in words; null: none. */
+function loneSurrogateIn(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : `extra property ${path}`;
+  if (typeof value !== 'object' || value === null) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const where = loneSurrogateIn(value[i], `${path}[${i}]`);
+      if (where !== null) return where;
+    }
+    return null;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    // escaped as in JSON, so that the message itself is well-formed text
+    const name = JSON.stringify(key).slice(1, -1);
+    const keyPath = path === '' ? name : `${path}.${name}`;
+    if (!key.isWellFormed()) return `the name of extra property ${keyPath}`;
+    const where = loneSurrogateIn(record[key], keyPath);
+    if (where !== null) return where;
   }
   return null;
 }
