@@ -44,6 +44,8 @@ export interface Config {
   readonly maxStreamsPerUser: number;
   /** live streams this process holds open at most, all users together; more answer 429 */
   readonly maxStreams: number;
+  /** services a non-admin user may own; admins own any number */
+  readonly maxServicesPerUser: number;
 }
 
 /** Flags given on the command line, already split by the CLI. */
@@ -89,6 +91,7 @@ export const SETTINGS = {
   TMON_MAX_CONNECTIONS: 'open connections at most; beyond it new ones are closed at once (default 10000)',
   TMON_MAX_STREAMS_PER_USER: 'live streams one user may hold open on each process; beyond, 429 (default 20)',
   TMON_MAX_STREAMS: 'live streams one process holds open at most, all users together; beyond, 429 (default 1000)',
+  TMON_MAX_SERVICES_PER_USER: 'services a non-admin user may own; admins are not capped (default 100)',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -184,6 +187,8 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
     // each open stream costs a socket and a write per frame: one token holding thousands slowed collect's p99 ~57× (issue 21)
     maxStreamsPerUser: integer(env.TMON_MAX_STREAMS_PER_USER, 'TMON_MAX_STREAMS_PER_USER', 20, 1, 1_000_000),
     maxStreams: integer(env.TMON_MAX_STREAMS, 'TMON_MAX_STREAMS', 1000, 1, 1_000_000),
+    // each service is rows, rollups and a secret to keep: one user made 5,000 in 2.4 s (issue 21)
+    maxServicesPerUser: integer(env.TMON_MAX_SERVICES_PER_USER, 'TMON_MAX_SERVICES_PER_USER', 100, 1, 1_000_000),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -94,6 +94,7 @@ export async function createRuntime(
       secretGraceHours: config.secretGraceHours,
       sessionDays: config.sessionDays,
       onServiceChanged: (id) => services.forget(id),
+      maxServicesPerUser: config.maxServicesPerUser,
     });
     const channels = new LiveChannels(hub, clock);
     const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;

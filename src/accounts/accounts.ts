@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Service, ServiceSettings, Store, User } from '../store/store.js';
 import { AccountError } from './account-error.js';
 import type { Caller } from './caller.js';
+import { oneAtATime } from './one-at-a-time.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './passwords.js';
 import { generateServiceSecret, generateSessionId, sha256Hex } from './random.js';
 import { createTokens } from './tokens.js';
@@ -27,7 +28,11 @@ export interface AccountsOptions {
   onServiceChanged?: (serviceId: number) => void;
   /** work done after the answer (a token's last use) that failed */
   onBackgroundError?: (message: string, error: unknown) => void;
+  /** services a non-admin user may own (TMON_MAX_SERVICES_PER_USER); default DEFAULT_MAX_SERVICES_PER_USER */
+  maxServicesPerUser?: number;
 }
+
+export const DEFAULT_MAX_SERVICES_PER_USER = 100;
 
 export type Accounts = ReturnType<typeof createAccounts>;
 
@@ -38,7 +43,10 @@ export function createAccounts({
   sessionDays,
   onServiceChanged,
   onBackgroundError,
+  maxServicesPerUser = DEFAULT_MAX_SERVICES_PER_USER,
 }: AccountsOptions) {
+  /** an owner's service creations, one at a time: the cap's count and the creation cannot interleave */
+  const serviceCreations = oneAtATime();
   async function requireUser(name: string): Promise<User> {
     const user = await store.findUserByName(name);
     if (!user) throw new AccountError(`no user named "${name}"`, 'not_found');
@@ -173,22 +181,35 @@ export function createAccounts({
         throw new AccountError('service secret must be 32 characters from [A-Za-z0-9]');
       }
       const owner = await requireUser(input.ownerName);
-      if (await store.findServiceByName(input.name)) {
-        throw new AccountError(`service name "${input.name}" is taken`, 'conflict');
-      }
-      if (input.id !== undefined && (await store.findServiceById(input.id))) {
-        throw new AccountError(`service id ${input.id} is taken`, 'conflict');
-      }
-      const service = await store.createService({
-        name: input.name,
-        ownerId: owner.id,
-        secret: input.secret ?? generateServiceSecret(),
-        id: input.id,
-        now: clock(),
+      return serviceCreations(owner.id, async () => {
+        if (!owner.admin) {
+          // counted per process: two processes creating at the same instant may pass the cap by one each
+          const owned = (await store.listServicesForUser(owner.id)).filter((s) => s.ownerId === owner.id).length;
+          if (owned >= maxServicesPerUser) {
+            throw new AccountError(
+              `user "${owner.name}" owns ${owned} service${owned === 1 ? '' : 's'}, the most a user who is not an admin may own ` +
+                `(TMON_MAX_SERVICES_PER_USER=${maxServicesPerUser}): remove one first, or ask an admin`,
+              'conflict',
+            );
+          }
+        }
+        if (await store.findServiceByName(input.name)) {
+          throw new AccountError(`service name "${input.name}" is taken`, 'conflict');
+        }
+        if (input.id !== undefined && (await store.findServiceById(input.id))) {
+          throw new AccountError(`service id ${input.id} is taken`, 'conflict');
+        }
+        const service = await store.createService({
+          name: input.name,
+          ownerId: owner.id,
+          secret: input.secret ?? generateServiceSecret(),
+          id: input.id,
+          now: clock(),
+        });
+        // a sender that tried this id before it existed is remembered as unknown: forget that
+        onServiceChanged?.(service.id);
+        return service;
       });
-      // a sender that tried this id before it existed is remembered as unknown: forget that
-      onServiceChanged?.(service.id);
-      return service;
     },
 
     /** New secret now; the old one keeps working for the grace period so senders can roll over. */

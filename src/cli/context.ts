@@ -26,6 +26,7 @@ export async function withStore<T>(
       clock: systemClock,
       secretGraceHours: config.secretGraceHours,
       sessionDays: config.sessionDays,
+      maxServicesPerUser: config.maxServicesPerUser,
     });
     return await work({ config, store, accounts });
   } finally {
