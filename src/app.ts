@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       store: deps.store,
       accounts: deps.accounts,
       channels: deps.channels,
+      clock: deps.clock,
       maxStreamsPerUser: config.maxStreamsPerUser,
       maxStreams: config.maxStreams,
     });

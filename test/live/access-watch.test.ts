@@ -55,7 +55,7 @@ describe('the access watch of live streams', () => {
       clock: clock.read,
       intervalMs: 60_000,
       failClosedMs: 5_000,
-      onCheckFailed: (error) => failures.push(error),
+      onCheckFailed: (error, count) => failures.push([error, count]),
       mayStillSee: async () => {
         throw new Error('database unreachable');
       },

@@ -12,17 +12,23 @@ export interface OpenedStream {
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   /** the client leaves: destroys the socket; resolves once it is closed */
   close(): Promise<void>;
+  /** resolves when the server has ended the stream (an open stream) */
+  ended: Promise<void>;
 }
+
+/** a token, or a login's cookie header */
+export type StreamCredential = string | { cookie: string };
 
 /**
  * GET `/${wsid}/live` on its own connection (no agent: closing it closes its socket). Resolves with the
  * answer's status once its head arrived, and for a refusal once its body did.
  */
-export function openLiveStream(baseUrl: string, wsid: number, token: string): Promise<OpenedStream> {
+export function openLiveStream(baseUrl: string, wsid: number, credential: StreamCredential): Promise<OpenedStream> {
   return new Promise((resolve, reject) => {
+    const auth = typeof credential === 'string' ? { authorization: `Bearer ${credential}` } : credential;
     const request = http.get(`${baseUrl}/${wsid}/live`, {
       agent: false,
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      headers: { ...auth, accept: 'text/event-stream' },
     });
     request.on('error', reject);
     request.on('response', (response) => {
@@ -34,6 +40,7 @@ export function openLiveStream(baseUrl: string, wsid: number, token: string): Pr
         for (const check of waiters) check();
       });
       const closed = new Promise<void>((done) => request.socket?.once('close', () => done()));
+      const ended = new Promise<void>((done) => response.once('end', () => done()));
       const stream: OpenedStream = {
         status: response.statusCode ?? 0,
         retryAfter: response.headers['retry-after'] as string | undefined,
@@ -58,6 +65,7 @@ export function openLiveStream(baseUrl: string, wsid: number, token: string): Pr
           request.destroy();
           return closed;
         },
+        ended,
       };
       if (stream.status === 200) resolve(stream);
       else response.on('end', () => resolve({ ...stream, body: text }));

@@ -27,7 +27,8 @@ export interface AccessWatchOptions {
   clock: Clock;
   intervalMs: number;
   failClosedMs: number;
-  onCheckFailed(error: unknown): void;
+  /** once per round in which checks failed: the first error, and how many failed */
+  onCheckFailed(error: unknown, failedChecks: number): void;
 }
 
 interface Group {
@@ -74,7 +75,10 @@ export class AccessWatch {
     if (this.#sweeping) return;
     this.#sweeping = true;
     try {
-      await Promise.all([...this.#groups.values()].map((group) => this.#check(group)));
+      const failures = (await Promise.all([...this.#groups.values()].map((group) => this.#check(group)))).filter(
+        (failure) => failure !== null,
+      );
+      if (failures.length > 0) this.#options.onCheckFailed(failures[0]!.error, failures.length);
     } finally {
       this.#sweeping = false;
     }
@@ -85,19 +89,22 @@ export class AccessWatch {
     this.#timer = undefined;
   }
 
-  async #check(group: Group): Promise<void> {
+  /** null, or the check's failure when it could not be made */
+  async #check(group: Group): Promise<{ error: unknown } | null> {
     const [first] = group.streams;
-    if (!first) return;
-    const { mayStillSee, clock, failClosedMs, onCheckFailed } = this.#options;
+    if (!first) return null;
+    const { mayStillSee, clock, failClosedMs } = this.#options;
+    let failure: { error: unknown } | null = null;
     try {
       if (await mayStillSee(first.caller, first.serviceId)) {
         group.lastConfirmed = clock();
-        return;
+        return null;
       }
     } catch (error) {
-      onCheckFailed(error);
-      if (clock() - group.lastConfirmed < failClosedMs) return;
+      failure = { error };
+      if (clock() - group.lastConfirmed < failClosedMs) return failure;
     }
     for (const stream of [...group.streams]) stream.endAccess();
+    return failure;
   }
 }

@@ -12,7 +12,11 @@ const HEARTBEAT_MS = 15_000;
 /** the browser's EventSource waits this long before reconnecting after a server restart */
 const RETRY_MS = 1_000;
 
-export type LiveStreamEnd = 'client_left' | 'server_closing' | 'snapshot_failed';
+const ACCESS_ENDED_TEXT = `event: access-ended\ndata: ${JSON.stringify({
+  message: 'your access to this service has ended (logged out, revoked, or no longer shared)',
+})}\n\n`;
+
+export type LiveStreamEnd = 'client_left' | 'server_closing' | 'snapshot_failed' | 'access_ended';
 
 export interface LiveStreamOptions {
   res: ServerResponse;
@@ -84,7 +88,11 @@ export class LiveStream {
     this.#leave();
     this.#options.releaseSlot();
     // before start() the response is still fastify's: it answers whatever error closed the stream
-    if (this.#started && !this.#options.res.destroyed) this.#options.res.end();
+    if (this.#started && !this.#options.res.destroyed) {
+      // told first, even to a congested stream, so the dashboard does not reconnect into a refusal
+      if (reason === 'access_ended') this.#options.res.write(ACCESS_ENDED_TEXT);
+      this.#options.res.end();
+    }
     this.#options.onClose(this, reason);
   }
 

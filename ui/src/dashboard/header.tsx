@@ -15,6 +15,7 @@ const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: 'connecting…',
   live: 'live',
   reconnecting: 'reconnecting…',
+  ended: 'access ended',
 };
 
 export function Header({ wsid, serviceName, user, connection }: Props) {

@@ -4,7 +4,7 @@
  * coalescer, so listeners (map, log, chart, headline) hear about new events
  * at most every 250 ms, with every event in between in one batch.
  */
-import { api } from '../../shared/api';
+import { ApiError, api } from '../../shared/api';
 import { RingBuffer } from '../../shared/ring-buffer';
 import { createStore } from '../../shared/store';
 import type { LiveCounts, LiveEvent } from '../types';
@@ -44,6 +44,17 @@ export class LiveModel {
   start(): void {
     this.stop = openLiveStream(this.wsid, {
       state: (connection) => this.state.update((s) => (s.connection === connection ? s : { ...s, connection })),
+      // a logout or revoked session sends the page to the login (api answers 401 and redirects); a share taken
+      // away while the login stays sends it to the chooser of the services still visible
+      accessEnded: () => {
+        api.get('/api/me').then(
+          () => window.location.assign('/view/dashboard'),
+          (error) => {
+            // on 401 api has sent the page to the login already
+            if (!(error instanceof ApiError && error.status === 401)) window.location.assign('/view/dashboard');
+          },
+        );
+      },
       snapshot: (frame) => {
         // a new connection (first load or after a restart): start over from what the server holds
         this.lastSeq = 0;
