@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { FORM, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon, addTestToken } from '../support/test-tmon.js';
+import { addTestToken, SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
 // minute- and hour-aligned, so bucket arithmetic in the assertions is plain
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORM, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon, addTestToken } from '../support/test-tmon.js';
+import { addTestToken, SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);
 
