@@ -27,6 +27,8 @@ import { startChores } from './maintenance/chores.js';
 import { packageRoot } from './package-root.js';
 import { migrateWithNotice } from './store/migrate-with-notice.js';
 import { openStore } from './store/open-store.js';
+import { SQLITE_DATA_FILE_NAMES } from './store/sqlite/database.js';
+import { exposedPaths, exposureWarning } from './store/sqlite/private-files.js';
 import { placeSqliteWriter } from './store/sqlite-writer-place.js';
 import type { Store } from './store/store.js';
 import { loadDocsHtml } from './web/pages/docs-page.js';
@@ -39,6 +41,8 @@ const MAX_QUEUED_EVENTS = 100_000;
 
 export interface Logger {
   info(message: string): void;
+  /** something the operator should fix, tmon works on; without it such notices go to error() */
+  warn?(message: string): void;
   error(message: string, error?: unknown): void;
 }
 
@@ -65,6 +69,11 @@ export async function createRuntime(
   });
   try {
     await migrateWithNotice(store, (message) => log.info(message));
+    if (config.databaseUrl === null) {
+      // checked once the store is open: a -wal made from an existing 0644 database is 0644 too
+      const warning = exposureWarning(exposedPaths(config.dataDir, SQLITE_DATA_FILE_NAMES));
+      if (warning !== null) (log.warn ?? log.error).call(log, warning);
+    }
     const geo = shared.geo ?? (await openGeoLocator({ dbPath: config.geoipDb }));
     const hub = config.redisUrl
       ? await openRedisHub({ url: config.redisUrl, onError: (message, error) => log.error(message, error) })

@@ -15,6 +15,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   const log = createLogger(config.logLevel);
   const runtime = await createRuntime(config, systemClock, {
     info: (message) => log.info(message),
+    warn: (message) => log.warn(message),
     error: (message, error) => log.error({ err: error }, message),
   });
 

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { InjectOptions } from 'fastify';
 import { type ListeningTmon, startListeningTmon } from '../support/client-helpers.js';
 import { FORM, JSON_TYPE, v2Body } from '../support/senders.js';
 import { SPEC_SECRET } from '../support/test-tmon.js';
@@ -18,7 +19,7 @@ describe('nosniff on JSON answers', () => {
   });
   after(() => tmon.close());
 
-  const cases: [string, () => Parameters<ListeningTmon['app']['inject']>[0], number][] = [
+  const cases: [string, () => InjectOptions, number][] = [
     ['a query answer', () => ({ method: 'GET', url: '/1/data/latest', headers: bearer() }), 200],
     ['the health check', () => ({ method: 'GET', url: '/healthz' }), 200],
     ['the services list', () => ({ method: 'GET', url: '/api/services', headers: bearer() }), 200],

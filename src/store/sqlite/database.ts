@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.js';
+import { WRITER_LOCK_FILE_NAME } from './writer-lock.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -22,9 +23,21 @@ export interface SqliteOpenOptions {
 
 export const SQLITE_FILE_NAME = 'tmon.sqlite';
 
+/** every file tmon keeps in a data directory, for the check that only tmon's user may read them */
+export const SQLITE_DATA_FILE_NAMES = [
+  SQLITE_FILE_NAME,
+  `${SQLITE_FILE_NAME}-wal`,
+  `${SQLITE_FILE_NAME}-shm`,
+  WRITER_LOCK_FILE_NAME,
+  `${WRITER_LOCK_FILE_NAME}-journal`,
+] as const;
+
 export function openSqliteDatabase(options: SqliteOpenOptions): SqliteDatabase {
-  mkdirSync(options.dataDir, { recursive: true });
-  const db = new Database(path.join(options.dataDir, SQLITE_FILE_NAME));
+  // 0700 and 0600 (private-files.ts): the database holds every service's secret
+  ensurePrivateDirectory(options.dataDir);
+  const file = path.join(options.dataDir, SQLITE_FILE_NAME);
+  ensurePrivateFile(file);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   setSynchronous(db, options);
   // another process (a CLI command beside the server) waits for the lock instead of failing at once

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from './private-files.js';
 
 /**
  * One process at a time writes events to a data directory: its replay claims
@@ -28,7 +29,10 @@ export interface WriterLock {
 
 /** Takes the data directory's writer lock, or throws DataDirectoryBusyError at once (no waiting). */
 export function takeWriterLock(dataDir: string): WriterLock {
-  const db = new Database(path.join(dataDir, WRITER_LOCK_FILE_NAME), { timeout: 0 });
+  const file = path.join(dataDir, WRITER_LOCK_FILE_NAME);
+  // its journal takes its mode: 0600 both, as the database's files (private-files.ts)
+  ensurePrivateFile(file);
+  const db = new Database(file, { timeout: 0 });
   try {
     // a write takes the exclusive lock, and in exclusive locking mode it is kept until the connection
     // closes; the table exists after the first start, so the row is what every start writes
