@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { csrfTokenFor } from '../../src/web/auth/csrf.js';
 import { FORM, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
 import { addTestToken, SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
@@ -236,7 +237,7 @@ describe('the query API', () => {
     assert.equal((await get('/1/data/users/os', adminToken)).statusCode, 200);
   });
 
-  it('accepts a session cookie from POST /login and ends it at /logout', async () => {
+  it('accepts a session cookie from POST /login and ends it at POST /logout', async () => {
     const login = await tmon.app.inject({
       method: 'POST',
       url: '/login',
@@ -250,7 +251,13 @@ describe('the query API', () => {
     assert.equal(cookie.sameSite, 'Lax');
     const headers = { cookie: `tmon_session=${cookie.value}` };
     assert.equal((await tmon.app.inject({ method: 'GET', url: '/1/data/users/os', headers })).statusCode, 200);
-    await tmon.app.inject({ method: 'GET', url: '/logout', headers });
+    // logout posts the session's CSRF token (test/security/logout.test.ts)
+    const logout = await tmon.app.inject({
+      method: 'POST',
+      url: '/logout',
+      headers: { ...headers, 'x-csrf-token': csrfTokenFor(cookie.value) },
+    });
+    assert.equal(logout.statusCode, 303);
     assert.equal((await tmon.app.inject({ method: 'GET', url: '/1/data/users/os', headers })).statusCode, 401);
   });
 

@@ -202,7 +202,8 @@ describe('the dashboard in a real browser', { skip }, () => {
   });
 
   it('ends the session at logout: the dashboard then sends to the login page', async () => {
-    await page.getByRole('link', { name: /log out/i }).click();
+    // a button that posts the CSRF token, not a link (test/security/logout.test.ts)
+    await page.getByRole('button', { name: /log out/i }).click();
     await page.waitForURL(/\/login/);
     await page.goto(`${server.url}/view/dashboard/${wsid}`);
     await page.waitForURL(/\/login\?next=/);

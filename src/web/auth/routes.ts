@@ -1,5 +1,5 @@
 /**
- * GET/POST /login and GET /logout. A failed login says so without telling
+ * GET/POST /login and GET/POST /logout. A failed login says so without telling
  * whether the user exists (same answer, same time). Login is rate limited per
  * IP and per user name.
  */
@@ -9,9 +9,10 @@ import type { CookieSecurity } from '../../config.js';
 import { HttpError } from '../errors.js';
 import { installSecurityHeaders } from '../pages/content-security.js';
 import type { UiAssets } from '../pages/ui-assets.js';
-import { requireSameOrigin } from './csrf.js';
+import { csrfTokenFor, requireCsrfToken, requireSameOrigin } from './csrf.js';
 import { SESSION_COOKIE } from './current-user.js';
 import { loginPage } from './login-page.js';
+import { logoutPage } from './logout-page.js';
 import { safeNext } from './safe-next.js';
 
 export interface AuthRouteDeps {
@@ -64,9 +65,27 @@ export async function authRoutes(
     return reply.redirect(next ?? '/view/dashboard', 303);
   });
 
+  // a GET only asks: a link or an <img> on any site could otherwise log a user out
   app.get('/logout', async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) await accounts.endSession(cookie);
+    const caller = cookie ? await accounts.callerForSession(cookie) : null;
+    if (!cookie || !caller) {
+      if (cookie) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/login', 303);
+    }
+    return reply
+      .header('cache-control', 'no-store') // it holds the CSRF token
+      .type('text/html; charset=utf-8')
+      .send(logoutPage(assets.tags('pages'), caller.user.name, csrfTokenFor(cookie)));
+  });
+
+  app.post('/logout', async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) {
+      // without the session's token this is another site's form: 403, and the session goes on
+      await requireCsrfToken(request);
+      await accounts.endSession(cookie);
+    }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/login', 303);
   });

@@ -8,6 +8,7 @@ import type { Accounts } from '../../accounts/accounts.js';
 import type { Store, User } from '../../store/store.js';
 import { csrfTokenOf } from '../auth/csrf.js';
 import { SESSION_COOKIE } from '../auth/current-user.js';
+import { logoutForm } from '../auth/logout-page.js';
 import { installSecurityHeaders } from './content-security.js';
 import { renderDocsPage } from './docs-page.js';
 import { escapeHtml, htmlDocument } from './html.js';
@@ -73,7 +74,7 @@ export async function pageRoutes(app: FastifyInstance, { store, accounts, assets
       if (Number.isSafeInteger(last) && last > 0 && (await accounts.visibleService(user, last))) {
         return reply.redirect(`/view/dashboard/${last}`, 303);
       }
-      return html(reply, 200, await chooserPage(user));
+      return html(reply, 200, await chooserPage(user, csrfTokenOf(request)));
     }
     if (!/^[1-9]\d{0,15}$/.test(wsid))
       return html(reply, 400, messagePage('Bad service id', 'The service id must be a number.'));
@@ -91,7 +92,7 @@ export async function pageRoutes(app: FastifyInstance, { store, accounts, assets
     return html(reply, 200, appPage(request, user, 'admin', {}));
   });
 
-  async function chooserPage(user: User): Promise<string> {
+  async function chooserPage(user: User, csrfToken: string | null): Promise<string> {
     const services = user.admin ? await store.listServices() : await store.listServicesForUser(user.id);
     const items = services
       .map(
@@ -106,7 +107,8 @@ export async function pageRoutes(app: FastifyInstance, { store, accounts, assets
       title: 'Choose a service · tmon',
       tags: assets.tags('pages'),
       bodyClass: 'page page-chooser',
-      body: `<main class="card"><h1>Choose a service</h1>${list}<p><a href="/admin">Admin</a> · <a href="/logout">Log out</a></p></main>`,
+      // logging out posts its CSRF token (logout-page.ts); signed in by a bearer token there is no session to end
+      body: `<main class="card"><h1>Choose a service</h1>${list}<p><a href="/admin">Admin</a></p>${csrfToken ? logoutForm(csrfToken) : ''}</main>`,
     });
   }
 

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../shared/api';
 import { Footer } from '../shared/footer';
+import { LogoutButton } from '../shared/logout-button';
 import { ServicesSection } from './services-section';
 import { TokensSection } from './tokens-section';
 import type { Me, ServiceInfo, UserInfo } from './types';
@@ -57,7 +58,7 @@ export function Admin({ user, admin }: { user: string; admin: boolean }) {
             {(me?.admin ?? admin) && <span class="tag">admin</span>}
           </span>
           {firstService && <a href={`/view/dashboard/${firstService.id}`}>Dashboard</a>}
-          <a href="/logout">Log out</a>
+          <LogoutButton />
         </nav>
       </header>
       <main class="admin">

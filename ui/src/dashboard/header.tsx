@@ -1,6 +1,7 @@
-/** The dashboard's top bar: the service switcher, the connection state, links to admin and logout. */
+/** The dashboard's top bar: the service switcher, the connection state, a link to admin and the logout button. */
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../shared/api';
+import { LogoutButton } from '../shared/logout-button';
 import type { ConnectionState } from './live/live-stream';
 import type { ServiceSummary } from './types';
 
@@ -52,7 +53,7 @@ export function Header({ wsid, serviceName, user, connection }: Props) {
       <nav class="topnav" aria-label="Account">
         <span class="muted">{user}</span>
         <a href="/admin">Admin</a>
-        <a href="/logout">Log out</a>
+        <LogoutButton />
       </nav>
     </header>
   );

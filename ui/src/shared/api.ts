@@ -18,7 +18,7 @@ export class ApiError extends Error {
 let csrfToken: string | null = null;
 
 /** the token the server put in `<meta name="csrf-token">` when it rendered the page */
-function csrf(): string {
+export function csrf(): string {
   if (csrfToken === null) {
     csrfToken = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
   }
