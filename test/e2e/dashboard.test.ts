@@ -190,6 +190,49 @@ describe('the dashboard in a real browser', { skip }, () => {
     await context.close();
   });
 
+  it('makes a read token in the admin page, lists it, and revokes it: it then answers 401', async () => {
+    await page.goto(`${server.url}/admin`);
+    const form = page.getByRole('form', { name: 'Create an API token' });
+    await form.getByLabel('Name').fill('grafana');
+    await form.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('new-token').textContent({ timeout: 5_000 })) ?? '';
+    assert.match(token, /^tmon_/);
+    const table = page.getByRole('table', { name: 'API tokens' });
+    await table.getByRole('cell', { name: 'grafana', exact: true }).waitFor();
+    const read = () =>
+      fetch(`${server.url}/${wsid}/data/latest`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    assert.equal(await read(), 200);
+    await table.getByRole('button', { name: 'Revoke token grafana' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await table.getByRole('cell', { name: 'grafana', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(await read(), 401);
+  });
+
+  it('sends a dashboard whose session was ended elsewhere to the login page within 5 s', async () => {
+    const context = await browser.newContext();
+    const elsewhere = await context.newPage();
+    await logIn(elsewhere, 'admin', ADMIN_PASSWORD);
+    await elsewhere.goto(`${server.url}/view/dashboard/${wsid}`);
+    await elsewhere.getByRole('status').filter({ hasText: 'live' }).waitFor();
+    // a password reset (to the same password) ends every session of the user but the one making it
+    await page.goto(`${server.url}/admin`);
+    const status = await page.evaluate(async (password) => {
+      const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')!.content;
+      const me = await (await fetch('/api/me')).json();
+      const res = await fetch(`/api/users/${me.results.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify({ password }),
+      });
+      return res.status;
+    }, ADMIN_PASSWORD);
+    assert.equal(status, 200);
+    await elsewhere.waitForURL(/\/login\?next=/, { timeout: 6_000 });
+    await context.close();
+  });
+
   it('survives a server restart: reconnects by itself and keeps updating', async () => {
     await page.goto(`${server.url}/view/dashboard/${wsid}`);
     await page.getByRole('status').filter({ hasText: 'live' }).waitFor();
