@@ -30,6 +30,7 @@ import { installNoSniff } from './web/no-sniff.js';
 import { opsRoutes } from './web/ops-routes.js';
 import { pageRoutes } from './web/pages/routes.js';
 import { assetRoutes, type LoadedUiAssets } from './web/pages/ui-assets.js';
+import { redisWithLocalFallback } from './web/rate-limit-store.js';
 import { lazyChildLogger, requestLogController } from './web/request-logging.js';
 import { formatValidationErrors } from './web/validation-message.js';
 
@@ -102,7 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     installNoSniff(web);
     await web.register(cookie);
     await web.register(formbody, { bodyLimit: 64 * 1024 });
-    await web.register(rateLimit, { global: false, ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis } : {}) });
+    // with Redis, counted there and in this process while Redis is out of reach (web/rate-limit-store.ts)
+    const store = deps.rateLimitRedis ? redisWithLocalFallback(deps.rateLimitRedis, logger) : undefined;
+    await web.register(rateLimit, { global: false, ...(store ? { store } : {}) });
     // the original answered gzipped: every response is, when the client accepts it (SSE excepted, per route)
     // level 1: JSON answers come out ~10 % larger than at the default 6, three times faster (the
     // 3,600-point second series: 0.4 ms instead of 1.3 ms), which a live dashboard's queries want more.

@@ -106,8 +106,20 @@ export async function createRuntime(
       maxServicesPerUser: config.maxServicesPerUser,
     });
     const channels = new LiveChannels(hub, clock);
-    const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
-    rateLimitRedis?.on('error', (error) => log.error(`redis (rate limits): ${error.message}`, error));
+    // a command that gets no answer in 1 s fails, and login counts in this process instead (web/rate-limit-store.ts)
+    const rateLimitRedis = config.redisUrl
+      ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 1_000 })
+      : undefined;
+    // ioredis reports each failed reconnection (one every ~2 s during an outage): the first is enough
+    let redisErrorReported = false;
+    rateLimitRedis?.on('ready', () => {
+      redisErrorReported = false;
+    });
+    rateLimitRedis?.on('error', (error) => {
+      if (redisErrorReported) return;
+      redisErrorReported = true;
+      log.error(`redis (rate limits): ${error.message}; reconnecting`, error);
+    });
     const root = packageRoot();
     const assets = loadUiAssets(path.join(root, 'dist', 'ui'));
     if (!assets.built) log.error('the dashboard is not built (dist/ui is missing): run npm run build');

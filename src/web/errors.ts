@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AccountError } from '../accounts/accounts.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
+import { isBackendUnavailable } from '../store/unavailable.js';
 import { NO_SNIFF } from './no-sniff.js';
 
 export const API_ERRORS = {
@@ -24,6 +25,9 @@ export const API_ERRORS = {
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** Retry-After of a 503 for a database or Redis out of reach: as collect's (web/collect/handle-collect.ts) */
+export const UNAVAILABLE_RETRY_SECONDS = 5;
 
 /** Thrown by routes for an answer the caller caused; the handler sends it as is. */
 export class HttpError extends Error {
@@ -88,6 +92,18 @@ export function installErrorHandler(app: FastifyInstance, debug: boolean): void 
     if (error.statusCode === 429) return sendError(reply, 429, 'rate_limited', error.message, 60);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'bad_request', error.message);
+    }
+    // the database or Redis out of reach is an outage, not a bug: come back later, as collect says
+    if (isBackendUnavailable(error)) {
+      request.log.warn({ err: error }, 'storage unavailable: answered 503');
+      const detail = debug ? `: ${error.message}` : '';
+      return sendError(
+        reply,
+        503,
+        'unavailable',
+        `storage is unavailable, retry later${detail}`,
+        UNAVAILABLE_RETRY_SECONDS,
+      );
     }
     request.log.error({ err: error }, 'request failed');
     return sendError(reply, 500, 'internal', debug ? `internal error: ${error.message}` : 'internal error');

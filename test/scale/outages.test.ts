@@ -2,16 +2,20 @@
  * Outages of PostgreSQL and Redis under a real `tmon serve` (SPEC §3.5, §7):
  * a TCP proxy between tmon and each server is cut and restored. With the
  * database gone, collect answers 503 with Retry-After in bounded time and
- * stores nothing; with Redis gone, collect still stores (Redis carries only
- * live frames). After restore tmon recovers by itself. Runs when
+ * stores nothing, and so does the query API (issue 21, item 6: it answered
+ * 500); with Redis gone, collect still stores (Redis carries only live
+ * frames) and logins are answered and limited per process (they answered
+ * 500). After restore tmon recovers by itself. Runs when
  * TMON_TEST_DATABASE_URL is set and Redis answers; skips saying why otherwise.
  */
 import assert from 'node:assert/strict';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { v2Body } from '../support/senders.js';
@@ -128,6 +132,15 @@ async function openLive(url: string, token: string) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Login limits live 15 minutes in the test Redis, across runs of this file:
+ * each run logs in with names of its own, from addresses of its own (sent in
+ * X-Forwarded-For, which the server trusts here).
+ */
+const RUN = randomBytes(4).toString('hex');
+const LOGIN_PASSWORD = 'login-password-1';
+const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
 const skip = await missing();
 if (skip) console.log(`# skipping the outage tests: ${skip}`);
 
@@ -139,6 +152,7 @@ describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
   let server: ServerProcess;
   let secret: string;
   let token: string;
+  const loginUser = `login-${RUN}`;
 
   before(async () => {
     schema = await createTempSchema(TEST_DATABASE_URL!);
@@ -154,7 +168,11 @@ describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
     const proxiedRedis = new URL(TEST_REDIS_URL);
     proxiedRedis.hostname = '127.0.0.1';
     proxiedRedis.port = String(redisProxy.port);
-    const env = { TMON_DATABASE_URL: proxiedPg.toString(), TMON_REDIS_URL: proxiedRedis.toString() };
+    const env = {
+      TMON_DATABASE_URL: proxiedPg.toString(),
+      TMON_REDIS_URL: proxiedRedis.toString(),
+      TMON_TRUST_PROXY: '1',
+    };
     // the CLI runs with spawnSync, which blocks this process and so the proxies: it talks to the servers directly
     const direct = { TMON_DATABASE_URL: `${schema.url}?schema=${schema.schema}`, TMON_REDIS_URL: TEST_REDIS_URL };
     const cli = (...args: string[]) => {
@@ -165,6 +183,7 @@ describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
     cli('user', 'add', 'owner', '--password', 'owner-password-1');
     secret = JSON.parse(cli('service', 'add', 'shop', '--owner', 'owner', '--json')).secret;
     token = cli('token', 'add', '--user', 'owner').trim();
+    cli('user', 'add', loginUser, '--password', LOGIN_PASSWORD);
     server = await startServer(dataDir, env);
   });
 
@@ -333,5 +352,128 @@ describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
       await live.close();
     }
     await assertServing();
+  });
+
+  const query = (urlPath: string) =>
+    fetch(`${server.url}${urlPath}`, { headers: { authorization: `Bearer ${token}` } });
+
+  const login = (username: string, password: string) =>
+    fetch(`${server.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': randomIp() },
+      body: JSON.stringify({ username, password }),
+    });
+
+  /** Asks until `urlPath` answers 200 again; meanwhile only 503 is an acceptable answer. */
+  const waitForQueries = async (urlPath: string, since: number) => {
+    for (;;) {
+      const res = await query(urlPath);
+      await res.body?.cancel();
+      if (res.status === 200) return;
+      assert.equal(res.status, 503, `answered ${res.status} while recovering`);
+      assert.ok(Date.now() - since < RECOVERY_BOUND_MS, `${urlPath} still refused 10 s after PostgreSQL came back`);
+      await sleep(200);
+    }
+  };
+
+  it('answers the query API and logins 503 with Retry-After while PostgreSQL is down, and recovers by itself', async () => {
+    const before = await query('/1/data/latest');
+    assert.equal(before.status, 200, await before.text());
+
+    pgProxy.cut();
+    try {
+      for (const urlPath of ['/1/data/latest', '/1/data/users/os', '/api/services']) {
+        const started = Date.now();
+        const res = await query(urlPath);
+        const elapsed = Date.now() - started;
+        const body = await res.json();
+        assert.equal(res.status, 503, `${urlPath} answered ${res.status}: ${JSON.stringify(body)}`);
+        assert.ok(Number(res.headers.get('retry-after')) > 0, `no Retry-After on ${urlPath}'s 503`);
+        assert.equal(body.error, 'unavailable');
+        assert.match(body.message, /retry later/);
+        assert.ok(elapsed <= REFUSAL_BOUND_MS, `${urlPath}'s refusal took ${elapsed} ms`);
+      }
+      // users and sessions are in PostgreSQL too
+      const refusedLogin = await login(loginUser, LOGIN_PASSWORD);
+      assert.equal(refusedLogin.status, 503, await refusedLogin.text());
+      assert.ok(Number(refusedLogin.headers.get('retry-after')) > 0);
+      await assertServing();
+    } finally {
+      pgProxy.restore();
+    }
+    await waitForQueries('/1/data/latest', Date.now());
+    assert.equal((await login(loginUser, LOGIN_PASSWORD)).status, 200);
+  });
+
+  it('answers the query API 503 in bounded time while PostgreSQL accepts connections but never answers', async () => {
+    pgProxy.cut({ stall: true });
+    try {
+      // the first may meet a pooled connection the cut broke; the next ones wait on a connect that never completes
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        const res = await query('/1/data/latest');
+        const elapsed = Date.now() - started;
+        await res.body?.cancel();
+        assert.equal(res.status, 503, `query ${i} answered ${res.status}`);
+        assert.ok(Number(res.headers.get('retry-after')) > 0);
+        assert.ok(elapsed <= REFUSAL_BOUND_MS, `refusal ${i} took ${elapsed} ms`);
+      }
+      await assertServing();
+    } finally {
+      pgProxy.restore();
+    }
+    await waitForQueries('/1/data/latest', Date.now());
+  });
+
+  it('keeps logins working while Redis is down, limited per process, and shares the limits again after', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    /** the attempts Redis has counted for a user name (0: none, so not counted there) */
+    const countedInRedis = async (username: string) => {
+      const [key] = await redis.keys(`*login-user:${username}`);
+      return key === undefined ? 0 : Number(await redis.get(key));
+    };
+    const fallbackNotices = () => server.output().match(/Redis cannot be reached/g)?.length ?? 0;
+    const recoveryNotices = () => server.output().match(/counted across processes again/g)?.length ?? 0;
+    try {
+      const shared = `shared-${RUN}`;
+      assert.equal((await login(shared, 'wrong-password')).status, 401);
+      assert.equal(await countedInRedis(shared), 1, 'login attempts are not counted in Redis to begin with');
+
+      redisProxy.cut();
+      try {
+        const right = await login(loginUser, LOGIN_PASSWORD);
+        assert.equal(right.status, 200, await right.text());
+        const wrong = await login(loginUser, 'wrong-password');
+        assert.equal(wrong.status, 401, await wrong.text());
+
+        // counted in this process now: a user name's 10 attempts in 15 minutes still hold
+        const limited = `limited-${RUN}`;
+        for (let i = 0; i < 10; i++) assert.equal((await login(limited, 'wrong-password')).status, 401);
+        const refused = await login(limited, 'wrong-password');
+        assert.equal(refused.status, 429, await refused.text());
+        assert.ok(Number(refused.headers.get('retry-after')) > 0);
+        assert.equal(await countedInRedis(limited), 0);
+        assert.equal(fallbackNotices(), 1, `the fallback is not logged once:\n${server.output()}`);
+        await assertServing();
+      } finally {
+        redisProxy.restore();
+      }
+
+      // back to Redis by itself: a new name's attempts are counted there again
+      const restoredAt = Date.now();
+      for (let i = 0; ; i++) {
+        const name = `back-${RUN}-${i}`;
+        assert.equal((await login(name, 'wrong-password')).status, 401);
+        if ((await countedInRedis(name)) === 1) break;
+        assert.ok(Date.now() - restoredAt < RECOVERY_BOUND_MS, 'login limits not back in Redis 10 s after it returned');
+        await sleep(250);
+      }
+      assert.equal((await login(shared, 'wrong-password')).status, 401);
+      assert.equal(await countedInRedis(shared), 2, 'the limit counted before the outage is not the one used after');
+      assert.equal(fallbackNotices(), 1);
+      assert.equal(recoveryNotices(), 1, `the recovery is not logged once:\n${server.output()}`);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
