@@ -2,7 +2,7 @@
  * npm run bench:live: collect → dashboard latency (SPEC §8: p99 ≤ 300 ms at
  * 5,000 events/s), with one dashboard stream open and then with many on the
  * same service (`--streams`), in the same run and printed side by side: many
- * viewers of a service should cost little more than one (issue 21). Sends v2
+ * viewers of a service should cost little more than one. Sends v2
  * events to tmon at a steady rate while the streams (GET /$wsid/live, SSE)
  * are open, and measures for every event the time from sending it to the
  * first live frame of the measured stream that shows it (by name, or in the
@@ -78,7 +78,7 @@ interface Measurement {
 async function main(): Promise<void> {
   if (options.streams < 2)
     throw new Error('--streams must be at least 2: the second measurement is against one stream');
-  log('tmon live benchmark (SPEC §8, issue 21): collect → dashboard latency, one event per request, on 127.0.0.1');
+  log('tmon live benchmark: collect → dashboard latency, one event per request, on 127.0.0.1');
   log(describeMachine('tmon, the sender, the measured stream and the other streams'));
   log(
     `rate ${int(options.rate)} events/s, ${options.warmup} s warm-up + ${options.duration} s measured, ` +

@@ -32,7 +32,7 @@ export interface Config {
   /** where the server's SQLite writer runs: auto decides by the cores tmon may use (store/sqlite-writer-place.ts) */
   readonly sqliteWriter: SqliteWriterSetting;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** seconds a connection has to send a whole request head (SPEC §2 Limits) */
+  /** seconds a connection has to send a whole request head (docs/security.md, Limits) */
   readonly headTimeoutSeconds: number;
   /** seconds a request's body has to arrive once its head has */
   readonly bodyTimeoutSeconds: number;
@@ -179,15 +179,15 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
     sqliteSynchronous: oneOf(env.TMON_SQLITE_SYNC, 'TMON_SQLITE_SYNC', ['normal', 'full'] as const, 'normal'),
     sqliteWriter: oneOf(env.TMON_SQLITE_WRITER, 'TMON_SQLITE_WRITER', ['auto', 'thread', 'inline'] as const, 'auto'),
     logLevel: oneOf(env.TMON_LOG_LEVEL, 'TMON_LOG_LEVEL', LOG_LEVELS, 'info'),
-    // no 0 for "never": a connection without deadlines is how slow senders held every descriptor (issue 21)
+    // no 0 for "never": a connection without deadlines is how slow senders held every descriptor
     headTimeoutSeconds: integer(env.TMON_HEAD_TIMEOUT, 'TMON_HEAD_TIMEOUT', 10, 1, 3600),
     bodyTimeoutSeconds: integer(env.TMON_BODY_TIMEOUT, 'TMON_BODY_TIMEOUT', 30, 1, 3600),
     keepAliveTimeoutSeconds: integer(env.TMON_KEEPALIVE_TIMEOUT, 'TMON_KEEPALIVE_TIMEOUT', 72, 1, 3600),
     maxConnections: integer(env.TMON_MAX_CONNECTIONS, 'TMON_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
-    // each open stream costs a socket and a write per frame: one token holding thousands slowed collect's p99 ~57× (issue 21)
+    // each open stream costs a socket and a write per frame: one token holding thousands slowed collect's p99 ~57×
     maxStreamsPerUser: integer(env.TMON_MAX_STREAMS_PER_USER, 'TMON_MAX_STREAMS_PER_USER', 20, 1, 1_000_000),
     maxStreams: integer(env.TMON_MAX_STREAMS, 'TMON_MAX_STREAMS', 1000, 1, 1_000_000),
-    // each service is rows, rollups and a secret to keep: one user made 5,000 in 2.4 s (issue 21)
+    // each service is rows, rollups and a secret to keep: one user made 5,000 in 2.4 s
     maxServicesPerUser: integer(env.TMON_MAX_SERVICES_PER_USER, 'TMON_MAX_SERVICES_PER_USER', 100, 1, 1_000_000),
   });
   if (problems.length > 0) throw new ConfigError(problems);

@@ -72,6 +72,19 @@ export function createAccounts({
       throw new AccountError(`password must have at least ${MIN_PASSWORD} characters`);
   }
 
+  /**
+   * Sets the password and ends the user's sessions: all of them after a
+   * reset, all but `keepSessionOf` (the caller's own) when users change
+   * their own. Tokens stay: they are revoked one by one.
+   */
+  async function setPassword(name: string, password: string, keepSessionOf: Caller | null = null): Promise<void> {
+    checkPassword(password);
+    const user = await requireUser(name);
+    await store.setUserPassword(user.id, await hashPassword(password));
+    const kept = keepSessionOf?.user.id === user.id ? keepSessionOf.credential : null;
+    await store.deleteSessionsOfUser(user.id, kept?.kind === 'session' ? kept.id : null);
+  }
+
   return {
     requireUser,
     requireService,
@@ -85,25 +98,14 @@ export function createAccounts({
       return store.createUser({ name, passwordHash: await hashPassword(password), admin, now: clock() });
     },
 
-    /**
-     * Sets the password and ends the user's sessions: all of them after a
-     * reset, all but `keepSessionOf` (the caller's own) when users change
-     * their own. Tokens stay: they are revoked one by one.
-     */
-    async setPassword(name: string, password: string, keepSessionOf: Caller | null = null): Promise<void> {
-      checkPassword(password);
-      const user = await requireUser(name);
-      await store.setUserPassword(user.id, await hashPassword(password));
-      const kept = keepSessionOf?.user.id === user.id ? keepSessionOf.credential : null;
-      await store.deleteSessionsOfUser(user.id, kept?.kind === 'session' ? kept.id : null);
-    },
+    setPassword,
 
     /** Users changing their own password must know the current one. */
     async changeOwnPassword(caller: Caller, currentPassword: string, password: string): Promise<void> {
       if (!(await verifyPassword(caller.user.passwordHash, currentPassword))) {
         throw new AccountError('the current password is wrong');
       }
-      await this.setPassword(caller.user.name, password, caller);
+      await setPassword(caller.user.name, password, caller);
     },
 
     async removeUser(name: string): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * How many live streams are open in this process, per user and in all, so that no caller can hold enough
- * of them to slow collection for everyone (issue 21). A stream takes a slot before anything else is set up
+ * of them to slow collection for everyone. A stream takes a slot before anything else is set up
  * for it and gives it back once, however it ends; a refused stream takes none.
  *
  * Per process: the counts are this process's own, so behind a load balancer a user may hold `perUser`

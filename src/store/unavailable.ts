@@ -2,8 +2,7 @@
  * Errors that mean the database or the bus (Redis) cannot be reached now —
  * refused, reset, timed out, shutting down, locked or full — as opposed to a
  * bug. The web answers them 503 with Retry-After, as collect answers a failed
- * commit, instead of 500 (issue 21: during a PostgreSQL cut the query API
- * answered `500 internal`). Only the store and the bus make network calls
+ * commit, never 500: an outage is not a bug in the request. Only the store and the bus make network calls
  * on a request's path, so any network failure is one of theirs.
  */
 import pg from 'pg';

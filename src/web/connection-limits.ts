@@ -1,5 +1,5 @@
 /**
- * The limits every connection to tmon is held to (SPEC §2 Limits), whichever
+ * The limits every connection to tmon is held to (docs/security.md, Limits), whichever
  * way it comes in: the collect socket front keeps its own connections'
  * deadlines (collect/socket-front.ts); node:http and http-deadlines.ts keep
  * those of the connections node:http reads (fastify's routes, the collect
@@ -8,7 +8,7 @@
  *
  * Why: a sender that opens connections and then sends slowly, or nothing,
  * holds a file descriptor for each. With no deadline, 1,100 such connections
- * made /healthz and collect fail for everyone (issue 21). The deadlines free
+ * made /healthz and collect fail for everyone. The deadlines free
  * them; the cap, set below the process's descriptor limit, leaves
  * descriptors for the store and for the connections accepted once the slow
  * ones are cut.

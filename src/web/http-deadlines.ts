@@ -1,5 +1,5 @@
 /**
- * The deadlines node:http does not keep as SPEC §2 words them, on the
+ * The deadlines node:http does not keep as docs/security.md states them, on the
  * connections it reads. node:http closes a connection whose head is late
  * (headersTimeout) or that idles past keepAliveTimeout; but its
  * requestTimeout counts from the head's first byte, so a body gets whatever

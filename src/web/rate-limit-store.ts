@@ -1,8 +1,8 @@
 /**
  * The store of @fastify/rate-limit's counts with TMON_REDIS_URL: in Redis, so
  * login limits hold across processes — and in this process while Redis
- * cannot be reached, so logins go on being answered and limited (issue 21:
- * during a Redis outage every login answered 500). The plugin's own
+ * cannot be reached, so logins go on being answered and limited through a
+ * Redis outage instead of failing. The plugin's own
  * `skipOnError` would let every attempt through instead. The switch is
  * logged once each way, and Redis is tried again by itself.
  */

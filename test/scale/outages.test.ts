@@ -2,8 +2,7 @@
  * Outages of PostgreSQL and Redis under a real `tmon serve` (SPEC §3.5, §7):
  * a TCP proxy between tmon and each server is cut and restored. With the
  * database gone, collect answers 503 with Retry-After in bounded time and
- * stores nothing, and so does the query API (issue 21, item 6: it answered
- * 500); with Redis gone, collect still stores (Redis carries only live
+ * stores nothing, and so does the query API; with Redis gone, collect still stores (Redis carries only live
  * frames) and logins are answered and limited per process (they answered
  * 500). After restore tmon recovers by itself. Runs when
  * TMON_TEST_DATABASE_URL is set and Redis answers; skips saying why otherwise.

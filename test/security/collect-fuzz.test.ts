@@ -1,10 +1,10 @@
 /**
- * The bad-input fuzz of issue 21, made repeatable: 24,000 collect requests
+ * A bad-input fuzz, made repeatable: 24,000 collect requests
  * drawn from a fixed seed (test/support/collect-fuzz-requests.ts: valid Gen 1,
  * Gen 2 and v2 requests, most of them mutated at one layer or more) against
  * one tmon, injected into fastify and, one in six, over real sockets through
  * the socket front. It must hold that no answer is a 5xx, that every answer
- * is a 200 with `accepted` or a 4xx with SPEC §3.5's error body, that a
+ * is a 200 with `accepted` or a 4xx with the error body of docs/protocol.md, that a
  * request sent as made (about a third, gzipped now and then) gets the answer
  * it must, and that the store holds exactly the events the 200s accepted.
  */
@@ -112,7 +112,7 @@ describe('the collect bad-input fuzz', () => {
       req.end(payload);
     });
 
-  it(`answers ${REQUESTS} mutated requests (seed ${SEED}) without a 5xx, each as SPEC §3.5 says, storing what it accepts`, {
+  it(`answers ${REQUESTS} mutated requests (seed ${SEED}) without a 5xx, each as the protocol says, storing what it accepts`, {
     timeout: 120_000,
   }, async (t) => {
     const started = performance.now();

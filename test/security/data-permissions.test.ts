@@ -1,6 +1,5 @@
 /**
- * The data directory holds every service's secret (issue 21, item 8: the
- * database and its WAL were 0644 in a 0755 directory). tmon creates the
+ * The data directory holds every service's secret. tmon creates the
  * directory 0700 and each of its files 0600 — the WAL and SHM SQLite makes
  * later included — and warns at start when one it finds is open to others.
  */

@@ -1,5 +1,5 @@
 /**
- * The login's `next` parameter (issue 21, item 7): only a path on this site
+ * The login's `next` parameter only a path on this site
  * is followed; anything that could leave the site goes to the dashboard, and
  * no value, however odd, makes the login answer a 500.
  */

@@ -1,6 +1,6 @@
 /**
- * Logout is a CSRF-checked POST (issue 21, item 9a): `GET /logout` changed
- * state, so a link or an <img> on any site logged a user out. A GET now only
+ * Logout is a CSRF-checked POST: a `GET /logout` that changed state would
+ * let a link or an <img> on any site log a user out. A GET only
  * shows a page with a "Log out" button, or sends to /login without a session.
  */
 import assert from 'node:assert/strict';

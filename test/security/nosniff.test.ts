@@ -1,6 +1,6 @@
 /**
- * JSON answers carry `X-Content-Type-Options: nosniff` as pages do (issue 21,
- * item 9b): successes and error bodies of the API, answers of hooks and of
+ * JSON answers carry `X-Content-Type-Options: nosniff` as pages do:
+ * successes and error bodies of the API, answers of hooks and of
  * the not-found handler, and collect's answers on each of its ways in.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * At most TMON_MAX_SERVICES_PER_USER (default 100) services per user who is
- * not an admin (issue 21, item 9d: one user created 5,000 in 2.4 s). One more
+ * not an admin (without a cap one user created 5,000 in 2.4 s). One more
  * answers 409 conflict saying why; admins are not capped, by the API or the
  * CLI.
  */

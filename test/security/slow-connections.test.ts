@@ -1,6 +1,6 @@
 /**
  * Issue 21, item 1: slow and half-sent requests are cut on time, on every way
- * in (SPEC §2 Limits). Raw sockets against a listening tmon with short
+ * in (docs/security.md, Limits). Raw sockets against a listening tmon with short
  * deadlines (head 1 s, body 2 s, keep-alive 2 s): once as tmon runs, the
  * collect socket front reading collect requests and handing every other
  * request to node:http; once with node:http reading every connection (the

@@ -1,6 +1,6 @@
 /**
  * A collect body's bytes as sent → the bytes its Content-Encoding stands for
- * (issue 21, 9c; SPEC §9 and §10 senders compress their batches). Accepted:
+ * (log shippers and OpenTelemetry exporters compress their batches). Accepted:
  * none, `identity`, and `gzip` (`x-gzip`, its old name: RFC 9110 §8.4.1.3).
  * Any other coding, `deflate` and `br` included, and any list of codings,
  * is refused 415: one coding is all a sender needs, and `deflate` is sent

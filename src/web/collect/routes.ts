@@ -1,7 +1,7 @@
 /**
  * POST /data/collect on fastify: read the body by content type with the
  * protocol's size limit, decode it by Content-Encoding (decode-body.ts),
- * hand it to the collect handler, answer (SPEC §3.5). The socket front and
+ * hand it to the collect handler, answer (docs/protocol.md, The answer). The socket front and
  * the fast path (socket-front.ts, fast-path.ts) take the plain requests off
  * sockets before fastify sees them; this route answers the rest (and every
  * injected request), and refuses what those leave to it: other methods,

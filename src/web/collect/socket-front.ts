@@ -15,7 +15,7 @@
  *
  * Per connection the front answers one request at a time, in order (HTTP/1.1
  * pipelining included), keeps the connection alive as node:http does
- * (Connection: close), and holds it to SPEC §2's deadlines
+ * (Connection: close), and holds it to the deadlines of docs/security.md
  * (connection-limits.ts): a head within the head deadline of its first byte
  * (of the connection's opening, for its first request; of the previous
  * answer, for a request that came before it), a body within the body
