@@ -175,12 +175,15 @@ export function describeAccessEnding(harness: () => AccessHarness): void {
     await expectOpen(staying, 'another session');
   });
 
-  it("ends a token's streams when it is revoked", async () => {
+  it("ends a token's streams when it is revoked, and answers its API calls 401 at once", async () => {
     const h = harness();
     const v = await viewer(h, 'revoked');
     const { id, token } = await readToken(h, v.first);
     const stream = await openStream(h, token);
     assert.equal((await callAs(h.changeUrl, v.first, 'DELETE', `/api/tokens/${id}`)).status, 200);
+    // an API call where the stream is (another process, when there are two) is refused at once
+    const call = await fetch(`${h.streamUrl}/${h.wsid}/data/latest`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(call.status, 401);
     await expectEnded(stream, 'token revoked');
   });
 
