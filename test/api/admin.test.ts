@@ -1,22 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FORM, JSON_TYPE } from '../support/senders.js';
-import { ALICE_PASSWORD, startTestTmon, type TestTmon } from '../support/test-tmon.js';
-
-/** Logs in through the form and returns the cookie header and the page's CSRF token. */
-async function login(tmon: TestTmon, name: string, password: string) {
-  const res = await tmon.app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: FORM,
-    payload: `username=${name}&password=${password}`,
-  });
-  assert.equal(res.statusCode, 303, res.body);
-  const cookie = `tmon_session=${res.cookies.find((c) => c.name === 'tmon_session')!.value}`;
-  const page = await tmon.app.inject({ method: 'GET', url: '/admin', headers: { cookie } });
-  const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1] ?? null;
-  return { cookie, csrf };
-}
+import { JSON_TYPE } from '../support/senders.js';
+import { ALICE_PASSWORD, injectLogin, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
 describe('the admin API', () => {
   let tmon: TestTmon;
@@ -42,8 +27,8 @@ describe('the admin API', () => {
 
   before(async () => {
     tmon = await startTestTmon();
-    alice = await login(tmon, 'alice', ALICE_PASSWORD);
-    admin = await login(tmon, 'admin', 'admin-password-1');
+    alice = await injectLogin(tmon, 'alice', ALICE_PASSWORD);
+    admin = await injectLogin(tmon, 'admin', 'admin-password-1');
   });
   after(() => tmon.close());
 
@@ -86,7 +71,7 @@ describe('the admin API', () => {
 
   it('shares a service as viewer: the viewer sees it without its secret and cannot manage it', async () => {
     await tmon.runtime.accounts.addUser('bob', 'bob-password-1', false);
-    const bob = await login(tmon, 'bob', 'bob-password-1');
+    const bob = await injectLogin(tmon, 'bob', 'bob-password-1');
     const shared = await call(alice, 'POST', '/api/services/1/shares', { user: 'bob' });
     assert.equal(shared.statusCode, 200, shared.body);
     assert.deepEqual(

@@ -6,28 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { FORM, JSON_TYPE } from '../support/senders.js';
-import { ALICE_PASSWORD, addTestToken, startTestTmon, type TestTmon } from '../support/test-tmon.js';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-async function login(tmon: TestTmon, name: string, password: string): Promise<Session> {
-  const res = await tmon.app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: FORM,
-    payload: `username=${name}&password=${password}`,
-  });
-  assert.equal(res.statusCode, 303, res.body);
-  const cookie = `tmon_session=${res.cookies.find((c) => c.name === 'tmon_session')!.value}`;
-  const page = await tmon.app.inject({ method: 'GET', url: '/admin', headers: { cookie } });
-  const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
-  assert.ok(csrf, 'the admin page carries a csrf-token meta (is the UI built? npm run build:ui)');
-  return { cookie, csrf };
-}
+import { JSON_TYPE } from '../support/senders.js';
+import {
+  ALICE_PASSWORD,
+  addTestToken,
+  type InjectedSession,
+  injectLogin,
+  startTestTmon,
+  type TestTmon,
+} from '../support/test-tmon.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -40,7 +27,7 @@ describe('API tokens and sessions', () => {
       headers: { authorization: `Bearer ${token}`, ...(body ? JSON_TYPE : {}) },
       payload: body ? JSON.stringify(body) : undefined,
     });
-  const withSession = (session: Session, method: Method, url: string, body?: object) =>
+  const withSession = (session: InjectedSession, method: Method, url: string, body?: object) =>
     tmon.app.inject({
       method,
       url,
@@ -116,7 +103,7 @@ describe('API tokens and sessions', () => {
     });
 
     it('makes tokens read-only unless asked, and refuses bindings that make no sense', async () => {
-      const alice = await login(tmon, 'alice', ALICE_PASSWORD);
+      const alice = await injectLogin(tmon, 'alice', ALICE_PASSWORD);
       const made = await withSession(alice, 'POST', '/api/tokens', { name: 'grafana' });
       assert.equal(made.statusCode, 201, made.body);
       assert.equal(made.json().results.scope, 'read');
@@ -140,7 +127,7 @@ describe('API tokens and sessions', () => {
 
   describe('listing and revoking', () => {
     it("lists a user's tokens with name, scope, service, times, and never the token", async () => {
-      const alice = await login(tmon, 'alice', ALICE_PASSWORD);
+      const alice = await injectLogin(tmon, 'alice', ALICE_PASSWORD);
       const made = await withSession(alice, 'POST', '/api/tokens', {
         name: 'nginx on web1',
         scope: 'ingest',
@@ -178,7 +165,7 @@ describe('API tokens and sessions', () => {
     });
 
     it('answers 401 for a token the moment it is revoked', async () => {
-      const alice = await login(tmon, 'alice', ALICE_PASSWORD);
+      const alice = await injectLogin(tmon, 'alice', ALICE_PASSWORD);
       const made = (await withSession(alice, 'POST', '/api/tokens', { name: 'script' })).json().results;
       assert.equal((await withToken(made.token, 'GET', '/1/data/latest')).statusCode, 200);
       const revoked = await withSession(alice, 'DELETE', `/api/tokens/${made.id}`);
@@ -193,11 +180,11 @@ describe('API tokens and sessions', () => {
       const [record] = (await tmon.runtime.store.listTokens((await tmon.runtime.accounts.requireUser('bob')).id)).slice(
         -1,
       );
-      const alice = await login(tmon, 'alice', ALICE_PASSWORD);
+      const alice = await injectLogin(tmon, 'alice', ALICE_PASSWORD);
       assert.equal((await withSession(alice, 'DELETE', `/api/tokens/${record!.id}`)).statusCode, 404);
       assert.equal((await withSession(alice, 'GET', '/api/tokens?user=bob')).statusCode, 404);
       assert.equal((await withToken(bobToken, 'GET', '/2/data/latest')).statusCode, 200);
-      const admin = await login(tmon, 'admin', 'admin-password-1');
+      const admin = await injectLogin(tmon, 'admin', 'admin-password-1');
       const all = (await withSession(admin, 'GET', '/api/tokens')).json().results;
       assert.ok(
         all.some((t: { user: string }) => t.user === 'bob'),
@@ -221,9 +208,9 @@ describe('API tokens and sessions', () => {
   describe('sessions that end', () => {
     it("ends a user's sessions when an admin resets their password", async () => {
       const carol = await tmon.runtime.accounts.addUser('carol', 'carol-password-1', false);
-      const session = await login(tmon, 'carol', 'carol-password-1');
+      const session = await injectLogin(tmon, 'carol', 'carol-password-1');
       assert.equal((await withSession(session, 'GET', '/api/me')).statusCode, 200);
-      const admin = await login(tmon, 'admin', 'admin-password-1');
+      const admin = await injectLogin(tmon, 'admin', 'admin-password-1');
       const reset = await withSession(admin, 'PATCH', `/api/users/${carol.id}`, { password: 'reset-password-1' });
       assert.equal(reset.statusCode, 200, reset.body);
       assert.equal((await withSession(session, 'GET', '/api/me')).statusCode, 401);
@@ -232,15 +219,15 @@ describe('API tokens and sessions', () => {
 
     it("ends a user's sessions when the CLI sets their password", async () => {
       await tmon.runtime.accounts.addUser('dave', 'dave-password-1', false);
-      const session = await login(tmon, 'dave', 'dave-password-1');
+      const session = await injectLogin(tmon, 'dave', 'dave-password-1');
       await tmon.runtime.accounts.setPassword('dave', 'dave-password-2');
       assert.equal((await withSession(session, 'GET', '/api/me')).statusCode, 401);
     });
 
     it('keeps the session of users changing their own password and ends their others', async () => {
       await tmon.runtime.accounts.addUser('erin', 'erin-password-1', false);
-      const here = await login(tmon, 'erin', 'erin-password-1');
-      const elsewhere = await login(tmon, 'erin', 'erin-password-1');
+      const here = await injectLogin(tmon, 'erin', 'erin-password-1');
+      const elsewhere = await injectLogin(tmon, 'erin', 'erin-password-1');
       const wrong = await withSession(here, 'POST', '/api/me/password', {
         current_password: 'not-it-at-all',
         password: 'erin-password-2',
@@ -259,9 +246,9 @@ describe('API tokens and sessions', () => {
 
     it("ends a removed user's sessions and tokens", async () => {
       const frank = await tmon.runtime.accounts.addUser('frank', 'frank-password-1', false);
-      const session = await login(tmon, 'frank', 'frank-password-1');
+      const session = await injectLogin(tmon, 'frank', 'frank-password-1');
       const token = await addTestToken(tmon.runtime, 'frank', 'read');
-      const admin = await login(tmon, 'admin', 'admin-password-1');
+      const admin = await injectLogin(tmon, 'admin', 'admin-password-1');
       assert.equal((await withSession(admin, 'DELETE', `/api/users/${frank.id}`)).statusCode, 200);
       assert.equal((await withSession(session, 'GET', '/api/me')).statusCode, 401);
       assert.equal((await withToken(token, 'GET', '/api/me')).statusCode, 401);

@@ -2,6 +2,7 @@
  * A whole tmon (runtime + app) on a temp SQLite store, for injecting
  * requests: with a fake clock, an admin, a user "alice" and her service.
  */
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,4 +88,25 @@ export async function startTestTmon(options: TestTmonOptions = {}): Promise<Test
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface InjectedSession {
+  cookie: string;
+  csrf: string;
+}
+
+/** Logs in through the form (injected) and returns the cookie header and the admin page's CSRF token. */
+export async function injectLogin(tmon: TestTmon, name: string, password: string): Promise<InjectedSession> {
+  const res = await tmon.app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `username=${encodeURIComponent(name)}&password=${encodeURIComponent(password)}`,
+  });
+  assert.equal(res.statusCode, 303, res.body);
+  const cookie = `tmon_session=${res.cookies.find((c) => c.name === 'tmon_session')!.value}`;
+  const page = await tmon.app.inject({ method: 'GET', url: '/admin', headers: { cookie } });
+  const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
+  assert.ok(csrf, 'the admin page carries a csrf-token meta (is the UI built? npm run build:ui)');
+  return { cookie, csrf };
 }
