@@ -1,10 +1,11 @@
 /**
  * The only reader of the environment. Settings come from flags, then `TMON_*`
- * variables, then defaults; every invalid setting is reported at once and the
- * result is frozen. The rest of tmon receives a Config and never looks at
- * process.env.
+ * variables, then the config file (`--config FILE`, config-file.ts), then
+ * defaults; every invalid setting is reported at once and the result is
+ * frozen. The rest of tmon receives a Config and never looks at process.env.
  */
 import path from 'node:path';
+import { type ConfigFile, configFileExposure, readConfigFile } from './config-file.js';
 
 export type Stage = 'testing' | 'staging' | 'production';
 export type CookieSecurity = 'auto' | 'always' | 'never';
@@ -53,6 +54,8 @@ export interface ConfigFlags {
   port?: string;
   host?: string;
   data?: string;
+  /** --config FILE: a file of TMON_* lines (config-file.ts) */
+  config?: string;
 }
 
 export class ConfigError extends Error {
@@ -62,8 +65,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** Every setting, in a line: the README's settings table lists the same ones (test/docs/readme-settings.test.ts). */
+/** Every setting, in a line: docs/configuration.md's table lists the same ones (test/docs/configuration-settings.test.ts). */
 export const SETTINGS = {
+  TMON_CONFIG: 'a file of TMON_* lines to read settings from (flag --config); variables and flags beat it',
   TMON_ENV: 'stage: testing (default), staging or production; production refuses TMON_DEBUG and insecure cookies',
   TMON_PORT: 'port to listen on (default 8000; flag --port)',
   TMON_HOST: 'address to listen on (default 127.0.0.1; 0.0.0.0 for every interface; flag --host)',
@@ -95,69 +99,97 @@ export const SETTINGS = {
 } as const;
 
 type Env = Record<string, string | undefined>;
+type SettingName = keyof typeof SETTINGS;
+
+/** what a config file may set: everything but the name of the file itself */
+const FILE_SETTINGS: ReadonlySet<string> = new Set(Object.keys(SETTINGS).filter((name) => name !== 'TMON_CONFIG'));
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 const FALSE = new Set(['0', 'false', 'no', 'off', '']);
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Reads every setting; throws ConfigError naming every problem at once. */
-export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
-  const problems: string[] = [];
+/**
+ * Reads every setting: flags beat the environment, which beats the config file
+ * (`file`, already read), which beats the defaults. Throws ConfigError naming
+ * every problem at once, the file's own among them.
+ */
+export function loadConfig(flags: ConfigFlags, env: Env, cwd: string, file?: ConfigFile): Config {
+  const problems: string[] = [...(file?.problems ?? [])];
 
-  const pick = (flag: string | undefined, name: keyof typeof SETTINGS): string | undefined =>
-    flag ?? (env[name] === '' ? undefined : env[name]);
+  // an empty variable counts as unset (as it always has), so it does not hide the file's value
+  const fromEnv = (name: SettingName): boolean => env[name] !== undefined && env[name] !== '';
+  const read = (name: SettingName): string | undefined =>
+    fromEnv(name) ? env[name] : (file?.values[name] ?? env[name]);
+  /** where a bad value came from, when it is the file: the operator edits that line */
+  const origin = (name: SettingName): string =>
+    !fromEnv(name) && file?.lines[name] !== undefined ? ` (${file.path} line ${file.lines[name]})` : '';
 
-  const integer = (raw: string | undefined, name: string, fallback: number, min: number, max: number): number => {
+  const pick = (flag: string | undefined, name: SettingName): string | undefined => {
+    if (flag !== undefined) return flag;
+    const raw = read(name);
+    return raw === '' ? undefined : raw;
+  };
+
+  const integer = (
+    raw: string | undefined,
+    name: SettingName,
+    fallback: number,
+    min: number,
+    max: number,
+    label: string = name,
+  ): number => {
     if (raw === undefined) return fallback;
     const value = Number(raw);
     if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      problems.push(`${label} must be an integer from ${min} to ${max}, got "${raw}"${origin(name)}`);
       return fallback;
     }
     return value;
   };
 
-  const flag = (name: keyof typeof SETTINGS): boolean => {
-    const raw = env[name];
+  const flag = (name: SettingName): boolean => {
+    const raw = read(name);
     if (raw === undefined) return false;
     const lower = raw.trim().toLowerCase();
     if (TRUE.has(lower)) return true;
-    if (!FALSE.has(lower)) problems.push(`${name} must be 1/true/yes/on or 0/false/no/off, got "${raw}"`);
+    if (!FALSE.has(lower))
+      problems.push(`${name} must be 1/true/yes/on or 0/false/no/off, got "${raw}"${origin(name)}`);
     return false;
   };
 
-  const oneOf = <T extends string>(raw: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
+  const oneOf = <T extends string>(name: SettingName, allowed: readonly T[], fallback: T): T => {
+    const raw = read(name);
     if (raw === undefined) return fallback;
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"${origin(name)}`);
     return fallback;
   };
 
-  const stage = oneOf(env.TMON_ENV, 'TMON_ENV', ['testing', 'staging', 'production'] as const, 'testing');
-  const port = integer(pick(flags.port, 'TMON_PORT'), '--port/TMON_PORT', 8000, 0, 65535);
+  const stage = oneOf('TMON_ENV', ['testing', 'staging', 'production'] as const, 'testing');
+  const port = integer(pick(flags.port, 'TMON_PORT'), 'TMON_PORT', 8000, 0, 65535, '--port/TMON_PORT');
   const host = pick(flags.host, 'TMON_HOST') ?? '127.0.0.1';
   const dataDir = path.resolve(cwd, pick(flags.data, 'TMON_DATA_DIR') ?? 'data');
 
-  const databaseUrl = env.TMON_DATABASE_URL || null;
+  const databaseUrl = read('TMON_DATABASE_URL') || null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push(`TMON_DATABASE_URL must start with postgres:// or postgresql://, got "${redact(databaseUrl)}"`);
+    problems.push(
+      `TMON_DATABASE_URL must start with postgres:// or postgresql://, got "${redact(databaseUrl)}"${origin('TMON_DATABASE_URL')}`,
+    );
   }
-  const redisUrl = env.TMON_REDIS_URL || null;
+  const redisUrl = read('TMON_REDIS_URL') || null;
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) {
-    problems.push(`TMON_REDIS_URL must start with redis:// or rediss://, got "${redact(redisUrl)}"`);
+    problems.push(
+      `TMON_REDIS_URL must start with redis:// or rediss://, got "${redact(redisUrl)}"${origin('TMON_REDIS_URL')}`,
+    );
   }
 
   const debug = flag('TMON_DEBUG');
-  const cookieSecurity = oneOf(
-    env.TMON_COOKIE_SECURE,
-    'TMON_COOKIE_SECURE',
-    ['auto', 'always', 'never'] as const,
-    'auto',
-  );
+  const cookieSecurity = oneOf('TMON_COOKIE_SECURE', ['auto', 'always', 'never'] as const, 'auto');
   if (stage === 'production') {
     if (debug) problems.push('TMON_DEBUG is refused when TMON_ENV=production: it leaks exception messages to senders');
     if (cookieSecurity === 'never') problems.push('TMON_COOKIE_SECURE=never is refused when TMON_ENV=production');
   }
+  const geoipDb = read('TMON_GEOIP_DB');
 
   const config: Config = Object.freeze({
     stage,
@@ -166,29 +198,29 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
     dataDir,
     databaseUrl,
     redisUrl,
-    geoipDb: env.TMON_GEOIP_DB ? path.resolve(cwd, env.TMON_GEOIP_DB) : null,
+    geoipDb: geoipDb ? path.resolve(cwd, geoipDb) : null,
     debug,
     anonymizeIp: flag('TMON_ANONYMIZE_IP'),
-    retentionDays: integer(env.TMON_RETENTION_DAYS, 'TMON_RETENTION_DAYS', 0, 0, 36500),
-    trustProxy: parseTrustProxy(env.TMON_TRUST_PROXY, problems),
+    retentionDays: integer(read('TMON_RETENTION_DAYS'), 'TMON_RETENTION_DAYS', 0, 0, 36500),
+    trustProxy: parseTrustProxy(read('TMON_TRUST_PROXY'), problems),
     // production always sends Secure cookies: it is meant to sit behind https
     cookieSecurity: stage === 'production' && cookieSecurity === 'auto' ? 'always' : cookieSecurity,
-    adminPassword: env.TMON_ADMIN_PASSWORD || null,
-    secretGraceHours: integer(env.TMON_SECRET_GRACE_HOURS, 'TMON_SECRET_GRACE_HOURS', 24, 0, 24 * 365),
-    sessionDays: integer(env.TMON_SESSION_DAYS, 'TMON_SESSION_DAYS', 14, 1, 365),
-    sqliteSynchronous: oneOf(env.TMON_SQLITE_SYNC, 'TMON_SQLITE_SYNC', ['normal', 'full'] as const, 'normal'),
-    sqliteWriter: oneOf(env.TMON_SQLITE_WRITER, 'TMON_SQLITE_WRITER', ['auto', 'thread', 'inline'] as const, 'auto'),
-    logLevel: oneOf(env.TMON_LOG_LEVEL, 'TMON_LOG_LEVEL', LOG_LEVELS, 'info'),
+    adminPassword: read('TMON_ADMIN_PASSWORD') || null,
+    secretGraceHours: integer(read('TMON_SECRET_GRACE_HOURS'), 'TMON_SECRET_GRACE_HOURS', 24, 0, 24 * 365),
+    sessionDays: integer(read('TMON_SESSION_DAYS'), 'TMON_SESSION_DAYS', 14, 1, 365),
+    sqliteSynchronous: oneOf('TMON_SQLITE_SYNC', ['normal', 'full'] as const, 'normal'),
+    sqliteWriter: oneOf('TMON_SQLITE_WRITER', ['auto', 'thread', 'inline'] as const, 'auto'),
+    logLevel: oneOf('TMON_LOG_LEVEL', LOG_LEVELS, 'info'),
     // no 0 for "never": a connection without deadlines is how slow senders held every descriptor
-    headTimeoutSeconds: integer(env.TMON_HEAD_TIMEOUT, 'TMON_HEAD_TIMEOUT', 10, 1, 3600),
-    bodyTimeoutSeconds: integer(env.TMON_BODY_TIMEOUT, 'TMON_BODY_TIMEOUT', 30, 1, 3600),
-    keepAliveTimeoutSeconds: integer(env.TMON_KEEPALIVE_TIMEOUT, 'TMON_KEEPALIVE_TIMEOUT', 72, 1, 3600),
-    maxConnections: integer(env.TMON_MAX_CONNECTIONS, 'TMON_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    headTimeoutSeconds: integer(read('TMON_HEAD_TIMEOUT'), 'TMON_HEAD_TIMEOUT', 10, 1, 3600),
+    bodyTimeoutSeconds: integer(read('TMON_BODY_TIMEOUT'), 'TMON_BODY_TIMEOUT', 30, 1, 3600),
+    keepAliveTimeoutSeconds: integer(read('TMON_KEEPALIVE_TIMEOUT'), 'TMON_KEEPALIVE_TIMEOUT', 72, 1, 3600),
+    maxConnections: integer(read('TMON_MAX_CONNECTIONS'), 'TMON_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
     // each open stream costs a socket and a write per frame: one token holding thousands slowed collect's p99 ~57×
-    maxStreamsPerUser: integer(env.TMON_MAX_STREAMS_PER_USER, 'TMON_MAX_STREAMS_PER_USER', 20, 1, 1_000_000),
-    maxStreams: integer(env.TMON_MAX_STREAMS, 'TMON_MAX_STREAMS', 1000, 1, 1_000_000),
+    maxStreamsPerUser: integer(read('TMON_MAX_STREAMS_PER_USER'), 'TMON_MAX_STREAMS_PER_USER', 20, 1, 1_000_000),
+    maxStreams: integer(read('TMON_MAX_STREAMS'), 'TMON_MAX_STREAMS', 1000, 1, 1_000_000),
     // each service is rows, rollups and a secret to keep: one user made 5,000 in 2.4 s
-    maxServicesPerUser: integer(env.TMON_MAX_SERVICES_PER_USER, 'TMON_MAX_SERVICES_PER_USER', 100, 1, 1_000_000),
+    maxServicesPerUser: integer(read('TMON_MAX_SERVICES_PER_USER'), 'TMON_MAX_SERVICES_PER_USER', 100, 1, 1_000_000),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -199,7 +231,9 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string): Config {
     if (lower === 'true' || lower === 'yes' || lower === 'on') return true;
     if (/^\d+$/.test(lower)) return Number(lower) === 1 ? true : Number(lower);
     if (/^[0-9a-f.:/,\s]+$/i.test(lower)) return raw.trim();
-    out.push(`TMON_TRUST_PROXY must be true, a hop count or comma-separated addresses/CIDRs, got "${raw}"`);
+    out.push(
+      `TMON_TRUST_PROXY must be true, a hop count or comma-separated addresses/CIDRs, got "${raw}"${origin('TMON_TRUST_PROXY')}`,
+    );
     return false;
   }
 }
@@ -208,7 +242,27 @@ function redact(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-/** The process's own settings: its flags, its environment, its working directory. */
-export function loadProcessConfig(flags: ConfigFlags): Config {
-  return loadConfig(flags, process.env, process.cwd());
+/**
+ * The process's own settings: its flags, its environment, its config file
+ * (--config or TMON_CONFIG), its working directory. A config file others may
+ * read is a warning, not an error: tmon still starts, and says how to fix it.
+ */
+export function loadProcessConfig(
+  flags: ConfigFlags,
+  warn: (message: string) => void = (message) => process.stderr.write(`tmon: warning: ${message}\n`),
+): Config {
+  const filePath = flags.config ?? (process.env.TMON_CONFIG || undefined);
+  let file: ConfigFile | undefined;
+  if (filePath !== undefined) {
+    const resolved = path.resolve(process.cwd(), filePath);
+    file = readConfigFile(resolved, FILE_SETTINGS);
+    const exposure = configFileExposure(resolved);
+    if (exposure !== null) warn(exposure);
+  }
+  return loadConfig(flags, process.env, process.cwd(), file);
+}
+
+/** the settings a config file may set, for config-file.ts's parser (tests parse text with it) */
+export function configFileSettings(): ReadonlySet<string> {
+  return FILE_SETTINGS;
 }

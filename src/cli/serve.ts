@@ -5,27 +5,37 @@ import { systemClock } from '../clock.js';
 import { loadProcessConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { createRuntime } from '../runtime.js';
-import { parse } from './args.js';
+import { CommandFailed, parse } from './args.js';
+import { describeDataDirectoryError, describeListenError } from './start-up-errors.js';
 
-export const SERVE_USAGE = 'tmon serve [--port P] [--host H] [--data DIR]   (settings: see README, TMON_* variables)';
+export const SERVE_USAGE =
+  'tmon serve [--port P] [--host H] [--data DIR] [--config FILE]   (settings: docs/configuration.md, TMON_* variables)';
 
 export async function serveCommand(argv: string[]): Promise<void> {
-  const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' } });
-  const config = loadProcessConfig({ port: values.port, host: values.host, data: values.data });
+  const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } });
+  const warnings: string[] = [];
+  const config = loadProcessConfig(
+    { port: values.port, host: values.host, data: values.data, config: values.config },
+    (message) => warnings.push(message),
+  );
   const log = createLogger(config.logLevel);
-  const runtime = await createRuntime(config, systemClock, {
-    info: (message) => log.info(message),
-    warn: (message) => log.warn(message),
-    error: (message, error) => log.error({ err: error }, message),
-  });
+  for (const warning of warnings) log.warn(warning);
+  /** a known start-up failure becomes its one line; the stack too only with TMON_DEBUG */
+  const failure = (error: unknown, line: string | null): unknown => {
+    if (line === null) return error;
+    if (config.debug) process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    return new CommandFailed(line);
+  };
 
-  const adminPassword = await runtime.accounts.ensureAdmin(config.adminPassword, generatePassword);
-  if (adminPassword !== null) {
-    const shown =
-      config.adminPassword === null
-        ? `password ${adminPassword}  (shown once: keep it)`
-        : 'password from TMON_ADMIN_PASSWORD';
-    process.stdout.write(`created the first account: user admin, ${shown}\n`);
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime(config, systemClock, {
+      info: (message) => log.info(message),
+      warn: (message) => log.warn(message),
+      error: (message, error) => log.error({ err: error }, message),
+    });
+  } catch (error) {
+    throw failure(error, config.databaseUrl === null ? describeDataDirectoryError(error, config.dataDir) : null);
   }
 
   const app = await buildApp({ ...runtime, logger: log });
@@ -50,7 +60,23 @@ export async function serveCommand(argv: string[]): Promise<void> {
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await runtime.close();
+    throw failure(error, describeListenError(error, config.host, config.port));
+  }
+  // only once listening: a start that fails (a busy port) must not create the admin and print a password for nothing
+  let adminPassword: string | null;
+  try {
+    adminPassword = await runtime.accounts.ensureAdmin(config.adminPassword, generatePassword);
+  } catch (error) {
+    await app.close();
+    await runtime.close();
     throw error;
+  }
+  if (adminPassword !== null) {
+    const shown =
+      config.adminPassword === null
+        ? `password ${adminPassword}  (shown once: keep it)`
+        : 'password from TMON_ADMIN_PASSWORD';
+    process.stdout.write(`created the first account: user admin, ${shown}\n`);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

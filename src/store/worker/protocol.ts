@@ -13,6 +13,8 @@ export interface SerializedError {
   name: string;
   message: string;
   stack?: string;
+  /** a system error's code (EACCES, SQLITE_BUSY…): tmon serve tells the operator what to fix from it */
+  code?: string;
 }
 
 export type ReplyMessage =

@@ -12,7 +12,8 @@ if (!port) throw new Error('store-worker.ts runs only as a worker thread');
 
 function serialize(error: unknown): SerializedError {
   const e = error instanceof Error ? error : new Error(String(error));
-  return { name: e.name, message: e.message, stack: e.stack };
+  const code = (e as { code?: unknown }).code;
+  return { name: e.name, message: e.message, stack: e.stack, ...(typeof code === 'string' ? { code } : {}) };
 }
 
 let store: SqliteStore;

@@ -26,6 +26,9 @@ function revive(error: SerializedError): Error {
   const Kind = KNOWN_ERRORS[error.name] ?? Error;
   const revived = new Kind(error.message);
   if (error.stack) revived.stack = error.stack;
+  // the name and code say what went wrong for errors of no class here (DataDirectoryBusyError, EACCES)
+  revived.name = error.name;
+  if (error.code !== undefined) Object.assign(revived, { code: error.code });
   return revived;
 }
 
