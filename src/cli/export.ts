@@ -4,17 +4,32 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { presentEvent } from '../web/data/present.js';
-import { CommandFailed, parse, positiveInteger, UsageError } from './args.js';
+import { CommandFailed, output, parse, positiveInteger, requireString, UsageError } from './args.js';
 import { withStore } from './context.js';
+import { type ExportAllCounts, exportAll } from './export-all.js';
 
 export const EXPORT_USAGE = `tmon export SERVICE_ID [--out FILE] [--data DIR]
-    writes the service's events as NDJSON (one event a line, oldest first) to FILE or stdout`;
+    writes the service's events as NDJSON (one event a line, oldest first) to FILE or stdout
+tmon export --all --out FILE [--data DIR] [--json]
+    the whole install: users (password hashes), services (ids, secrets), shares, tokens (hashes)
+    and every event, for tmon import --all into another database (FILE is 0600: it holds every secret)`;
 
 /** events read per query: bounded memory, few round trips */
 const PAGE_SIZE = 1_000;
 
 export async function exportCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' } });
+  const { values, positionals } = parse(argv, { out: { type: 'string' }, all: { type: 'boolean' } });
+  if (values.all) {
+    if (positionals.length > 0) throw new UsageError('--all takes no SERVICE_ID');
+    // a file, not stdout: it holds every secret, and its mode must be 0600
+    const outFile = requireString(values.out, 'out');
+    await withStore(values.data, async ({ store, config }) => {
+      const counts = await exportAll(store, config.databaseUrl ? 'postgres' : 'sqlite', outFile);
+      process.stderr.write('\n');
+      output(values.json, { file: outFile, ...counts }, () => `exported to ${outFile}: ${describeCounts(counts)}`);
+    });
+    return;
+  }
   if (positionals.length !== 1) throw new UsageError('give one SERVICE_ID');
   const serviceId = positiveInteger(positionals[0], 'SERVICE_ID');
   await withStore(values.data, async ({ store }) => {
@@ -37,4 +52,8 @@ export async function exportCommand(argv: string[]): Promise<void> {
       await once(out, 'finish');
     }
   });
+}
+
+export function describeCounts(counts: ExportAllCounts): string {
+  return `${counts.users} users, ${counts.services} services, ${counts.shares} shares, ${counts.tokens} tokens, ${counts.events} events`;
 }

@@ -7,11 +7,15 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { DeviceType, EnrichedEvent } from '../enrich/enriched-event.js';
-import { CommandFailed, parse, positiveInteger, requireString, UsageError } from './args.js';
+import { CommandFailed, output, parse, positiveInteger, requireString, UsageError } from './args.js';
 import { withStore } from './context.js';
+import { describeCounts } from './export.js';
+import { importAll } from './import-all.js';
 
 export const IMPORT_USAGE = `tmon import SERVICE_ID --in FILE [--data DIR]
-    stores the events of a \`tmon export\` file in the service (events already stored are skipped)`;
+    stores the events of a \`tmon export\` file in the service (events already stored are skipped)
+tmon import --all --in FILE [--data DIR] [--json]
+    brings a whole install (tmon export --all) into an EMPTY database: SQLite in --data, or TMON_DATABASE_URL`;
 
 /** events per writeEvents call: one transaction each */
 const GROUP_SIZE = 1_000;
@@ -65,7 +69,16 @@ export function eventFromExport(line: Line): EnrichedEvent {
 }
 
 export async function importCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { in: { type: 'string' } });
+  const { values, positionals } = parse(argv, { in: { type: 'string' }, all: { type: 'boolean' } });
+  if (values.all) {
+    if (positionals.length > 0) throw new UsageError('--all takes no SERVICE_ID');
+    const file = requireString(values.in, 'in');
+    await withStore(values.data, async ({ store }) => {
+      const counts = await importAll(store, file);
+      output(values.json, counts, () => `imported ${file}: ${describeCounts(counts)}`);
+    });
+    return;
+  }
   if (positionals.length !== 1) throw new UsageError('give one SERVICE_ID');
   const serviceId = positiveInteger(positionals[0], 'SERVICE_ID');
   const file = requireString(values.in, 'in');

@@ -60,6 +60,20 @@ export interface ApiToken {
   lastUsedAt: number | null;
 }
 
+/**
+ * A token with its SHA-256, as stored: for moving a whole install to another
+ * database (`tmon export --all`), where a token made before must still work.
+ */
+export interface ApiTokenWithHash extends ApiToken {
+  tokenHash: string;
+}
+
+/** A schema migration this tmon has that the database has not applied yet. */
+export interface PendingMigration {
+  version: number;
+  name: string;
+}
+
 export interface NewApiToken {
   tokenHash: string;
   userId: number;
@@ -140,8 +154,14 @@ export interface Store {
    * and the disk while others proceed (PostgreSQL).
    */
   readonly writeConcurrency: number;
-  /** brings the database to the current schema; safe to call on every start */
+  /**
+   * brings the database to the current schema; safe to call on every start.
+   * Rejects with NewerSchemaError (schema-version.ts) when the database was
+   * written by a newer tmon, before changing anything.
+   */
   migrate(): Promise<void>;
+  /** what migrate() would apply, oldest first, without applying it (rejects as migrate() does on a newer schema) */
+  pendingMigrations(): Promise<PendingMigration[]>;
   close(): Promise<void>;
 
   // users
@@ -174,6 +194,8 @@ export interface Store {
   /** true when it existed */
   deleteToken(id: number): Promise<boolean>;
   touchToken(id: number, now: number): Promise<void>;
+  /** every token with its hash, by id: only for moving a whole install (export --all) */
+  listTokensWithHashes(): Promise<ApiTokenWithHash[]>;
 
   // services
   /** `id` brings over a service from an old T-Mon install; otherwise assigned */

@@ -1,4 +1,4 @@
-import type { ApiToken, TokenScope } from './store.js';
+import type { ApiToken, ApiTokenWithHash, TokenScope } from './store.js';
 
 /** An api_tokens row as both backends read it (ms times as numbers). */
 export interface TokenRow {
@@ -25,4 +25,15 @@ export function toToken(row: TokenRow): ApiToken {
     expiresAt: row.expires_at,
     lastUsedAt: row.last_used_at,
   };
+}
+
+/** A row read with TOKEN_WITH_HASH_COLUMNS: the token and its hash. */
+export interface TokenWithHashRow extends TokenRow {
+  token_hash: string;
+}
+
+export const TOKEN_WITH_HASH_COLUMNS = `${TOKEN_COLUMNS}, token_hash`;
+
+export function toTokenWithHash(row: TokenWithHashRow): ApiTokenWithHash {
+  return { ...toToken(row), tokenHash: row.token_hash };
 }

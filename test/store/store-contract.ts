@@ -2,6 +2,7 @@ import { describe } from 'node:test';
 import { describeAccounts } from './contract/accounts.js';
 import type { OpenStore } from './contract/context.js';
 import { describeEvents } from './contract/events.js';
+import { describeOperations } from './contract/operations.js';
 import { describeQueries } from './contract/queries.js';
 import { describeRankings } from './contract/rankings.js';
 
@@ -15,5 +16,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeEvents(open);
     describeRankings(open);
     describeQueries(open);
+    describeOperations(open);
   });
 }

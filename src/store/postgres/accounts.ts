@@ -1,7 +1,14 @@
 import type pg from 'pg';
 import { StoreConflictError } from '../errors.js';
-import type { ApiToken, NewApiToken, Session, User } from '../store.js';
-import { TOKEN_COLUMNS, type TokenRow, toToken } from '../token-row.js';
+import type { ApiToken, ApiTokenWithHash, NewApiToken, Session, User } from '../store.js';
+import {
+  TOKEN_COLUMNS,
+  TOKEN_WITH_HASH_COLUMNS,
+  type TokenRow,
+  type TokenWithHashRow,
+  toToken,
+  toTokenWithHash,
+} from '../token-row.js';
 import { isUniqueViolation, type Queryable } from './database.js';
 
 interface UserRow {
@@ -145,6 +152,13 @@ export class PostgresAccounts {
   async deleteToken(id: number): Promise<boolean> {
     const result = await this.pool.query('DELETE FROM api_tokens WHERE id = $1', [id]);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async listTokensWithHashes(): Promise<ApiTokenWithHash[]> {
+    const { rows } = await this.pool.query<TokenWithHashRow>(
+      `SELECT ${TOKEN_WITH_HASH_COLUMNS} FROM api_tokens ORDER BY id`,
+    );
+    return rows.map(toTokenWithHash);
   }
 
   async touchToken(id: number, now: number): Promise<void> {

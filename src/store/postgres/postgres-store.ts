@@ -4,7 +4,7 @@ import { PostgresChurnVacuum } from './churn-vacuum.js';
 import { inTransaction, openPool, type PostgresOpenOptions, resolveUrl } from './database.js';
 import { PostgresEventsWriter } from './events-writer.js';
 import { PostgresMaintenance } from './maintenance.js';
-import { migratePostgres } from './migrate.js';
+import { migratePostgres, pendingPostgresMigrations } from './migrate.js';
 import { PostgresQueries } from './queries.js';
 import { PostgresRollupFolder } from './rollup-folder.js';
 import { PostgresRollupWriter } from './rollup-writer.js';
@@ -74,6 +74,8 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
       migrated = null; // run again on request: another process may have shipped nothing new, it is cheap
       await migrate();
     },
+    // not ready(): that would apply them
+    pendingMigrations: () => pendingPostgresMigrations(pool),
     async close() {
       if (closed) return;
       closed = true;
@@ -117,6 +119,7 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
     listTokens: (userId) => ready(() => accounts.listTokens(userId)),
     deleteToken: (id) => ready(() => accounts.deleteToken(id)),
     touchToken: (id, now) => ready(() => accounts.touchToken(id, now)),
+    listTokensWithHashes: () => ready(() => accounts.listTokensWithHashes()),
 
     createService: (input) => ready(() => services.createService(input)),
     findServiceById: (id) => ready(() => services.findServiceById(id)),

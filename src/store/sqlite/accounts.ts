@@ -1,6 +1,13 @@
 import { StoreConflictError } from '../errors.js';
-import type { ApiToken, NewApiToken, Session, User } from '../store.js';
-import { TOKEN_COLUMNS, type TokenRow, toToken } from '../token-row.js';
+import type { ApiToken, ApiTokenWithHash, NewApiToken, Session, User } from '../store.js';
+import {
+  TOKEN_COLUMNS,
+  TOKEN_WITH_HASH_COLUMNS,
+  type TokenRow,
+  type TokenWithHashRow,
+  toToken,
+  toTokenWithHash,
+} from '../token-row.js';
 import { isUniqueViolation } from './constraint.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -51,6 +58,7 @@ export class SqliteAccounts {
   private readonly userTokens;
   private readonly deleteTokenRow;
   private readonly touchTokenRow;
+  private readonly allTokensWithHashes;
 
   constructor(db: SqliteDatabase) {
     this.insertUser = db.prepare<[string, string, number, number], UserRow>(
@@ -90,6 +98,9 @@ export class SqliteAccounts {
     );
     this.deleteTokenRow = db.prepare<[number]>('DELETE FROM api_tokens WHERE id = ?');
     this.touchTokenRow = db.prepare<[number, number]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
+    this.allTokensWithHashes = db.prepare<[], TokenWithHashRow>(
+      `SELECT ${TOKEN_WITH_HASH_COLUMNS} FROM api_tokens ORDER BY id`,
+    );
   }
 
   createUser(input: { name: string; passwordHash: string; admin: boolean; now: number }): User {
@@ -187,6 +198,10 @@ export class SqliteAccounts {
 
   deleteToken(id: number): boolean {
     return this.deleteTokenRow.run(id).changes > 0;
+  }
+
+  listTokensWithHashes(): ApiTokenWithHash[] {
+    return this.allTokensWithHashes.all().map(toTokenWithHash);
   }
 
   touchToken(id: number, now: number): void {

@@ -57,6 +57,7 @@ export async function backupSqliteDatabase(
   dataDir: string,
   outFile: string,
   onProgress: (progress: BackupProgress) => void,
+  firstStepPages = FIRST_STEP_PAGES,
 ): Promise<BackupResult> {
   const source = path.join(dataDir, SQLITE_FILE_NAME);
   if (!existsSync(source)) throw new NoDatabaseError(dataDir);
@@ -70,15 +71,17 @@ export async function backupSqliteDatabase(
   try {
     // the server commits often: wait for its lock instead of failing at once
     db.pragma('busy_timeout = 5000');
-    let step = FIRST_STEP_PAGES;
-    let lastRemaining = Number.POSITIVE_INFINITY;
+    let step = firstStepPages;
+    /** what should remain after the step just taken, were nothing to change */
+    let expectedRemaining = Number.POSITIVE_INFINITY;
     result = await db.backup(partial, {
       progress: ({ totalPages, remainingPages }) => {
-        if (remainingPages > lastRemaining) {
+        // more left than the last step should have left: SQLite began again (or the database grew meanwhile)
+        if (remainingPages > expectedRemaining) {
           restarts++;
           step *= STEP_GROWTH;
         }
-        lastRemaining = remainingPages;
+        expectedRemaining = Math.max(0, remainingPages - step);
         onProgress({ copiedPages: totalPages - remainingPages, totalPages, restarts });
         return step;
       },

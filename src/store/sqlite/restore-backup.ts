@@ -7,6 +7,8 @@ import { createReadStream, createWriteStream, existsSync, readdirSync } from 'no
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
+import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.js';
+import { refuseNewerSchema } from '../schema-version.js';
 import { SQLITE_FILE_NAME } from './database.js';
 import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from './private-files.js';
 
@@ -23,7 +25,10 @@ export interface RestoreResult {
   schemaVersion: number;
 }
 
-/** Throws RestoreRefused unless `file` is an intact tmon database; answers its schema version. */
+/**
+ * Throws RestoreRefused unless `file` is an intact tmon database, and
+ * NewerSchemaError when a newer tmon wrote it; answers its schema version.
+ */
 export function checkTmonDatabase(file: string): number {
   if (!existsSync(file)) throw new RestoreRefused(`${file} does not exist`);
   let db: Database.Database;
@@ -50,6 +55,8 @@ export function checkTmonDatabase(file: string): number {
     }
     const version = db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get() as number | null;
     if (version === null) throw new RestoreRefused(`${file} is not a tmon database (its schema_migrations is empty)`);
+    // a newer tmon's backup would be refused at every start: say so now, before anything is copied
+    refuseNewerSchema(version, SQLITE_MIGRATIONS);
     return version;
   } finally {
     db.close();

@@ -4,7 +4,7 @@ import { SqliteAgentIds } from './agent-ids.js';
 import { openSqliteDatabase, type SqliteDatabase, type SqliteOpenOptions } from './database.js';
 import { SqliteEventsWriter } from './events-writer.js';
 import { SqliteMaintenance } from './maintenance.js';
-import { migrateSqlite } from './migrate.js';
+import { migrateSqlite, pendingSqliteMigrations } from './migrate.js';
 import { type PackedSeries, unpackSeries } from './packed-series.js';
 import { type CompactWriteResult, type PackedWrites, packWrites, unpackResults } from './packed-writes.js';
 import { SqliteQueries } from './queries.js';
@@ -94,6 +94,10 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
       migrateSqlite(db, Date.now());
       ready();
     },
+    async pendingMigrations() {
+      // not ready(): that would apply them
+      return pendingSqliteMigrations(db);
+    },
     async close() {
       if (!db.open) return;
       parts?.rollups.flushOnClose();
@@ -168,6 +172,9 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
     },
     async touchToken(id, now) {
       ready().accounts.touchToken(id, now);
+    },
+    async listTokensWithHashes() {
+      return ready().accounts.listTokensWithHashes();
     },
 
     async createService(input) {
