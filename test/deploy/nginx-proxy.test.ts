@@ -13,10 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { httpsRequest, openHttpsStream } from '../support/https-requests.js';
+import { findProgram, freePort } from '../support/local-programs.js';
 import {
   checkNginxConfig,
-  findProgram,
-  freePort,
   makeSelfSignedCertificate,
   type NginxPorts,
   startNginx,

@@ -5,36 +5,10 @@
  * whose every path is in that directory (no root paths, no system nginx).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
+import { acceptsConnections } from './local-programs.js';
 import { REPO } from './tmon-process.js';
-
-/** The full path of an installed program, or null; sbin too, where Debian puts nginx. */
-export function findProgram(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory: try the next
-    }
-  }
-  return null;
-}
-
-/** A port free on 127.0.0.1 a moment ago (closed again at once; the caller binds it soon after). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A self-signed certificate for 127.0.0.1 (one day, 2048-bit RSA: ~0.2 s to make). */
 export function makeSelfSignedCertificate(dir: string): { cert: string; key: string } {
@@ -130,20 +104,9 @@ export async function startNginx(nginx: string, dir: string, config: string, htt
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${output}`);
-    if (await accepts(httpsPort)) return child;
+    if (await acceptsConnections(httpsPort)) return child;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGKILL');
   throw new Error(`nginx did not listen on ${httpsPort} within 5 s:\n${output}`);
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
