@@ -55,9 +55,11 @@ async function backupPostgres(databaseUrl: string, outFile: string, json: boolea
   const restore = pgRestoreHint(outFile);
   const program = findOnPath('pg_dump');
   if (program === null) {
+    // the password is never printed: only that one is needed
+    const password = command.env.PGPASSWORD === undefined ? '' : 'PGPASSWORD=… ';
     throw new CommandFailed(
       `the database is PostgreSQL (TMON_DATABASE_URL) and pg_dump is not installed: install it ` +
-        `(Debian: apt install postgresql-client), then run: PGPASSWORD=… ${command.shown}; restore with: ${restore}`,
+        `(Debian: apt install postgresql-client), then run: ${password}${command.shown}; restore with: ${restore}`,
     );
   }
   process.stderr.write(`the database is PostgreSQL: running ${command.shown}\n`);

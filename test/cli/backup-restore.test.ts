@@ -4,14 +4,20 @@
  * before it began, and restores into an intact database.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
 import { v2Body } from '../support/senders.js';
 import { exited, REPO, startServer, tmonCli } from '../support/tmon-process.js';
+
+const skipPostgres = TEST_DATABASE_URL
+  ? false
+  : 'TMON_TEST_DATABASE_URL is not set: the pg_dump backup needs a PostgreSQL';
+const hasPgTools = spawnSync('pg_restore', ['--version']).status === 0;
 
 /** 4 senders × 20 events every 40 ms: 2,000 events/s */
 const SENDERS = 4;
@@ -158,6 +164,43 @@ describe('tmon backup and tmon restore', () => {
     const garbage = tmonCli(['restore', text, '--data', path.join(root, 'fresh')]);
     assert.equal(garbage.status, 1);
     assert.match(garbage.stderr, /not a SQLite database|cannot be opened/);
+  });
+
+  it('backs up PostgreSQL with pg_dump, in the custom format, the schema of the URL only', {
+    skip: skipPostgres || (hasPgTools ? false : 'pg_dump and pg_restore are not installed (Debian: postgresql-client)'),
+  }, async () => {
+    const schema = await createTempSchema(TEST_DATABASE_URL!);
+    try {
+      const env = { TMON_DATABASE_URL: `${schema.url}?schema=${schema.schema}` };
+      assert.equal(tmonCli(['user', 'add', 'ann', '--password', 'ann-password-1'], env).status, 0);
+      const dump = path.join(root, 'postgres.dump');
+      const res = tmonCli(['backup', '--out', dump], env);
+      assert.equal(res.status, 0, res.stderr);
+      assert.match(
+        res.stderr,
+        new RegExp(`running pg_dump --format=custom --file \\S+ --schema ${schema.schema} postgres://`),
+      );
+      assert.match(res.stdout, /restore with: pg_restore --dbname/);
+      assert.equal((await stat(dump)).mode & 0o777, 0o600);
+      const listed = spawnSync('pg_restore', ['--list', dump], { encoding: 'utf8' });
+      assert.match(listed.stdout, new RegExp(`TABLE DATA ${schema.schema} users `));
+      assert.doesNotMatch(listed.stdout, /TABLE DATA (?!tmon_test)/, 'only the schema of the URL');
+    } finally {
+      await schema.drop();
+    }
+  });
+
+  it('says how to back up PostgreSQL when pg_dump is not installed', () => {
+    const res = tmonCli(['backup', '--out', path.join(root, 'never.dump')], {
+      TMON_DATABASE_URL: 'postgres://tmon:pw@db.invalid/tmon?schema=stats',
+      // a PATH without pg_dump (node itself is started by its full path)
+      PATH: root,
+    });
+    assert.equal(res.status, 1);
+    assert.equal(
+      res.stderr,
+      `tmon backup: the database is PostgreSQL (TMON_DATABASE_URL) and pg_dump is not installed: install it (Debian: apt install postgresql-client), then run: PGPASSWORD=… pg_dump --format=custom --file ${path.join(root, 'never.dump')} --schema stats postgres://tmon@db.invalid/tmon; restore with: pg_restore --dbname 'postgres://USER@HOST/EMPTY_DATABASE' ${path.join(root, 'never.dump')}\n`,
+    );
   });
 
   it('says there is nothing to back up in a data directory without a database', async () => {
