@@ -2,7 +2,7 @@
 import { generatePassword } from '../accounts/random.js';
 import { buildApp } from '../app.js';
 import { systemClock } from '../clock.js';
-import { loadProcessConfig } from '../config.js';
+import { type Config, loadProcessConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { createRuntime } from '../runtime.js';
 import { CommandFailed, parse } from './args.js';
@@ -13,11 +13,18 @@ export const SERVE_USAGE =
 
 export async function serveCommand(argv: string[]): Promise<void> {
   const { values } = parse(argv, { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } });
+  // the config file's warnings go to the log, which needs the log level the file may set
   const warnings: string[] = [];
-  const config = loadProcessConfig(
-    { port: values.port, host: values.host, data: values.data, config: values.config },
-    (message) => warnings.push(message),
-  );
+  let config: Config;
+  try {
+    config = loadProcessConfig(
+      { port: values.port, host: values.host, data: values.data, config: values.config },
+      (message) => warnings.push(message),
+    );
+  } catch (error) {
+    for (const warning of warnings) process.stderr.write(`tmon serve: warning: ${warning}\n`);
+    throw error;
+  }
   const log = createLogger(config.logLevel);
   for (const warning of warnings) log.warn(warning);
   /** a known start-up failure becomes its one line; the stack too only with TMON_DEBUG */

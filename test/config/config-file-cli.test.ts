@@ -23,6 +23,7 @@ describe('the config file on the command line', () => {
       '# broken on purpose\nTMON_PORT=eighty\nTMON_ADMIN_PASSWORD hunter2-secret\nTMON_SESION_DAYS=3\n',
       { mode: 0o600 },
     );
+    await chmod(file, 0o600);
     const result = tmonCli(['serve', '--config', file]);
     assert.equal(result.status, 1);
     assert.match(
@@ -32,6 +33,16 @@ describe('the config file on the command line', () => {
     assert.match(result.stderr, /broken\.conf line 3: not a TMON_NAME=value line/);
     assert.match(result.stderr, /broken\.conf line 4: unknown setting TMON_SESION_DAYS/);
     assert.doesNotMatch(result.stderr, /hunter2/);
+  });
+
+  it('tmon serve --config warns about a file every user may read even when its settings are refused', async () => {
+    const file = path.join(dir, 'readable-and-broken.conf');
+    await writeFile(file, 'TMON_PORT=eighty\n');
+    await chmod(file, 0o644);
+    const result = tmonCli(['serve', '--config', file]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /warning: the config file .* is readable by every user/);
+    assert.match(result.stderr, /TMON_PORT must be an integer/);
   });
 
   it("tmon serve --config uses the file's settings, and warns that every user may read it", async () => {
