@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -149,6 +150,24 @@ describe('tmon backup and tmon restore', () => {
     assert.equal(res.status, 1);
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
     assert.match(res.stderr, /is not empty .*restore into an empty or new directory/);
+  });
+
+  it('refuses to restore a backup written by a newer tmon, before copying anything', async () => {
+    const source = path.join(root, 'future');
+    tmonCli(['user', 'add', 'ann', '--password', 'ann-password-1', '--data', source]);
+    const backupFile = path.join(root, 'future-backup.sqlite');
+    assert.equal(tmonCli(['backup', '--out', backupFile, '--data', source]).status, 0);
+    const db = new Database(backupFile);
+    db.exec("INSERT INTO schema_migrations VALUES (999, 'from-the-future', 0)");
+    db.close();
+    const target = path.join(root, 'not-restored');
+    const res = tmonCli(['restore', backupFile, '--data', target]);
+    assert.equal(res.status, 1);
+    assert.match(
+      res.stderr,
+      /^tmon restore: the database was written by a newer tmon \(schema version 999, this tmon knows up to \d+\): upgrade tmon, or restore a backup\n$/,
+    );
+    assert.equal(existsSync(target), false, 'nothing was created');
   });
 
   it('refuses to restore a file that is not a tmon database', async () => {
