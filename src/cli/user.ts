@@ -1,30 +1,29 @@
 /** tmon user add|list|passwd|remove */
 import type { User } from '../store/store.js';
-import { output, parse, requireString, UsageError } from './args.js';
+import { output, parse, UsageError } from './args.js';
 import { withStore } from './context.js';
+import { PASSWORD_OPTIONS, passwordFrom } from './password-input.js';
 
-export const USER_USAGE = `tmon user add NAME --password PW [--admin]
+export const USER_USAGE = `tmon user add NAME [--password-stdin | --password PW] [--admin]
 tmon user list
-tmon user passwd NAME --password PW
+tmon user passwd NAME [--password-stdin | --password PW]
 tmon user remove NAME
-  (each with [--data DIR] [--json])`;
+  (each with [--data DIR] [--json]; without a password flag, add and passwd ask for it on the terminal)`;
 
 export async function userCommand(argv: string[]): Promise<void> {
-  const { values, positionals } = parse(argv, { password: { type: 'string' }, admin: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { ...PASSWORD_OPTIONS, admin: { type: 'boolean' } });
   const [action, name] = positionals;
   const needName = () => {
     if (!name) throw new UsageError(`tmon user ${action} needs a user name`);
     return name;
   };
+  // asked before the store opens: nothing waits on a database while someone types
+  const password = action === 'add' || action === 'passwd' ? await passwordFrom(values, needName()) : '';
 
   await withStore(values.data, async ({ store, accounts }) => {
     switch (action) {
       case 'add': {
-        const user = await accounts.addUser(
-          needName(),
-          requireString(values.password, 'password'),
-          values.admin === true,
-        );
+        const user = await accounts.addUser(needName(), password, values.admin === true);
         return output(values.json, presentUser(user), () => `created user ${user.name}${user.admin ? ' (admin)' : ''}`);
       }
       case 'list': {
@@ -38,7 +37,7 @@ export async function userCommand(argv: string[]): Promise<void> {
         );
       }
       case 'passwd': {
-        await accounts.setPassword(needName(), requireString(values.password, 'password'));
+        await accounts.setPassword(needName(), password);
         return output(values.json, { name, updated: true }, () => `password of ${name} changed`);
       }
       case 'remove': {
