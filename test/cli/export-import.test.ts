@@ -7,20 +7,20 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Dimension, Store } from '../../src/store/store.js';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { makeEvent } from '../support/temp-store.js';
 import { tmonCli } from '../support/tmon-process.js';
 
 const skip = TEST_DATABASE_URL ? false : 'set TMON_TEST_DATABASE_URL=postgres://… to run the export/import tests';
-if (skip) console.log(`# skipping the export/import tests: ${skip}`);
 
 const DIMENSIONS: Dimension[] = ['country', 'city', 'os', 'device', 'browser', 'url'];
 const EVENTS = 2_500;
 
-describe('tmon export and tmon import', { skip }, () => {
+suiteOrSkip('tmon export and tmon import', skip, () => {
   let schema: TempPostgresSchema;
   let dataDir: string;
   let pgEnv: Record<string, string>;

@@ -8,9 +8,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { v2Body } from '../support/senders.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { exited, REPO, type ServerProcess, startServer } from '../support/tmon-process.js';
 import { chromiumMissing, launchChromium } from './browser.js';
 
@@ -38,9 +39,8 @@ function freePort(): Promise<number> {
 }
 
 const skip = chromiumMissing();
-if (skip) console.log(`# skipping the browser tests: ${skip}`);
 
-describe('the dashboard in a real browser', { skip }, () => {
+suiteOrSkip('the dashboard in a real browser', skip, () => {
   let dataDir: string;
   let port: number;
   let server: ServerProcess;

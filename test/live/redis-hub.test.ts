@@ -4,15 +4,15 @@
  * (default redis://127.0.0.1:6379), else skips saying why.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { FORM, gen2Body } from '../support/senders.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
 
 const skip = await redisMissing();
-if (skip) console.log(`# skipping the Redis bus tests: ${skip}`);
 
-describe('the Redis live bus between two tmon processes', { skip }, () => {
+suiteOrSkip('the Redis live bus between two tmon processes', skip, () => {
   let a: TestTmon;
   let b: TestTmon;
   let bUrl: string;

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe } from 'node:test';
+import { after, before } from 'node:test';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
 import { type AccessHarness, describeAccessEnding, loginAt } from '../support/access-cases.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
 async function missing(): Promise<string | false> {
@@ -21,9 +22,8 @@ async function missing(): Promise<string | false> {
 }
 
 const skip = await missing();
-if (skip) console.log(`# skipping the live-access tests across processes: ${skip}`);
 
-describe('live streams whose access is taken away on another process (PostgreSQL + Redis)', { skip }, () => {
+suiteOrSkip('live streams whose access is taken away on another process (PostgreSQL + Redis)', skip, () => {
   let schema: TempPostgresSchema;
   let dataDir: string;
   let servers: ServerProcess[] = [];

@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { gen2Body, v2Body } from '../support/senders.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
 async function missing(): Promise<string | false> {
@@ -20,9 +21,8 @@ async function missing(): Promise<string | false> {
 }
 
 const skip = await missing();
-if (skip) console.log(`# skipping the multi-process tests: ${skip}`);
 
-describe('two tmon processes on one PostgreSQL and one Redis', { skip }, () => {
+suiteOrSkip('two tmon processes on one PostgreSQL and one Redis', skip, () => {
   let schema: TempPostgresSchema;
   let dataDir: string;
   let env: Record<string, string>;

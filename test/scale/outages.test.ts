@@ -13,11 +13,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { v2Body } from '../support/senders.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
 /**
@@ -141,9 +142,8 @@ const LOGIN_PASSWORD = 'login-password-1';
 const randomIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 const skip = await missing();
-if (skip) console.log(`# skipping the outage tests: ${skip}`);
 
-describe('tmon through PostgreSQL and Redis outages', { skip }, () => {
+suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
   let schema: TempPostgresSchema;
   let dataDir: string;
   let pgProxy: OutageProxy;

@@ -11,10 +11,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
 import { v2Body } from '../support/senders.js';
+import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { exited, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
 const FULL_SIZE = '6m';
@@ -44,9 +45,8 @@ function mountProblem(): string | false {
 }
 
 const skip = mountProblem();
-if (skip) console.log(`# skipping the disk-full test: ${skip}`);
 
-describe('a full disk', { skip }, () => {
+suiteOrSkip('a full disk', skip, () => {
   let mountPoint: string;
   let dataDir: string;
   let secret: string;
