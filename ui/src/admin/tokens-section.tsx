@@ -67,7 +67,7 @@ export function TokensSection({ me, services }: Props) {
         <p class="muted">No tokens yet.</p>
       ) : (
         <div class="table-scroll">
-          <table aria-label="API tokens">
+          <table class="stacked-table" aria-label="API tokens">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -85,14 +85,20 @@ export function TokensSection({ me, services }: Props) {
               {tokens.map((t) => (
                 <tr key={t.id}>
                   <td>{t.name}</td>
-                  {me.admin && <td>{t.user}</td>}
-                  <td>
+                  {me.admin && <td data-label="user">{t.user}</td>}
+                  <td data-label="scope">
                     {t.scope}
                     {t.service_id !== null && <span class="muted"> · service {t.service_id}</span>}
                   </td>
-                  <td class="nowrap muted">{formatDateTime(t.created_at)}</td>
-                  <td class="nowrap muted">{t.last_used_at === null ? 'never' : formatDateTime(t.last_used_at)}</td>
-                  <td class="nowrap muted">{t.expires_at === null ? 'never' : formatDateTime(t.expires_at)}</td>
+                  <td class="nowrap muted" data-label="created">
+                    {formatDateTime(t.created_at)}
+                  </td>
+                  <td class="nowrap muted" data-label="last used">
+                    {t.last_used_at === null ? 'never' : formatDateTime(t.last_used_at)}
+                  </td>
+                  <td class="nowrap muted" data-label="expires">
+                    {t.expires_at === null ? 'never' : formatDateTime(t.expires_at)}
+                  </td>
                   <td class="row-actions">
                     <button
                       type="button"

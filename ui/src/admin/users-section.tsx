@@ -49,7 +49,7 @@ export function UsersSection({ me, users, loadError, reload, onUserRemoved }: Pr
         <p class="muted">Loading…</p>
       ) : (
         <div class="table-scroll">
-          <table>
+          <table class="stacked-table" aria-label="Users">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -67,7 +67,7 @@ export function UsersSection({ me, users, loadError, reload, onUserRemoved }: Pr
                     {u.name}
                     {u.id === me.id && <span class="tag">you</span>}
                   </td>
-                  <td>
+                  <td data-label="admin">
                     <input
                       type="checkbox"
                       checked={u.admin}
@@ -77,7 +77,9 @@ export function UsersSection({ me, users, loadError, reload, onUserRemoved }: Pr
                       onChange={(e) => setAdmin(u, e.currentTarget.checked)}
                     />
                   </td>
-                  <td class="nowrap muted">{formatDateTime(u.created_at)}</td>
+                  <td class="nowrap muted" data-label="created">
+                    {formatDateTime(u.created_at)}
+                  </td>
                   <td class="row-actions">
                     {resetting === u.id ? (
                       <ResetPassword user={u} onDone={() => setResetting(null)} />

@@ -44,17 +44,17 @@ export function LiveLog({ events, wsid }: Props) {
                   <td class="mono nowrap" title={new Date(e.ts).toLocaleString()}>
                     {formatClock(e.ts)}
                   </td>
-                  <td class="mono clip" title={e.url ?? ''}>
+                  <td class="mono clip request" title={e.url ?? ''}>
                     {e.method && <span class="method">{e.method}</span>}
                     {e.url ?? '—'}
                   </td>
-                  <td class="nowrap">
+                  <td class="nowrap status-cell">
                     <StatusBadge status={e.status} />
                     {e.duration_ms !== null && <span class="muted small"> {formatDuration(e.duration_ms)}</span>}
                   </td>
                   <td class="clip" title={[e.city, e.region, e.country_name].filter(Boolean).join(', ')}>
                     {e.country && <span class="cc">{e.country}</span>}
-                    {e.city ?? e.country_name ?? (e.country || '—')}
+                    <span class="place-name">{e.city ?? e.country_name ?? (e.country || '—')}</span>
                   </td>
                   <td class="clip" title={e.useragent ?? ''}>
                     {[e.browser, e.os, e.device].filter(Boolean).join(' · ') || '—'}
