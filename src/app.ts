@@ -28,6 +28,8 @@ import { dataRoutes } from './web/data/routes.js';
 import { installErrorHandler } from './web/errors.js';
 import { installNoSniff } from './web/no-sniff.js';
 import { opsRoutes } from './web/ops-routes.js';
+import { faviconRoutes } from './web/pages/favicon.js';
+import { configuredOrigin } from './web/pages/reached-origin.js';
 import { pageRoutes } from './web/pages/routes.js';
 import { assetRoutes, type LoadedUiAssets } from './web/pages/ui-assets.js';
 import { redisWithLocalFallback } from './web/rate-limit-store.js';
@@ -130,8 +132,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       accounts: deps.accounts,
       assets: deps.assets,
       docsHtml: deps.docsHtml,
+      configuredOrigin: configuredOrigin(config.host, config.port),
     });
     await web.register(assetRoutes, { assets: deps.assets });
+    await web.register(faviconRoutes);
     await web.register(adminRoutes, { store: deps.store, accounts: deps.accounts });
     await web.register(tokenRoutes, { store: deps.store, accounts: deps.accounts });
     await web.register(dataRoutes, { store: deps.store, accounts: deps.accounts, clock: deps.clock });

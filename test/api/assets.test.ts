@@ -36,6 +36,19 @@ describe('GET /assets/:file', () => {
     assert.deepEqual(res.rawPayload, (await get(script)).rawPayload);
   });
 
+  it('answers /favicon.ico and /favicon.svg with the SVG icon, which every page links', async () => {
+    for (const url of ['/favicon.ico', '/favicon.svg']) {
+      const res = await get(url);
+      assert.equal(res.statusCode, 200, url);
+      assert.equal(res.headers['content-type'], 'image/svg+xml', url);
+      assert.match(res.headers['cache-control'] as string, /max-age=\d+/);
+      assert.match(res.body, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>[\s\S]*<\/svg>$/);
+    }
+    for (const page of ['/', '/login']) {
+      assert.match((await get(page)).body, /<link rel="icon" href="\/favicon.svg" type="image\/svg\+xml">/, page);
+    }
+  });
+
   it('answers 404 for an asset it does not have', async () => {
     const res = await get('/assets/nope.js', 'gzip');
     assert.equal(res.statusCode, 404);

@@ -1,4 +1,5 @@
 /** HTML building for the server-rendered pages: escaping, and the document frame every page shares. */
+import { FAVICON_PATH } from './favicon.js';
 import type { EntryTags } from './ui-assets.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -29,6 +30,7 @@ export function htmlDocument({ title, tags, body, csrfToken, bodyClass }: Docume
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 ${csrf}
 <title>${escapeHtml(title)}</title>
 ${styles}

@@ -10,8 +10,9 @@ import { csrfTokenOf } from '../auth/csrf.js';
 import { SESSION_COOKIE } from '../auth/current-user.js';
 import { logoutForm } from '../auth/logout-page.js';
 import { installSecurityHeaders } from './content-security.js';
-import { renderDocsPage } from './docs-page.js';
+import { type DocsViewer, renderDocsPage } from './docs-page.js';
 import { escapeHtml, htmlDocument } from './html.js';
+import { reachedOrigin } from './reached-origin.js';
 import type { UiAssets } from './ui-assets.js';
 
 const LAST_SERVICE_COOKIE = 'tmon_last_wsid';
@@ -21,9 +22,14 @@ export interface PageRouteDeps {
   accounts: Accounts;
   assets: UiAssets;
   docsHtml: string;
+  /** where the docs' examples send when the request's own Host cannot be used (reached-origin.ts) */
+  configuredOrigin: string;
 }
 
-export async function pageRoutes(app: FastifyInstance, { store, accounts, assets, docsHtml }: PageRouteDeps) {
+export async function pageRoutes(
+  app: FastifyInstance,
+  { store, accounts, assets, docsHtml, configuredOrigin }: PageRouteDeps,
+) {
   installSecurityHeaders(app);
   const html = (reply: FastifyReply, status: number, page: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(page);
@@ -59,9 +65,19 @@ export async function pageRoutes(app: FastifyInstance, { store, accounts, assets
     });
   }
 
-  app.get('/', async (_request, reply) =>
-    html(reply, 200, renderDocsPage(docsHtml, assets.built ? assets.tags('pages') : { scripts: [], styles: [] })),
-  );
+  /** The logged-in user, if any, without sending anyone away: `/` is for everyone. */
+  async function viewerOf(request: FastifyRequest): Promise<DocsViewer | null> {
+    const cookie = request.cookies[SESSION_COOKIE];
+    const user = cookie ? (await accounts.callerForSession(cookie))?.user : undefined;
+    const csrfToken = csrfTokenOf(request);
+    return user && csrfToken ? { name: user.name, csrfToken } : null;
+  }
+
+  app.get('/', async (request, reply) => {
+    const tags = assets.built ? assets.tags('pages') : { scripts: [], styles: [] };
+    const origin = reachedOrigin(request, configuredOrigin);
+    return html(reply, 200, renderDocsPage(docsHtml, tags, origin, await viewerOf(request)));
+  });
 
   app.get<{ Params: { wsid?: string } }>('/view/dashboard/:wsid?', async (request, reply) => {
     const user = await signedIn(request, reply);
