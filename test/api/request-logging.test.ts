@@ -42,9 +42,28 @@ describe('request logs', () => {
 
     const health = await tmon.app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(health.statusCode, 200);
-    const messages = lines.map((line) => line.msg);
-    assert.deepEqual(messages, ['incoming request', 'request completed']);
-    assert.ok(lines.every((line) => typeof line.reqId === 'string' && line.reqId === lines[0]?.reqId));
+    assert.equal(lines.length, 1, 'one line for the request');
+    assert.equal(lines[0]?.msg, 'request completed');
+    assert.equal(typeof lines[0]?.reqId, 'string');
+  });
+
+  it('logs one line per request at info, with its method, URL, status and time', async () => {
+    for (const [url, status] of [
+      ['/healthz', 200],
+      ['/', 200],
+      ['/no-such-page', 404],
+      ['/view/dashboard', 303],
+    ] as const) {
+      lines.length = 0;
+      const res = await tmon.app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, status, url);
+      assert.equal(lines.length, 1, `${url}: ${JSON.stringify(lines)}`);
+      const line = lines[0] as { level: number; req: { method: string; url: string }; res: { statusCode: number } };
+      assert.equal(line.level, 30, 'info');
+      assert.deepEqual({ method: line.req.method, url: line.req.url }, { method: 'GET', url });
+      assert.equal(line.res.statusCode, status);
+      assert.equal(typeof (line as { responseTime?: unknown }).responseTime, 'number');
+    }
   });
 
   it('does not take a path that only starts like collect for collect', async () => {
@@ -52,8 +71,25 @@ describe('request logs', () => {
     await tmon.app.inject({ method: 'GET', url: '/data/collector' });
     assert.deepEqual(
       lines.map((line) => line.msg),
-      ['incoming request', 'request completed'],
+      ['request completed'],
     );
+  });
+
+  it('keeps the line of the request coming in at debug, for requests that never complete', async () => {
+    const debug = memoryLogger('debug');
+    const verbose = await startTestTmon({ logger: debug.logger });
+    try {
+      await verbose.app.inject({ method: 'GET', url: '/healthz' });
+      assert.deepEqual(
+        debug.lines.filter((line) => line.reqId !== undefined).map((line) => [line.msg, line.level]),
+        [
+          ['incoming request', 20],
+          ['request completed', 30],
+        ],
+      );
+    } finally {
+      await verbose.close();
+    }
   });
 });
 
