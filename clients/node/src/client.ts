@@ -63,7 +63,7 @@ export class TmonClient implements ExitParticipant {
       onRetry: (events) => {
         this.counts.retried += events;
       },
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => this.sleep(ms, false),
       deadline: () => this.closeDeadline,
     };
     this.queue = new BoundedQueue(settings.maxQueue);
@@ -143,8 +143,11 @@ export class TmonClient implements ExitParticipant {
     const prepared = prepareEvent(event, Date.now());
     if (!prepared.ok) throw new TmonError('invalid_event', prepared.reason, 1);
     this.inFlightEvents += 1;
+    // the caller awaits this answer: its backoff must keep the process alive, or a script
+    // whose only work is this send ends mid-wait with the promise pending (exit code 13)
+    const hooks: DeliveryHooks = { ...this.hooks, sleep: (ms) => this.sleep(ms, true) };
     try {
-      const outcome = await deliver([prepared.json], this.target, this.hooks);
+      const outcome = await deliver([prepared.json], this.target, hooks);
       if (outcome.kind === 'gave_up') {
         this.counts.failed += 1;
         throw givenUp(outcome.answer, outcome.error, 1);
@@ -256,7 +259,7 @@ export class TmonClient implements ExitParticipant {
     this.timer = null;
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, keepProcessAlive: boolean): Promise<void> {
     return new Promise((resolve) => {
       const sleeper: Sleeper = {
         timer: setTimeout(() => sleeper.wake(), ms),
@@ -266,8 +269,8 @@ export class TmonClient implements ExitParticipant {
           resolve();
         },
       };
-      // a backoff does not keep the process alive, except while close() waits for it
-      if (this.closing === null) sleeper.timer.unref();
+      // a background batch's backoff does not keep the process alive, except while close() waits for it
+      if (!keepProcessAlive && this.closing === null) sleeper.timer.unref();
       this.sleepers.add(sleeper);
     });
   }
