@@ -14,6 +14,7 @@ import {
   type EventRecord,
   INSTALL_FORMAT,
   INSTALL_FORMAT_VERSION,
+  type InstallCounts,
   type InstallHeader,
   type InstallRecord,
 } from './install-file.js';
@@ -21,19 +22,11 @@ import {
 /** events read per query: bounded memory, few round trips */
 const PAGE_SIZE = 1_000;
 
-export interface ExportAllCounts {
-  users: number;
-  services: number;
-  shares: number;
-  tokens: number;
-  events: number;
-}
-
 export async function exportAll(
   store: Store,
   source: InstallHeader['source'],
   outFile: string | undefined,
-): Promise<ExportAllCounts> {
+): Promise<InstallCounts> {
   // the file holds every secret of the install: 0600 before the first line (private-files.ts)
   if (outFile !== undefined) ensurePrivateFile(outFile);
   const out: Writable = outFile !== undefined ? createWriteStream(outFile) : process.stdout;

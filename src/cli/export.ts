@@ -6,7 +6,8 @@ import type { Writable } from 'node:stream';
 import { presentEvent } from '../web/data/present.js';
 import { CommandFailed, output, parse, positiveInteger, requireString, UsageError } from './args.js';
 import { withStore } from './context.js';
-import { type ExportAllCounts, exportAll } from './export-all.js';
+import { exportAll } from './export-all.js';
+import { describeInstallCounts } from './install-file.js';
 
 export const EXPORT_USAGE = `tmon export SERVICE_ID [--out FILE] [--data DIR]
     writes the service's events as NDJSON (one event a line, oldest first) to FILE or stdout
@@ -26,7 +27,11 @@ export async function exportCommand(argv: string[]): Promise<void> {
     await withStore(values.data, async ({ store, config }) => {
       const counts = await exportAll(store, config.databaseUrl ? 'postgres' : 'sqlite', outFile);
       process.stderr.write('\n');
-      output(values.json, { file: outFile, ...counts }, () => `exported to ${outFile}: ${describeCounts(counts)}`);
+      output(
+        values.json,
+        { file: outFile, ...counts },
+        () => `exported to ${outFile}: ${describeInstallCounts(counts)}`,
+      );
     });
     return;
   }
@@ -52,8 +57,4 @@ export async function exportCommand(argv: string[]): Promise<void> {
       await once(out, 'finish');
     }
   });
-}
-
-export function describeCounts(counts: ExportAllCounts): string {
-  return `${counts.users} users, ${counts.services} services, ${counts.shares} shares, ${counts.tokens} tokens, ${counts.events} events`;
 }

@@ -15,21 +15,19 @@ import { createInterface } from 'node:readline';
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import type { Store } from '../store/store.js';
 import { CommandFailed } from './args.js';
-import { eventFromExport } from './import.js';
-import { InstallFileError, type InstallRecord, parseInstallHeader, parseInstallRecord } from './install-file.js';
+import { eventFromExport } from './export-line.js';
+import {
+  type InstallCounts,
+  InstallFileError,
+  type InstallRecord,
+  parseInstallHeader,
+  parseInstallRecord,
+} from './install-file.js';
 
 /** events per writeEvents call: one transaction each */
 const GROUP_SIZE = 1_000;
 
-export interface ImportAllCounts {
-  users: number;
-  services: number;
-  shares: number;
-  tokens: number;
-  events: number;
-}
-
-export async function importAll(store: Store, file: string): Promise<ImportAllCounts> {
+export async function importAll(store: Store, file: string): Promise<InstallCounts> {
   const existingUsers = await store.countUsers();
   if (existingUsers > 0) {
     throw new CommandFailed(
@@ -37,7 +35,7 @@ export async function importAll(store: Store, file: string): Promise<ImportAllCo
         'import --all only into an empty one (a new --data directory, or an empty PostgreSQL database or schema)',
     );
   }
-  const counts: ImportAllCounts = { users: 0, services: 0, shares: 0, tokens: 0, events: 0 };
+  const counts: InstallCounts = { users: 0, services: 0, shares: 0, tokens: 0, events: 0 };
   const userIds = new Map<number, number>();
   const newUserId = (oldId: number, lineNumber: number): number => {
     const id = userIds.get(oldId);

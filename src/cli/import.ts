@@ -6,11 +6,12 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { DeviceType, EnrichedEvent } from '../enrich/enriched-event.js';
+import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import { CommandFailed, output, parse, positiveInteger, requireString, UsageError } from './args.js';
 import { withStore } from './context.js';
-import { describeCounts } from './export.js';
+import { type ExportLine, eventFromExport } from './export-line.js';
 import { importAll } from './import-all.js';
+import { describeInstallCounts } from './install-file.js';
 
 export const IMPORT_USAGE = `tmon import SERVICE_ID --in FILE [--data DIR]
     stores the events of a \`tmon export\` file in the service (events already stored are skipped)
@@ -20,54 +21,6 @@ tmon import --all --in FILE [--data DIR] [--json]
 /** events per writeEvents call: one transaction each */
 const GROUP_SIZE = 1_000;
 
-type Line = Record<string, unknown>;
-
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const number = (value: unknown): number | null => (typeof value === 'number' ? value : null);
-
-/** One line of `tmon export` (the shape of presentEvent) → the event as it was stored. */
-export function eventFromExport(line: Line): EnrichedEvent {
-  const url = text(line.url);
-  const ts = number(line.ts);
-  const seq = number(line.seq);
-  if (url === null || ts === null || seq === null) throw new Error('not a line of tmon export (url, ts, seq)');
-  const country = text(line.country);
-  return {
-    url,
-    ip: text(line.ip) ?? '',
-    useragent: text(line.useragent) ?? '',
-    username: text(line.username),
-    ts,
-    method: text(line.method),
-    status: number(line.status),
-    durationMs: number(line.duration_ms),
-    referrer: text(line.referrer),
-    id: text(line.id) ?? `export-${seq}`,
-    extra: typeof line.extra === 'object' && line.extra !== null ? (line.extra as Record<string, unknown>) : null,
-    geo:
-      country === null
-        ? null
-        : {
-            country,
-            countryName: text(line.country_name) ?? country,
-            region: text(line.region),
-            city: text(line.city),
-            lat: number(line.lat),
-            lng: number(line.lng),
-          },
-    agent: {
-      browser: text(line.browser),
-      browserVersion: text(line.browser_version),
-      os: text(line.os),
-      osVersion: text(line.os_version),
-      device: (text(line.device) ?? 'other') as DeviceType,
-      vendor: text(line.vendor),
-      model: text(line.model),
-      bot: line.bot === true,
-    },
-  };
-}
-
 export async function importCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { in: { type: 'string' }, all: { type: 'boolean' } });
   if (values.all) {
@@ -75,7 +28,7 @@ export async function importCommand(argv: string[]): Promise<void> {
     const file = requireString(values.in, 'in');
     await withStore(values.data, async ({ store }) => {
       const counts = await importAll(store, file);
-      output(values.json, counts, () => `imported ${file}: ${describeCounts(counts)}`);
+      output(values.json, counts, () => `imported ${file}: ${describeInstallCounts(counts)}`);
     });
     return;
   }
@@ -102,7 +55,7 @@ export async function importCommand(argv: string[]): Promise<void> {
       if (raw.trim() === '') continue;
       read++;
       try {
-        group.push(eventFromExport(JSON.parse(raw) as Line));
+        group.push(eventFromExport(JSON.parse(raw) as ExportLine));
       } catch (error) {
         throw new CommandFailed(`${file}, event ${read}: ${(error as Error).message}`);
       }

@@ -105,3 +105,16 @@ export function parseInstallRecord(line: string): InstallRecord {
   }
   return record as InstallRecord;
 }
+
+/** How many of each a whole-install export or import carried. */
+export interface InstallCounts {
+  users: number;
+  services: number;
+  shares: number;
+  tokens: number;
+  events: number;
+}
+
+export function describeInstallCounts(counts: InstallCounts): string {
+  return `${counts.users} users, ${counts.services} services, ${counts.shares} shares, ${counts.tokens} tokens, ${counts.events} events`;
+}

@@ -64,7 +64,8 @@ async function populate(store: Store): Promise<Install> {
     const events = Array.from({ length: count }, (_, i) =>
       makeEvent({
         url: `/${serviceId}/page/${i % 7}`,
-        ts: NOW - (i % 90) * 60_000,
+        // within the last 50 minutes: the 1 h window holds them all on both sides, however long the move takes
+        ts: NOW - (i % 50) * 60_000,
         id: i % 3 === 0 ? `given-${serviceId}-${i}` : null,
         geo: i % 11 === 0 ? null : cities[i % 3],
         agent: { os: i % 2 ? 'Windows' : 'Linux' },
