@@ -1,6 +1,7 @@
 /** Dispatches argv to a subcommand and turns its errors into messages and exit codes. */
 import { AccountError } from '../accounts/accounts.js';
 import { ConfigError } from '../config.js';
+import { packageVersion } from '../package-version.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 import { CommandFailed, UsageError } from './args.js';
 import { EXPORT_USAGE, exportCommand } from './export.js';
@@ -35,6 +36,11 @@ ${Object.values(COMMANDS)
 /** Returns the exit code: 0 done, 1 failed, 2 called wrongly. */
 export async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  if (name === 'help' && rest[0] !== undefined) return printCommandUsage(rest[0]);
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
@@ -69,4 +75,16 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`tmon ${name}: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
+}
+
+/** `tmon help <command>`: that command's usage; an unknown command is a wrong call (2), answered with the list. */
+function printCommandUsage(name: string): number {
+  // own keys only: `help constructor` must not find Object's prototype
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`tmon help: unknown command "${name}"; the commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  process.stdout.write(`${command.usage}\n`);
+  return 0;
 }

@@ -1,5 +1,5 @@
 /** tmon send: one event, sent with the client library (@tmon/client); prints tmon's answer. A smoke test for users. */
-import { TmonClient, TmonError } from '../../clients/node/src/index.js';
+import { TmonClient, TmonError } from '@tmon/client';
 import { CommandFailed, output, parse, UsageError } from './args.js';
 import { SENDER_OPTIONS, senderTarget } from './sender-options.js';
 

@@ -1,5 +1,5 @@
 /** The options `send` and `loadgen` share: where tmon is, which service, which protocol. */
-import type { TmonProtocol } from '../../clients/node/src/index.js';
+import type { TmonProtocol } from '@tmon/client';
 import { positiveInteger, requireString, UsageError } from './args.js';
 
 export const SENDER_OPTIONS = {

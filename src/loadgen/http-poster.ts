@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { EncodedRequest } from '../../clients/node/src/index.js';
+import type { EncodedRequest } from '@tmon/client';
 
 export interface PostAnswer {
   status: number;

@@ -9,8 +9,7 @@
  * slots and the rate reached shows it; the backlog is capped at one second so
  * a stall is not followed by a burst that no real traffic would make.
  */
-import { timeOrderedId } from '../../clients/node/src/event-id.js';
-import { collectUrl, encodeRequest, type TmonProtocol } from '../../clients/node/src/index.js';
+import { collectUrl, encodeRequest, type TmonProtocol, timeOrderedId } from '@tmon/client';
 import { createPoster } from './http-poster.js';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 

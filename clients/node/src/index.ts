@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: LGPL-3.0-or-later
  */
 export { TmonClient } from './client.js';
+export { timeOrderedId } from './event-id.js';
 export { type ExpressRequestLike, tmonExpress } from './middleware/express.js';
 export {
   type FastifyInstanceLike,
