@@ -4,12 +4,14 @@ import { progressPrinter, summaryJson, summaryText } from '../loadgen/report.js'
 import { runLoadgen } from '../loadgen/run-loadgen.js';
 import { createTrafficSource } from '../loadgen/traffic-source.js';
 import { CommandFailed, output, parse, positiveInteger, requireString, UsageError } from './args.js';
+import { cannotReachMessage, networkFailureReason } from './network-failure.js';
 import { SENDER_OPTIONS, senderTarget } from './sender-options.js';
 
 export const LOADGEN_USAGE = `tmon loadgen --wsid ID --secret S --rate N --duration SEC [--server URL] [--concurrency C] [--batch B]
     [--protocol v2|gen1|gen2] [--seed N] [--json]
     N events/s for SEC seconds (0: until Ctrl-C) from ~100 countries, desktop/mobile/tablet/bot agents, a site's URLs;
-    C requests in flight at most (default 8); B events per request (v2 batches, default 1)`;
+    C requests in flight at most (default 8); B events per request (v2 batches, default 1);
+    server: --server, else $TMON_SERVER, else http://localhost:8000; stops after 2 s if nothing answers`;
 
 export async function loadgenCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, {
@@ -53,6 +55,11 @@ export async function loadgenCommand(argv: string[]): Promise<void> {
       onProgress: printer.onProgress,
     });
     printer.end();
+    const { unreachable } = summary;
+    if (unreachable !== null) {
+      const reason = networkFailureReason(unreachable.lastError);
+      throw new CommandFailed(cannotReachMessage(target.server, reason, unreachable.tries, unreachable.elapsedMs));
+    }
     output(
       values.json,
       summaryJson(summary, { protocol: target.protocol, batch, concurrency, countries: traffic.countries }),

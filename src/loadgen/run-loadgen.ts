@@ -8,6 +8,10 @@
  * every due request a free slot allows. A server that falls behind fills the
  * slots and the rate reached shows it; the backlog is capped at one second so
  * a stall is not followed by a burst that no real traffic would make.
+ *
+ * A server that never answers at all (nothing listens, the name does not
+ * resolve) ends the run after UNREACHABLE_AFTER_MS, with `unreachable` set: a
+ * run of `--duration 0` must not fail silently forever.
  */
 import { collectUrl, encodeRequest, type TmonProtocol, timeOrderedId } from '@tmon/client';
 import { createPoster } from './http-poster.js';
@@ -27,6 +31,8 @@ export interface LoadgenOptions {
   protocol: TmonProtocol;
   nextEvent: () => object;
   signal?: AbortSignal;
+  /** give up after this long when no request got any answer (default UNREACHABLE_AFTER_MS) */
+  unreachableAfterMs?: number;
   timeoutMs?: number;
   onProgress?: (progress: LoadgenProgress) => void;
   progressEveryMs?: number;
@@ -53,6 +59,18 @@ export interface LoadgenSummary {
   latencyMs: LatencySummary;
   /** failed requests by kind: "503 unavailable", "ECONNREFUSED", "timeout", … */
   errors: Record<string, number>;
+  /** set when no request got an answer: every one failed at the network level */
+  unreachable: Unreachable | null;
+}
+
+/** no answer of any kind (only network errors) this long after the start: the server is not there */
+export const UNREACHABLE_AFTER_MS = 2_000;
+
+/** Why nothing answered: the last network error, the requests tried and the time it took. */
+export interface Unreachable {
+  lastError: unknown;
+  tries: number;
+  elapsedMs: number;
 }
 
 export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummary> {
@@ -64,6 +82,8 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummar
   const errors: Record<string, number> = {};
   const counts = { requests: 0, ok: 0, failed: 0, eventsSent: 0, eventsAccepted: 0 };
   const inFlight = new Set<Promise<void>>();
+  let answered = false;
+  let lastNetworkError: unknown = null;
 
   const sendOne = async (): Promise<void> => {
     const now = Date.now();
@@ -78,6 +98,7 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummar
       const request = encodeRequest(options.protocol, events, options.wsid, options.secret);
       const answer = await poster.post(request);
       latency.record(performance.now() - started);
+      answered = true;
       if (answer.status === 200) {
         counts.ok += 1;
         counts.eventsAccepted += typeof answer.body.accepted === 'number' ? answer.body.accepted : events.length;
@@ -90,6 +111,8 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummar
       counts.failed += 1;
       const kind = networkErrorKind(error);
       errors[kind] = (errors[kind] ?? 0) + 1;
+      lastNetworkError = error;
+      if (!answered && elapsedSec() * 1000 >= (options.unreachableAfterMs ?? UNREACHABLE_AFTER_MS)) stop();
     }
   };
 
@@ -142,6 +165,7 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummar
   const onAbort = () => launchDue();
   signal?.addEventListener('abort', onAbort);
   function stop() {
+    if (stopped) return;
     stopped = true;
     clearInterval(tick);
     clearInterval(progress);
@@ -163,6 +187,10 @@ export async function runLoadgen(options: LoadgenOptions): Promise<LoadgenSummar
     events: { sent: counts.eventsSent, accepted: counts.eventsAccepted },
     latencyMs: latency.summary(),
     errors,
+    unreachable:
+      !answered && counts.failed > 0
+        ? { lastError: lastNetworkError, tries: counts.requests, elapsedMs: pacedSec * 1000 }
+        : null,
   };
 }
 

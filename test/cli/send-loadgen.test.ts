@@ -1,22 +1,85 @@
 /** tmon send and tmon loadgen against a real tmon (in this process: the CLI runs as a child, asynchronously). */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ListeningTmon, startListeningTmon, storedEvents } from '../support/client-helpers.js';
 import { REPO } from '../support/tmon-process.js';
 
 /** Runs the CLI without blocking this process's event loop: the server answering it lives here. */
-function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ status: number; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', path.join(REPO, 'src/main.ts'), ...args],
-      { cwd: REPO, env: { ...process.env, TMON_LOG_LEVEL: 'warn' } },
-      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      // killed after 30 s: a command that should have given up fails the test instead of hanging it
+      { cwd: REPO, env: { ...process.env, TMON_SERVER: '', TMON_LOG_LEVEL: 'warn', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr, ms: performance.now() - started }),
     );
   });
 }
+
+/** A local address where nothing listens: a port the system gave out, then closed again. */
+async function closedAddress(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** node + tsx start-up on the 2-core dev machine, on top of the command's own budget */
+const STARTUP_MS = 5_000;
+
+describe('tmon send and tmon loadgen where nothing listens', () => {
+  const service = ['--wsid', '1', '--secret', 'Abcdefgh0123456789Abcdefgh012345'];
+
+  it('send says it cannot reach the server and exits 1 within its 3 tries', async () => {
+    const server = await closedAddress();
+    const res = await cli(['send', '--server', server, ...service]);
+    assert.equal(res.status, 1, res.stderr);
+    assert.match(
+      res.stderr,
+      new RegExp(`^tmon send: cannot reach ${server}: connection refused \\(3 tries in \\d+\\.\\d s\\)\\n$`),
+    );
+    assert.ok(res.ms < 2_000 + STARTUP_MS, `took ${Math.round(res.ms)} ms`);
+  });
+
+  it('loadgen without an end says it cannot reach the server and exits 1 after about 2 s', async () => {
+    const server = await closedAddress();
+    const res = await cli(['loadgen', '--server', server, ...service, '--rate', '50', '--duration', '0', '--json']);
+    assert.equal(res.status, 1, res.stderr);
+    assert.match(
+      res.stderr,
+      new RegExp(`tmon loadgen: cannot reach ${server}: connection refused \\(\\d+ tries in 2\\.\\d s\\)\\n$`),
+    );
+    assert.equal(res.stdout, '');
+    assert.ok(res.ms < 2_500 + STARTUP_MS, `took ${Math.round(res.ms)} ms`);
+  });
+
+  it('send and loadgen take the server from TMON_SERVER when --server is not given', async () => {
+    const server = await closedAddress();
+    const send = await cli(['send', ...service], { TMON_SERVER: server });
+    assert.match(send.stderr, new RegExp(`cannot reach ${server}:`));
+    const loadgen = await cli(['loadgen', ...service, '--rate', '20', '--duration', '1'], { TMON_SERVER: server });
+    assert.match(loadgen.stderr, new RegExp(`cannot reach ${server}:`));
+  });
+
+  it('refuses a TMON_SERVER that is not an http(s) URL, naming it', async () => {
+    const res = await cli(['send', ...service], { TMON_SERVER: 'localhost:8000' });
+    assert.equal(res.status, 2);
+    assert.match(
+      res.stderr,
+      /TMON_SERVER must be an http\(s\) URL such as http:\/\/localhost:8000, got "localhost:8000"/,
+    );
+  });
+});
 
 describe('tmon send and tmon loadgen', () => {
   let tmon: ListeningTmon;
@@ -54,6 +117,13 @@ describe('tmon send and tmon loadgen', () => {
     const res = await cli(['send', ...target, '--protocol', 'gen2', '--url', '/gen2-from-cli']);
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /^200 stored \(1 event\)/);
+  });
+
+  it('sends to TMON_SERVER when --server is not given', async () => {
+    const res = await cli(['send', ...target.slice(2), '--url', '/via-env', '--json'], { TMON_SERVER: tmon.url });
+    assert.equal(res.status, 0, res.stderr);
+    const [event] = await storedEvents(tmon, 1);
+    assert.equal(event?.url, '/via-env');
   });
 
   it('prints the refusal and exits 1 when tmon refuses the event', async () => {
