@@ -25,9 +25,10 @@ const CTRL_U = '\u0015';
 const BACKSPACE = new Set(['\u007f', '\b']);
 
 export function promptHidden(question: string, input: PromptInput, output: PromptOutput): Promise<string> {
-  output.write(question);
+  // no echo before the question shows: what is typed once it is up must not appear on the screen
   input.setRawMode?.(true);
   input.setEncoding('utf8');
+  output.write(question);
   return new Promise((resolve, reject) => {
     let answer = '';
     const finish = (outcome: () => void) => {
