@@ -27,6 +27,7 @@ describe('the docs page (GET /)', () => {
   it('shows the address it was reached at in its examples', async () => {
     const res = await docs(tmon, { host: 'tmon.example.com:8443' });
     assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['cache-control'], 'no-store', 'no cache keeps one Host’s page for the next client');
     assert.deepEqual(examplesServer(res.body), ['http://tmon.example.com:8443']);
     assert.ok(!res.body.includes(DOCS_EXAMPLE_SERVER));
   });

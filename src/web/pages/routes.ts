@@ -76,6 +76,9 @@ export async function pageRoutes(
   app.get('/', async (request, reply) => {
     const tags = assets.built ? assets.tags('pages') : { scripts: [], styles: [] };
     const origin = reachedOrigin(request, configuredOrigin);
+    // stored by no cache: the page shows the request's own Host (a cache keyed on the path would hand
+    // one client's Host to the next) and, logged in, the session's CSRF token
+    reply.header('cache-control', 'no-store');
     return html(reply, 200, renderDocsPage(docsHtml, tags, origin, await viewerOf(request)));
   });
 
