@@ -3,11 +3,14 @@ import { AccountError } from '../accounts/accounts.js';
 import { ConfigError } from '../config.js';
 import { packageVersion } from '../package-version.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
+import { NewerSchemaError } from '../store/schema-version.js';
 import { CommandFailed, UsageError } from './args.js';
+import { BACKUP_USAGE, backupCommand } from './backup.js';
 import { EXPORT_USAGE, exportCommand } from './export.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { LOADGEN_USAGE, loadgenCommand } from './loadgen.js';
 import { MIGRATE_USAGE, migrateCommand } from './migrate.js';
+import { RESTORE_USAGE, restoreCommand } from './restore.js';
 import { SEND_USAGE, sendCommand } from './send.js';
 import { SERVE_USAGE, serveCommand } from './serve.js';
 import { SERVICE_USAGE, serviceCommand } from './service.js';
@@ -24,6 +27,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   loadgen: { run: loadgenCommand, usage: LOADGEN_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },
   import: { run: importCommand, usage: IMPORT_USAGE },
+  backup: { run: backupCommand, usage: BACKUP_USAGE },
+  restore: { run: restoreCommand, usage: RESTORE_USAGE },
 };
 
 const USAGE = `tmon — realtime traffic monitor for web services
@@ -67,9 +72,12 @@ export async function run(argv: string[]): Promise<number> {
       error instanceof ConfigError ||
       error instanceof AccountError ||
       error instanceof StoreConflictError ||
-      error instanceof StoreNotFoundError
+      error instanceof StoreNotFoundError ||
+      error instanceof NewerSchemaError ||
+      // from the server's store thread it arrives as a plain Error that keeps its name (worker-store.ts)
+      (error as Error | null)?.name === 'NewerSchemaError'
     ) {
-      process.stderr.write(`tmon ${name}: ${error.message}\n`);
+      process.stderr.write(`tmon ${name}: ${(error as Error).message}\n`);
       return 1;
     }
     process.stderr.write(`tmon ${name}: ${(error as Error).stack ?? String(error)}\n`);
