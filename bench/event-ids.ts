@@ -9,8 +9,8 @@
  * PostgreSQL: its WAL) are summed per kind and compared with ids that grow
  * like a counter, the baseline.
  *
- * Every id goes into a unique index per service (SPEC §3.4: an id is stored
- * once). Ids that start with the time (UUIDv7, what tmon's Node client
+ * Every id goes into a unique index per service (docs/protocol.md: an id is
+ * stored once). Ids that start with the time (UUIDv7, what tmon's Node client
  * sends) land together at the end of that index; random ones (UUIDv4) each
  * land on a page of their own, which the commit then writes whole.
  */

@@ -1,6 +1,7 @@
 /**
  * npm run bench:ingest: collect throughput of tmon against a bare node:http
- * server answering the same requests in the same run (SPEC §8), then checks
+ * server answering the same requests in the same run (targets:
+ * bench/README.md), then checks
  * that every acknowledged event is in the store after a SIGTERM.
  *
  * `--store postgres` adds, per scenario, tmon on PostgreSQL (a fresh schema)
@@ -95,7 +96,7 @@ async function main(): Promise<number> {
       throw new Error('--load wrk goes with neither --store postgres nor --rate');
   }
 
-  log('tmon ingest benchmark (SPEC §8): POST /data/collect, keep-alive, load only on 127.0.0.1');
+  log('tmon ingest benchmark: POST /data/collect, keep-alive, load only on 127.0.0.1');
   // tmon on PostgreSQL needs cores for the database server too: then every run of the comparison shares them
   const unpinned = options['share-cores'] ? '--share-cores' : withPostgres ? '--store postgres' : null;
   const cores = planCores(unpinned);

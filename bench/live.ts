@@ -1,5 +1,5 @@
 /**
- * npm run bench:live: collect → dashboard latency (SPEC §8: p99 ≤ 300 ms at
+ * npm run bench:live: collect → dashboard latency (target: p99 ≤ 300 ms at
  * 5,000 events/s), with one dashboard stream open and then with many on the
  * same service (`--streams`), in the same run and printed side by side: many
  * viewers of a service should cost little more than one. Sends v2

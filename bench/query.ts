@@ -2,7 +2,8 @@
  * npm run bench:query: seeds N events through the store (or reuses a seeded
  * data directory), starts tmon on it and times every query endpoint × window
  * with sequential keep-alive requests, beside GET /healthz as the in-run
- * baseline; then tmon's resident memory and the database size (SPEC §8).
+ * baseline; then tmon's resident memory and the database size (targets:
+ * bench/README.md).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -146,7 +147,7 @@ async function measure(client: KeepAliveClient, c: Case): Promise<Measured> {
 }
 
 async function main(): Promise<number> {
-  log('tmon query benchmark (SPEC §8): every query endpoint × window, sequential keep-alive requests on 127.0.0.1');
+  log('tmon query benchmark: every query endpoint × window, sequential keep-alive requests on 127.0.0.1');
   log(describeMachine());
   const dataDir = options.reuse
     ? path.resolve(options.reuse)

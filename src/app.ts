@@ -38,8 +38,8 @@ import { formatValidationErrors } from './web/validation-message.js';
 
 /**
  * Answers up to this size are gzipped in one synchronous call rather than
- * through a stream: every answer of the query API (the largest, 5,000 map
- * points, is ~650 KB: ~2 ms at level 1). Larger ones stream.
+ * through a stream: every answer of the query API fits (the largest, 5,000
+ * map points, is ~650 KB). Larger ones stream.
  */
 const COMPRESS_SYNC_BYTES = 1024 * 1024;
 
@@ -109,11 +109,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const store = deps.rateLimitRedis ? redisWithLocalFallback(deps.rateLimitRedis, logger) : undefined;
     await web.register(rateLimit, { global: false, ...(store ? { store } : {}) });
     // the original answered gzipped: every response is, when the client accepts it (SSE excepted, per route)
-    // level 1: JSON answers come out ~10 % larger than at the default 6, three times faster (the
-    // 3,600-point second series: 0.4 ms instead of 1.3 ms), which a live dashboard's queries want more.
-    // Compressed in one call up to COMPRESS_SYNC_BYTES: the plugin's default on 2 cores (8 KiB) sent
-    // the world map's points (~45 KB) and the series through a zlib stream per answer, a fresh zlib
-    // context and a round of the thread pool: ~3 ms more per answer than gzipSync's ~0.2 ms (bench:query)
+    // level 1: JSON answers come out a little larger than at the default 6 but about three times
+    // faster, which a live dashboard's queries want more. Compressed in one call up to
+    // COMPRESS_SYNC_BYTES: the plugin's default (8 KiB) sent the world map's points and the series
+    // through a zlib stream per answer, a fresh zlib context and a round of the thread pool each.
     await web.register(compress, {
       global: true,
       threshold: 0,

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 measures ingestion of "one process on one core": the server under
+ * The ingest targets (bench/README.md) are for "one process on one core": the server under
  * test (bare or tmon, every thread of it) runs on one core of its own, and
  * the load generator on the others, so neither takes CPU from the other and
  * the scheduler cannot move them around mid-run. Pinned with taskset
@@ -40,7 +40,7 @@ export function planCores(unpinned: string | null): CorePlan {
     serverCore,
     describe:
       `cores: each server under test (all its threads) pinned to core ${serverCore}, ` +
-      `the load generator to core(s) ${loadCores} (SPEC §8: one process on one core)`,
+      `the load generator to core(s) ${loadCores} (one process on one core)`,
   };
 }
 

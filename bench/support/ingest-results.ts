@@ -1,6 +1,6 @@
 /**
- * bench:ingest's results: the table of figures per scenario and the SPEC §8
- * targets judged on them.
+ * bench:ingest's results: the table of figures per scenario and the targets
+ * of bench/README.md judged on them.
  */
 import type { LoadResult } from './load.js';
 import type { PostgresComparison } from './postgres-side.js';

@@ -1,7 +1,7 @@
 /// <reference lib="es2024.string" />
 // Node 20 has String#isWellFormed; the ES2022 lib of tsconfig does not declare it
 /**
- * One event as a sender reported it (SPEC §3.4) → CollectedEvent, or the first
+ * One event as a sender reported it (docs/protocol.md) → CollectedEvent, or the first
  * reason to refuse it. Runs per event at up to ~100k events/s, so it is one
  * pass over the keys with no intermediate objects; a Refusal is only built on
  * the failing path.

@@ -1,4 +1,4 @@
-/** An event as a sender reported it, validated (SPEC §3.4). */
+/** An event as a sender reported it, validated (docs/protocol.md). */
 export interface CollectedEvent {
   url: string;
   ip: string;

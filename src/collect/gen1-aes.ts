@@ -1,5 +1,5 @@
 /**
- * Gen 1 (SPEC §3.1): AES-CFB8, key = the secret's ASCII bytes, zero IV, no
+ * Gen 1 (docs/protocol.md): AES-CFB8, key = the secret's ASCII bytes, zero IV, no
  * padding. Unauthenticated: a wrong key decrypts to noise rather than failing,
  * so the caller judges the result by whether it parses (see open-request.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * Gen 2 (SPEC §3.2): the JSON travels in clear (base64), signed with
+ * Gen 2 (docs/protocol.md): the JSON travels in clear (base64), signed with
  * HMAC-SHA1 over exactly the decoded bytes — never a re-serialisation, which
  * could differ in whitespace or key order from what the sender signed.
  */

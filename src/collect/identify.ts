@@ -1,15 +1,15 @@
 /**
- * Tells the three collection protocols apart by their fields (SPEC §3) and
+ * Tells the three collection protocols apart by their fields (docs/protocol.md) and
  * checks the envelope only: nothing here knows a secret.
  */
 import { type Refusal, refuse } from '../ingest/refusal.js';
 
 export type CollectRequest =
-  /** Gen 1: AES-CFB8 form post (SPEC §3.1) */
+  /** Gen 1: AES-CFB8 form post */
   | { protocol: 'gen1'; wsid: number; data: string }
-  /** Gen 2: base64 JSON + HMAC-SHA1 form post (SPEC §3.2) */
+  /** Gen 2: base64 JSON + HMAC-SHA1 form post */
   | { protocol: 'gen2'; wsid: number; data: string; signature: string }
-  /** v2: AES-256-GCM JSON body (SPEC §3.3) */
+  /** v2: AES-256-GCM JSON body */
   | { protocol: 'v2'; wsid: number; iv: string; data: string };
 
 export type BodyKind = 'form' | 'json';

@@ -1,7 +1,7 @@
 /**
  * Decrypted bytes → events. Legacy payloads (Gen 1/2) are one event; v2
  * payloads are a timestamped batch, refused whole if any event is bad so a
- * sender never has to work out which half of a batch was stored (SPEC §3.5).
+ * sender never has to work out which half of a batch was stored (docs/protocol.md).
  */
 import { isUtf8 } from 'node:buffer';
 import { isRefusal, type Refusal, refuse } from '../ingest/refusal.js';

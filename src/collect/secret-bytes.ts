@@ -1,5 +1,6 @@
 /**
- * Secrets are used as their ASCII bytes (SPEC §3.1–3.3). A non-ASCII character
+ * Secrets are used as their ASCII bytes by all three protocols
+ * (docs/protocol.md). A non-ASCII character
  * would be silently mangled by Buffer.from(…, 'ascii'), so it is rejected here
  * instead of producing a key the sender never used.
  */

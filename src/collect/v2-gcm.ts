@@ -1,5 +1,5 @@
 /**
- * v2 (SPEC §3.3): AES-256-GCM with a key derived from the secret by HKDF, so
+ * v2 (docs/protocol.md): AES-256-GCM with a key derived from the secret by HKDF, so
  * the secret itself never keys a cipher, and the service id bound in as AAD,
  * so a request cannot be replayed against another service sharing a secret.
  */

@@ -10,7 +10,7 @@ export interface EnricherDeps {
   anonymizeIps: boolean;
 }
 
-/** Adds geo and agent to an event; with anonymizeIps, truncates the ip after it was geolocated (SPEC §4). */
+/** Adds geo and agent to an event; with anonymizeIps, truncates the ip after it was geolocated (TMON_ANONYMIZE_IP, docs/configuration.md). */
 export function createEnricher(deps: EnricherDeps): (event: CollectedEvent) => EnrichedEvent {
   const { geo, parseAgent, anonymizeIps } = deps;
   return (event) => {

@@ -75,8 +75,8 @@ function createLocator(ipv4: Database, ipv6: Database | null, settings: LocatorS
   };
   const { source, attribution, cacheSize } = settings;
   if (cacheSize <= 0) return Object.freeze({ locate: lookup, source, attribution });
-  // Measured on the shipped file: ~2 µs a lookup (a 32-level walk through 63 MB, mostly cache
-  // misses), ~0.1 µs from this cache. Visitors repeat, so most events take the cheap path.
+  // A lookup walks up to 32 levels through the 63 MB file, mostly cache misses; this cache answers
+  // ~20× faster. Visitors repeat, so most events take the cheap path.
   // `false` stands for "no location": lru-cache does not store null.
   const cache = new LRUCache<string, Geo | false>({ max: cacheSize });
   const locate = (ip: string): Geo | null => {

@@ -73,7 +73,7 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
  * When a v2 iv's claim may go: just after the later of two instants (a claim
  * is live while its expiry is after now). The last instant a replay of its
  * request would pass the staleness check (its sent_at plus the window), and
- * the window after the iv was seen (SPEC §3.3: an iv seen within the window
+ * the window after the iv was seen (docs/protocol.md: an iv seen within the window
  * is refused, whatever the new request's sent_at). For a sender whose clock
  * agrees with tmon's both are ~5 minutes away; a claim counted 10 minutes
  * from arrival, which also covers a sent_at 5 minutes ahead, would hold

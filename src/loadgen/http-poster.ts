@@ -1,8 +1,7 @@
 /**
  * POSTs for the load generator over node:http with a keep-alive pool of
  * exactly `concurrency` sockets. Not fetch: on Node 20, undici's fetch costs
- * ~3× the CPU per request (measured on the 2-core dev machine: ~1,500 vs
- * ~5,000 requests/s against a bare server), and a load generator that
+ * ~3× the CPU per request, and a load generator that
  * saturates its own core measures itself, not tmon. The bodies are the
  * client library's.
  */

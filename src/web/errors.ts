@@ -1,6 +1,6 @@
 /**
  * One catalogue of the errors tmon answers outside the collect path (which has
- * its own in ingest/refusal.ts), one body shape for all of them (SPEC §3.5),
+ * its own in ingest/refusal.ts), one body shape for all of them (docs/protocol.md),
  * and the central handler that maps fastify's own errors onto it. Internal
  * details are logged, never sent, unless TMON_DEBUG is set.
  */

@@ -1,6 +1,6 @@
 /**
  * What each kind of bad input gets: its status, its error code, the JSON body
- * of SPEC §3.5, nothing stored, a count under its reason (`/metrics`), and
+ * of docs/protocol.md, nothing stored, a count under its reason (`/metrics`), and
  * the process keeps serving.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RefusalCode } from '../../src/ingest/refusal.js';
 import { COLLECT_TRANSPORTS, type CollectTmon } from '../support/collect-transports.js';
 import { FORM, gen1Body, gen2Body, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const OK_EVENT = { url: '/', ip: '8.8.8.8', useragent: 'x' };
@@ -24,7 +24,7 @@ interface Case {
   method?: 'POST' | 'GET' | 'PUT' | 'DELETE';
 }
 
-const v2 = (events: object[], sentAt = NOW) => v2Body(1, SPEC_SECRET, events, sentAt);
+const v2 = (events: object[], sentAt = NOW) => v2Body(1, VECTOR_SECRET, events, sentAt);
 
 const CASES: Case[] = [
   { name: 'a GET', method: 'GET', status: 405, error: 'method_not_allowed', body: () => '' },
@@ -33,7 +33,7 @@ const CASES: Case[] = [
     method: 'PUT',
     status: 405,
     error: 'method_not_allowed',
-    body: () => gen2Body(1, SPEC_SECRET, OK_EVENT),
+    body: () => gen2Body(1, VECTOR_SECRET, OK_EVENT),
   },
   {
     name: 'a POST with neither body nor content type',
@@ -48,7 +48,7 @@ const CASES: Case[] = [
     name: 'a signed Gen 2 form with its signature field twice',
     status: 400,
     error: 'bad_request',
-    body: () => `${gen2Body(1, SPEC_SECRET, OK_EVENT)}&signature=00`,
+    body: () => `${gen2Body(1, VECTOR_SECRET, OK_EVENT)}&signature=00`,
   },
   { name: 'a non-numeric wsid', status: 400, error: 'invalid_field', body: () => 'wsid=abc&data=abc' },
   { name: 'bad base64', status: 400, error: 'bad_base64', body: () => 'wsid=1&data=%%%not-base64&signature=00' },
@@ -62,43 +62,43 @@ const CASES: Case[] = [
     name: 'an event without url',
     status: 400,
     error: 'missing_field',
-    body: () => gen2Body(1, SPEC_SECRET, { ip: '8.8.8.8', useragent: 'x' }),
+    body: () => gen2Body(1, VECTOR_SECRET, { ip: '8.8.8.8', useragent: 'x' }),
   },
   {
     name: 'an event without ip',
     status: 400,
     error: 'missing_field',
-    body: () => gen2Body(1, SPEC_SECRET, { url: '/', useragent: 'x' }),
+    body: () => gen2Body(1, VECTOR_SECRET, { url: '/', useragent: 'x' }),
   },
   {
     name: 'an event without useragent',
     status: 400,
     error: 'missing_field',
-    body: () => gen2Body(1, SPEC_SECRET, { url: '/', ip: '8.8.8.8' }),
+    body: () => gen2Body(1, VECTOR_SECRET, { url: '/', ip: '8.8.8.8' }),
   },
   {
     name: 'an invalid ip',
     status: 400,
     error: 'invalid_field',
-    body: () => gen2Body(1, SPEC_SECRET, { ...OK_EVENT, ip: '999.1.1.1' }),
+    body: () => gen2Body(1, VECTOR_SECRET, { ...OK_EVENT, ip: '999.1.1.1' }),
   },
   {
     name: 'an over-long url',
     status: 400,
     error: 'field_too_long',
-    body: () => gen2Body(1, SPEC_SECRET, { ...OK_EVENT, url: `/${'a'.repeat(2048)}` }),
+    body: () => gen2Body(1, VECTOR_SECRET, { ...OK_EVENT, url: `/${'a'.repeat(2048)}` }),
   },
   {
     name: 'too-deep extra properties',
     status: 400,
     error: 'extra_too_deep',
-    body: () => gen2Body(1, SPEC_SECRET, { ...OK_EVENT, extra: { a: { b: { c: { d: 1 } } } } }),
+    body: () => gen2Body(1, VECTOR_SECRET, { ...OK_EVENT, extra: { a: { b: { c: { d: 1 } } } } }),
   },
   {
     name: 'too-large extra properties',
     status: 400,
     error: 'extra_too_large',
-    body: () => gen2Body(1, SPEC_SECRET, { ...OK_EVENT, blob: 'x'.repeat(5000) }),
+    body: () => gen2Body(1, VECTOR_SECRET, { ...OK_EVENT, blob: 'x'.repeat(5000) }),
   },
   { name: 'a v2 batch of 0 events', status: 400, error: 'bad_batch_size', body: () => v2([]), headers: JSON_TYPE },
   {
@@ -133,7 +133,7 @@ const CASES: Case[] = [
     name: 'a wrong signature',
     status: 403,
     error: 'bad_signature',
-    body: () => gen2Body(1, SPEC_SECRET, OK_EVENT).replace(/signature=[0-9a-f]{4}/, 'signature=0000'),
+    body: () => gen2Body(1, VECTOR_SECRET, OK_EVENT).replace(/signature=[0-9a-f]{4}/, 'signature=0000'),
   },
   {
     name: 'a Gen 1 request with the wrong key',
@@ -204,7 +204,7 @@ const CASES: Case[] = [
 
 function gen2BodyRaw(json: string, wsid = 1): string {
   const data = Buffer.from(json).toString('base64');
-  const signature = createHmac('sha1', SPEC_SECRET).update(json).digest('hex');
+  const signature = createHmac('sha1', VECTOR_SECRET).update(json).digest('hex');
   return new URLSearchParams({ wsid: String(wsid), data, signature }).toString();
 }
 
@@ -219,7 +219,7 @@ for (const transport of COLLECT_TRANSPORTS) {
         name: 'modern',
         ownerName: 'alice',
         id: 2,
-        secret: SPEC_SECRET,
+        secret: VECTOR_SECRET,
       });
       await tmon.runtime.store.updateServiceSettings(v2Only.id, { allowLegacy: false });
     });
@@ -259,7 +259,7 @@ for (const transport of COLLECT_TRANSPORTS) {
       for (const res of answers)
         assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body}`);
       assert.equal(await tmon.runtime.store.countEvents(), before);
-      const good = await tmon.send({ headers: FORM, payload: gen2Body(1, SPEC_SECRET, OK_EVENT) });
+      const good = await tmon.send({ headers: FORM, payload: gen2Body(1, VECTOR_SECRET, OK_EVENT) });
       assert.equal(good.statusCode, 200);
       assert.equal(await tmon.runtime.store.countEvents(), before + 1);
     });

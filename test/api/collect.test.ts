@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { COLLECT_TRANSPORTS, type CollectTmon } from '../support/collect-transports.js';
 import { FORM, gen2Body, IPHONE_UA, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 
 const GEN1_VECTOR = 'wsid=1&data=wH2jEPWIed%2Fp0Nrvum2gvmPHM1v%2BHkBIMQDbJAoUtzC55yrabYYij%2BNu%2FisjwAQ%3D';
 const GEN2_VECTOR =
@@ -23,7 +23,7 @@ for (const transport of COLLECT_TRANSPORTS) {
     });
     after(() => tmon.close());
 
-    it('accepts the SPEC Gen 1 vector and answers as the original did', async () => {
+    it('accepts the Gen 1 test vector and answers as the original did', async () => {
       const before = await count();
       const res = await post(GEN1_VECTOR);
       assert.equal(res.statusCode, 200);
@@ -34,7 +34,7 @@ for (const transport of COLLECT_TRANSPORTS) {
       assert.equal(latest?.geo?.country, 'US');
     });
 
-    it('accepts the SPEC Gen 2 vector', async () => {
+    it('accepts the Gen 2 test vector', async () => {
       const res = await post(GEN2_VECTOR);
       assert.equal(res.statusCode, 200);
       assert.equal(res.json().accepted, 1);
@@ -46,7 +46,7 @@ for (const transport of COLLECT_TRANSPORTS) {
       assert.equal(res.json().accepted, 1);
     });
 
-    it('accepts the SPEC v2 vector at its sent_at, then refuses it replayed', async () => {
+    it('accepts the v2 test vector at its sent_at, then refuses it replayed', async () => {
       const first = await post(V2_VECTOR, JSON_TYPE);
       assert.equal(first.statusCode, 200, first.body);
       const before = await count();
@@ -61,7 +61,7 @@ for (const transport of COLLECT_TRANSPORTS) {
       const iv = Buffer.from('replay-edge!'); // 12 bytes
       const event = { url: '/edge', ip: '8.8.8.8', useragent: 'x' };
       try {
-        const body = v2Body(1, SPEC_SECRET, [event], start, iv);
+        const body = v2Body(1, VECTOR_SECRET, [event], start, iv);
         assert.equal((await post(body, JSON_TYPE)).statusCode, 200);
         tmon.clock.now = start + 300_000; // |now − sent_at| = the window: not stale yet
         assert.equal((await post(body, JSON_TYPE)).json().error, 'replayed');
@@ -69,7 +69,7 @@ for (const transport of COLLECT_TRANSPORTS) {
         assert.equal((await post(body, JSON_TYPE)).json().error, 'stale');
         // the claim lived as long as a replay could pass, not 10 minutes: a new request may use the iv again
         tmon.clock.now = start + 301_000;
-        const reuse = await post(v2Body(1, SPEC_SECRET, [event], tmon.clock.now, iv), JSON_TYPE);
+        const reuse = await post(v2Body(1, VECTOR_SECRET, [event], tmon.clock.now, iv), JSON_TYPE);
         assert.equal(reuse.statusCode, 200, reuse.body);
       } finally {
         tmon.clock.now = start;
@@ -81,10 +81,10 @@ for (const transport of COLLECT_TRANSPORTS) {
       const iv = Buffer.from('lagging-iv!!'); // 12 bytes
       const event = { url: '/lag', ip: '8.8.8.8', useragent: 'x' };
       try {
-        const late = v2Body(1, SPEC_SECRET, [event], start - 299_000, iv); // nearly stale on arrival
+        const late = v2Body(1, VECTOR_SECRET, [event], start - 299_000, iv); // nearly stale on arrival
         assert.equal((await post(late, JSON_TYPE)).statusCode, 200);
         tmon.clock.now = start + 2_000;
-        const again = await post(v2Body(1, SPEC_SECRET, [event], tmon.clock.now, iv), JSON_TYPE);
+        const again = await post(v2Body(1, VECTOR_SECRET, [event], tmon.clock.now, iv), JSON_TYPE);
         assert.equal(again.json().error, 'replayed');
       } finally {
         tmon.clock.now = start;
@@ -95,7 +95,7 @@ for (const transport of COLLECT_TRANSPORTS) {
       tmon.clock.now = V2_VECTOR_SENT_AT + 301_000;
       try {
         const res = await post(
-          v2Body(1, SPEC_SECRET, [{ url: '/', ip: '8.8.8.8', useragent: 'x' }], V2_VECTOR_SENT_AT),
+          v2Body(1, VECTOR_SECRET, [{ url: '/', ip: '8.8.8.8', useragent: 'x' }], V2_VECTOR_SENT_AT),
           JSON_TYPE,
         );
         assert.equal(res.statusCode, 403);
@@ -112,7 +112,7 @@ for (const transport of COLLECT_TRANSPORTS) {
         ip: '81.2.69.142',
         useragent: IPHONE_UA,
       }));
-      const res = await post(v2Body(1, SPEC_SECRET, events, tmon.clock.now), JSON_TYPE);
+      const res = await post(v2Body(1, VECTOR_SECRET, events, tmon.clock.now), JSON_TYPE);
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().accepted, 100);
       assert.equal(await count(), before + 100);
@@ -121,15 +121,15 @@ for (const transport of COLLECT_TRANSPORTS) {
     it('accepts an event id twice but stores it once', async () => {
       const before = await count();
       const event = { url: '/once', ip: '1.1.1.1', useragent: 'x', id: 'evt-123' };
-      assert.equal((await post(gen2Body(1, SPEC_SECRET, event))).statusCode, 200);
-      const again = await post(v2Body(1, SPEC_SECRET, [event], tmon.clock.now), JSON_TYPE);
+      assert.equal((await post(gen2Body(1, VECTOR_SECRET, event))).statusCode, 200);
+      const again = await post(v2Body(1, VECTOR_SECRET, [event], tmon.clock.now), JSON_TYPE);
       assert.equal(again.statusCode, 200);
       assert.equal(again.json().accepted, 1);
       assert.equal(await count(), before + 1);
     });
 
     it('gzips the answer when the client accepts gzip', async () => {
-      const res = await post(gen2Body(1, SPEC_SECRET, { url: '/gz', ip: '8.8.8.8', useragent: 'x' }), {
+      const res = await post(gen2Body(1, VECTOR_SECRET, { url: '/gz', ip: '8.8.8.8', useragent: 'x' }), {
         ...FORM,
         'accept-encoding': 'gzip',
       });

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { csrfTokenFor } from '../../src/web/auth/csrf.js';
 import { FORM, IPHONE_UA, JSON_TYPE, v2Body, WINDOWS_CHROME_UA } from '../support/senders.js';
-import { addTestToken, SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { addTestToken, startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 // minute- and hour-aligned, so bucket arithmetic in the assertions is plain
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);
@@ -35,7 +35,7 @@ describe('the query API', () => {
       method: 'POST',
       url: '/data/collect',
       headers: JSON_TYPE,
-      payload: v2Body(1, SPEC_SECRET, events, NOW),
+      payload: v2Body(1, VECTOR_SECRET, events, NOW),
     });
     assert.equal(res.statusCode, 200, res.body);
   });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 describe('TMON_DEBUG', () => {
   let tmon: TestTmon;
@@ -13,7 +13,7 @@ describe('TMON_DEBUG', () => {
 
   it('stores a batch event by event, keeping idempotency and replay protection', async () => {
     const events = [1, 2, 3, 3, 4].map((n) => ({ url: `/d/${n}`, ip: '8.8.8.8', useragent: 'x', id: `debug-${n}` }));
-    const body = v2Body(1, SPEC_SECRET, events, tmon.clock.now);
+    const body = v2Body(1, VECTOR_SECRET, events, tmon.clock.now);
     const res = await tmon.app.inject({ method: 'POST', url: '/data/collect', headers: JSON_TYPE, payload: body });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().accepted, 5);

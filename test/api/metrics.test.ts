@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORM, JSON_TYPE, v2Body } from '../support/senders.js';
-import { addTestToken, SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { addTestToken, startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 30);
 
@@ -35,7 +35,7 @@ describe('GET /metrics', () => {
       method: 'POST',
       url: '/data/collect',
       headers: JSON_TYPE,
-      payload: v2Body(1, SPEC_SECRET, [event('m-1'), event('m-2')], NOW),
+      payload: v2Body(1, VECTOR_SECRET, [event('m-1'), event('m-2')], NOW),
     });
     assert.equal(ok.statusCode, 200, ok.body);
     const bad = await tmon.app.inject({ method: 'POST', url: '/data/collect', headers: FORM, payload: 'wsid=1' });

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { lazyChildLogger } from '../../src/web/request-logging.js';
 import { FORM, gen2Body } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 /** A pino logger at `level` whose lines land in `lines`, parsed. */
 function memoryLogger(level: string) {
@@ -33,7 +33,7 @@ describe('request logs', () => {
       method: 'POST',
       url: '/data/collect',
       headers: FORM,
-      payload: gen2Body(1, SPEC_SECRET, { url: '/', ip: '8.8.8.8', useragent: 'x' }),
+      payload: gen2Body(1, VECTOR_SECRET, { url: '/', ip: '8.8.8.8', useragent: 'x' }),
     });
     assert.equal(collected.statusCode, 200);
     const refused = await tmon.app.inject({ method: 'POST', url: '/data/collect?x=1', headers: FORM, payload: 'x' });

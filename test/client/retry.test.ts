@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { TmonClient, type TmonClientOptions } from '../../clients/node/src/index.js';
 import { freePort, type ListeningTmon, startListeningTmon, storedIdCounts } from '../support/client-helpers.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 import { exited, startServer, tmonCli } from '../support/tmon-process.js';
 
 type Interference = 'drop-answer' | 'answer-503' | 'forward';
@@ -106,7 +106,7 @@ describe('TmonClient across a server restart', () => {
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-client-restart-'));
     tmonCli(['user', 'add', 'owner', '--password', 'owner-password-1', '--data', dataDir]);
-    tmonCli(['service', 'add', 'shop', '--owner', 'owner', '--id', '1', '--secret', SPEC_SECRET, '--data', dataDir]);
+    tmonCli(['service', 'add', 'shop', '--owner', 'owner', '--id', '1', '--secret', VECTOR_SECRET, '--data', dataDir]);
   });
   after(() => rm(dataDir, { recursive: true, force: true }));
 
@@ -116,7 +116,7 @@ describe('TmonClient across a server restart', () => {
     const client = new TmonClient({
       server: server.url,
       wsid: 1,
-      secret: SPEC_SECRET,
+      secret: VECTOR_SECRET,
       batchSize: 10,
       flushIntervalMs: 50,
       retryBaseMs: 100,

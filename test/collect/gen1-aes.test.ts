@@ -4,13 +4,13 @@ import { decryptGen1, encryptGen1 } from '../../src/collect/gen1-aes.js';
 import { EVENT_JSON, formValue, GEN1_BODY, OTHER_SECRET, SECRET } from './vectors.js';
 
 describe('Gen 1 (AES-CFB8)', () => {
-  it('decrypts the SPEC vector to its JSON', () => {
+  it('decrypts the test vector to its JSON', () => {
     const bytes = decryptGen1(formValue(GEN1_BODY, 'data'), SECRET);
     assert.ok(Buffer.isBuffer(bytes));
     assert.equal(bytes.toString('utf8'), EVENT_JSON);
   });
 
-  it('encrypts the SPEC JSON to the vector', () => {
+  it('encrypts the test vector JSON to the vector', () => {
     assert.equal(encryptGen1(EVENT_JSON, SECRET), formValue(GEN1_BODY, 'data'));
   });
 

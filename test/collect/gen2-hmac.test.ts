@@ -7,13 +7,13 @@ const DATA = formValue(GEN2_BODY, 'data');
 const SIGNATURE = formValue(GEN2_BODY, 'signature');
 
 describe('Gen 2 (HMAC-SHA1)', () => {
-  it('verifies the SPEC vector and returns its JSON bytes', () => {
+  it('verifies the test vector and returns its JSON bytes', () => {
     const bytes = verifyGen2(DATA, SIGNATURE, SECRET);
     assert.ok(Buffer.isBuffer(bytes));
     assert.equal(bytes.toString('utf8'), EVENT_JSON);
   });
 
-  it('signs the SPEC JSON to the vector', () => {
+  it('signs the test vector JSON to the vector', () => {
     assert.deepEqual(signGen2(EVENT_JSON, SECRET), { data: DATA, signature: SIGNATURE });
   });
 

@@ -16,7 +16,7 @@ function codeOf(result: unknown): string {
 }
 
 describe('parseLegacyPayload', () => {
-  it('parses the SPEC JSON into one event', () => {
+  it('parses the test vector JSON into one event', () => {
     const events = parseLegacyPayload(Buffer.from(EVENT_JSON), NOW);
     assert.ok(Array.isArray(events));
     assert.equal(events.length, 1);
@@ -60,7 +60,7 @@ describe('parseLegacyPayload', () => {
 });
 
 describe('parseV2Payload', () => {
-  it('parses the SPEC plaintext at its own clock', () => {
+  it('parses the test vector plaintext at its own clock', () => {
     const result = parseV2Payload(Buffer.from(V2_PLAINTEXT), NOW);
     assert.ok(!('refused' in result));
     assert.equal(result.sentAt, NOW);
@@ -89,7 +89,7 @@ describe('parseV2Payload', () => {
     assert.equal(codeOf(parseV2Payload(batch([EVENT], NOW + V2_WINDOW_MS + 1), NOW)), 'stale');
   });
 
-  it('refuses the SPEC plaintext as stale against a real clock', () => {
+  it('refuses the test vector plaintext as stale against a real clock', () => {
     assert.equal(codeOf(parseV2Payload(Buffer.from(V2_PLAINTEXT), Date.now())), 'stale');
   });
 

@@ -13,7 +13,7 @@ function flipped(data: string, at: number): string {
 }
 
 describe('v2 (AES-256-GCM)', () => {
-  it('derives the SPEC key with HKDF-SHA256', () => {
+  it('derives the test vector key with HKDF-SHA256', () => {
     assert.equal(deriveV2Key(SECRET).toString('hex'), V2_KEY_HEX);
   });
 
@@ -22,13 +22,13 @@ describe('v2 (AES-256-GCM)', () => {
     assert.equal(deriveV2Key(SECRET).toString('hex'), V2_KEY_HEX);
   });
 
-  it('opens the SPEC vector to its plaintext', () => {
+  it('opens the test vector to its plaintext', () => {
     const bytes = openV2(BODY, SECRET);
     assert.ok(Buffer.isBuffer(bytes));
     assert.equal(bytes.toString('utf8'), V2_PLAINTEXT);
   });
 
-  it('seals the SPEC plaintext to the vector body', () => {
+  it('seals the test vector plaintext to the vector body', () => {
     const sealed = sealV2(V2_PLAINTEXT, { wsid: 1, secret: SECRET, iv: Buffer.from(V2_IV_HEX, 'hex') });
     assert.equal(JSON.stringify(sealed), V2_BODY);
   });

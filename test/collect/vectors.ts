@@ -1,4 +1,4 @@
-/** SPEC §3 test vectors (authoritative) and helpers shared by the collect tests. */
+/** The protocols' test vectors (authoritative, as in docs/protocol.md) and helpers shared by the collect tests. */
 
 export const SECRET = '0cc175b9c0f1b6a831c399e269772661';
 export const OTHER_SECRET = '92eb5ffee6ae2fec3ad71c777531578f';

@@ -22,7 +22,7 @@ import {
   writeNginxConfig,
 } from '../support/nginx-front.js';
 import { IPHONE_UA, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 import { exited, REPO, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
 const NGINX = findProgram('nginx');
@@ -52,7 +52,7 @@ describe('contrib/nginx/tmon.conf in front of tmon', () => {
     const data = path.join(dir, 'data');
     for (const args of [
       ['user', 'add', 'alice', '--password', ALICE_PASSWORD],
-      ['service', 'add', 'shop', '--owner', 'alice', '--id', '1', '--secret', SPEC_SECRET],
+      ['service', 'add', 'shop', '--owner', 'alice', '--id', '1', '--secret', VECTOR_SECRET],
     ]) {
       const result = tmonCli([...args, '--data', data]);
       assert.equal(result.status, 0, result.stderr);
@@ -104,7 +104,7 @@ describe('contrib/nginx/tmon.conf in front of tmon', () => {
     const answer = await httpsRequest(`${base}/data/collect`, {
       method: 'POST',
       headers: JSON_TYPE,
-      body: v2Body(1, SPEC_SECRET, [{ url: '/via-nginx', ip: '81.2.69.142', useragent: IPHONE_UA }], Date.now()),
+      body: v2Body(1, VECTOR_SECRET, [{ url: '/via-nginx', ip: '81.2.69.142', useragent: IPHONE_UA }], Date.now()),
     });
     assert.equal(answer.status, 200, answer.body);
   });
@@ -138,7 +138,7 @@ describe('contrib/nginx/tmon.conf in front of tmon', () => {
       const answer = await httpsRequest(`${base}/data/collect`, {
         method: 'POST',
         headers: JSON_TYPE,
-        body: v2Body(1, SPEC_SECRET, [{ url, ip: '81.2.69.142', useragent: IPHONE_UA }], Date.now()),
+        body: v2Body(1, VECTOR_SECRET, [{ url, ip: '81.2.69.142', useragent: IPHONE_UA }], Date.now()),
       });
       assert.equal(answer.status, 200, answer.body);
       const ms = await arrived;

@@ -1,5 +1,5 @@
 /**
- * SPEC §3.6: an acknowledged event survives kill -9 the instant after the
+ * An acknowledged event survives kill -9 the instant after the
  * answer. Senders post concurrently to a real `tmon serve`, the server is
  * SIGKILLed mid-stream, and after a restart every acknowledged event is
  * stored exactly once. Both places of the SQLite writer: its own thread and

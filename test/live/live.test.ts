@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FORM, gen2Body } from '../support/senders.js';
-import { addTestToken, SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { addTestToken, startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 interface SseMessage {
   event: string;
@@ -32,7 +32,7 @@ async function collectOne(tmon: TestTmon, url: string): Promise<void> {
     method: 'POST',
     url: '/data/collect',
     headers: FORM,
-    payload: gen2Body(1, SPEC_SECRET, { url, ip: '81.2.69.142', useragent: 'x' }),
+    payload: gen2Body(1, VECTOR_SECRET, { url, ip: '81.2.69.142', useragent: 'x' }),
   });
   assert.equal(collect.statusCode, 200);
 }

@@ -8,7 +8,7 @@ import { after, before, it } from 'node:test';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { FORM, gen2Body } from '../support/senders.js';
 import { suiteOrSkip } from '../support/suite-or-skip.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 const skip = await redisMissing();
 
@@ -50,7 +50,7 @@ suiteOrSkip('the Redis live bus between two tmon processes', skip, () => {
       method: 'POST',
       url: '/data/collect',
       headers: FORM,
-      payload: gen2Body(1, SPEC_SECRET, { url: marker, ip: '8.8.8.8', useragent: 'x' }),
+      payload: gen2Body(1, VECTOR_SECRET, { url: marker, ip: '8.8.8.8', useragent: 'x' }),
     });
     assert.equal(collected.statusCode, 200);
     while (!text.includes(marker)) {

@@ -1,5 +1,5 @@
 /**
- * Two `tmon serve` processes sharing one PostgreSQL and one Redis (SPEC §7):
+ * Two `tmon serve` processes sharing one PostgreSQL and one Redis (docs/scaling.md):
  * live events cross between them, replay and sessions hold across them, and
  * killing one under load loses no acknowledged event. Runs when
  * TMON_TEST_DATABASE_URL is set and Redis answers; skips saying why otherwise.

@@ -1,5 +1,5 @@
 /**
- * Outages of PostgreSQL and Redis under a real `tmon serve` (SPEC §3.5, §7):
+ * Outages of PostgreSQL and Redis under a real `tmon serve` (docs/security.md, docs/scaling.md):
  * a TCP proxy between tmon and each server is cut and restored. With the
  * database gone, collect answers 503 with Retry-After in bounded time and
  * stores nothing, and so does the query API; with Redis gone, collect still stores (Redis carries only live

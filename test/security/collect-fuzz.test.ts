@@ -15,7 +15,7 @@ import { REFUSALS, type RefusalCode } from '../../src/ingest/refusal.js';
 import { type ListeningTmon, startListeningTmon } from '../support/client-helpers.js';
 import { type FuzzContext, type FuzzRequest, fuzzRequest } from '../support/collect-fuzz-requests.js';
 import { Prng } from '../support/prng.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 
 const SEED = 0x2021_0021;
 const REQUESTS = 24_000;
@@ -70,7 +70,7 @@ describe('the collect bad-input fuzz', () => {
   const context: FuzzContext = {
     now: NOW,
     services: [
-      { wsid: 1, secret: SPEC_SECRET },
+      { wsid: 1, secret: VECTOR_SECRET },
       { wsid: 2, secret: V2_ONLY_SECRET },
     ],
   };

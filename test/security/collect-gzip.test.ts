@@ -12,7 +12,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { storedEvents } from '../support/client-helpers.js';
 import { COLLECT_TRANSPORTS, type CollectResponse, type CollectTmon } from '../support/collect-transports.js';
 import { FORM, gen1Body, gen2Body, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const EVENT = { url: '/gzip', ip: '8.8.8.8', useragent: 'gzip-sender' };
@@ -49,8 +49,8 @@ for (const transport of COLLECT_TRANSPORTS) {
 
     it('accepts gzipped Gen 1 and Gen 2 forms and stores their events', async () => {
       for (const [url, body] of [
-        ['/gzip-gen1', gen1Body(1, SPEC_SECRET, { ...EVENT, url: '/gzip-gen1' })],
-        ['/gzip-gen2', gen2Body(1, SPEC_SECRET, { ...EVENT, url: '/gzip-gen2' })],
+        ['/gzip-gen1', gen1Body(1, VECTOR_SECRET, { ...EVENT, url: '/gzip-gen1' })],
+        ['/gzip-gen2', gen2Body(1, VECTOR_SECRET, { ...EVENT, url: '/gzip-gen2' })],
       ] as const) {
         const res = await tmon.send({ headers: { ...FORM, ...GZIP }, payload: gzipSync(body) });
         assert.equal(res.statusCode, 200, res.body);
@@ -63,18 +63,18 @@ for (const transport of COLLECT_TRANSPORTS) {
       const events = [1, 2, 3].map((n) => ({ ...EVENT, url: `/gzip-v2-${n}` }));
       const res = await tmon.send({
         headers: { ...JSON_TYPE, ...GZIP },
-        payload: gzipSync(v2Body(1, SPEC_SECRET, events, NOW)),
+        payload: gzipSync(v2Body(1, VECTOR_SECRET, events, NOW)),
       });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().accepted, 3);
       const oldName = await tmon.send({
         headers: { ...JSON_TYPE, 'content-encoding': 'X-GZIP' },
-        payload: gzipSync(v2Body(1, SPEC_SECRET, [{ ...EVENT, url: '/x-gzip' }], NOW)),
+        payload: gzipSync(v2Body(1, VECTOR_SECRET, [{ ...EVENT, url: '/x-gzip' }], NOW)),
       });
       assert.equal(oldName.statusCode, 200, oldName.body);
       const identity = await tmon.send({
         headers: { ...FORM, 'content-encoding': 'identity' },
-        payload: gen2Body(1, SPEC_SECRET, { ...EVENT, url: '/identity' }),
+        payload: gen2Body(1, VECTOR_SECRET, { ...EVENT, url: '/identity' }),
       });
       assert.equal(identity.statusCode, 200, identity.body);
       const stored = await urls();
@@ -110,7 +110,7 @@ for (const transport of COLLECT_TRANSPORTS) {
 
     it('answers 415 unsupported_media_type to any coding but gzip, storing nothing', async () => {
       const before = await tmon.runtime.store.countEvents();
-      const body = gen2Body(1, SPEC_SECRET, EVENT);
+      const body = gen2Body(1, VECTOR_SECRET, EVENT);
       for (const [coding, payload] of [
         ['br', body],
         ['deflate', deflateSync(body)],
@@ -127,13 +127,13 @@ for (const transport of COLLECT_TRANSPORTS) {
 
     it('answers 400 bad_request to a body that is not valid gzip, storing nothing', async () => {
       const before = await tmon.runtime.store.countEvents();
-      const gzipped = gzipSync(gen2Body(1, SPEC_SECRET, EVENT));
+      const gzipped = gzipSync(gen2Body(1, VECTOR_SECRET, EVENT));
       const corrupt = Buffer.from(gzipped);
       for (let i = 12; i < corrupt.length - 8; i += 7) corrupt[i] = (corrupt[i] as number) ^ 0x5a;
       const badChecksum = Buffer.from(gzipped);
       badChecksum[badChecksum.length - 6] = (badChecksum[badChecksum.length - 6] as number) ^ 1;
       for (const [what, payload] of [
-        ['plain text', Buffer.from(gen2Body(1, SPEC_SECRET, EVENT))],
+        ['plain text', Buffer.from(gen2Body(1, VECTOR_SECRET, EVENT))],
         ['truncated', gzipped.subarray(0, gzipped.length - 10)],
         ['corrupt', corrupt],
         ['a bad checksum', badChecksum],

@@ -19,7 +19,7 @@ import { FakeClock } from '../support/fake-clock.js';
 import { type OpenedStream, openLiveStream, openLiveStreams } from '../support/live-streams.js';
 import { FORM, gen2Body } from '../support/senders.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
-import { addTestToken, SPEC_SECRET } from '../support/test-tmon.js';
+import { addTestToken, VECTOR_SECRET } from '../support/test-tmon.js';
 
 /** Tries until a stream is accepted: the server frees a slot when it sees the socket close, a moment after. */
 async function openOnceFreed(tmon: ListeningTmon, wsid: number, token: string): Promise<OpenedStream> {
@@ -157,7 +157,7 @@ describe('live stream caps', () => {
           method: 'POST',
           url: '/data/collect',
           headers: FORM,
-          payload: gen2Body(1, SPEC_SECRET, { url, ip: '81.2.69.142', useragent: 'x' }),
+          payload: gen2Body(1, VECTOR_SECRET, { url, ip: '81.2.69.142', useragent: 'x' }),
         });
         assert.equal(collect.statusCode, 200);
         await Promise.all(streams.map((stream) => stream.waitFor(url)));

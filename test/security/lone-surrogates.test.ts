@@ -12,7 +12,7 @@ import { signGen2 } from '../../src/collect/gen2-hmac.js';
 import { sealV2 } from '../../src/collect/v2-gcm.js';
 import { isRefusal } from '../../src/ingest/refusal.js';
 import { FORM, JSON_TYPE } from '../support/senders.js';
-import { SPEC_SECRET, startTestTmon, type TestTmon } from '../support/test-tmon.js';
+import { startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const EVENT = { url: '/', ip: '8.8.8.8', useragent: 'x' };
@@ -62,14 +62,14 @@ describe('lone surrogates on /data/collect', () => {
   /** the event's JSON text as each protocol carries it */
   const bodies = {
     'Gen 1': (json: string) =>
-      post(FORM, new URLSearchParams({ wsid: '1', data: encryptGen1(json, SPEC_SECRET) }).toString()),
+      post(FORM, new URLSearchParams({ wsid: '1', data: encryptGen1(json, VECTOR_SECRET) }).toString()),
     'Gen 2': (json: string) =>
-      post(FORM, new URLSearchParams({ wsid: '1', ...signGen2(json, SPEC_SECRET) }).toString()),
+      post(FORM, new URLSearchParams({ wsid: '1', ...signGen2(json, VECTOR_SECRET) }).toString()),
     v2: (json: string) =>
       post(
         JSON_TYPE,
         JSON.stringify(
-          sealV2(`{"sent_at":${NOW},"events":[${JSON.stringify(EVENT)},${json}]}`, { wsid: 1, secret: SPEC_SECRET }),
+          sealV2(`{"sent_at":${NOW},"events":[${JSON.stringify(EVENT)},${json}]}`, { wsid: 1, secret: VECTOR_SECRET }),
         ),
       ),
   };

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { type ListeningTmon, startListeningTmon } from '../support/client-helpers.js';
 import { FORM, JSON_TYPE, v2Body } from '../support/senders.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 
 describe('nosniff on JSON answers', () => {
   let tmon: ListeningTmon;
@@ -52,7 +52,7 @@ describe('nosniff on JSON answers', () => {
         method: 'POST',
         url: '/data/collect',
         headers: JSON_TYPE,
-        payload: v2Body(1, SPEC_SECRET, [{ url: '/a', ip: '8.8.8.8', useragent: 'x' }], tmon.clock.read()),
+        payload: v2Body(1, VECTOR_SECRET, [{ url: '/a', ip: '8.8.8.8', useragent: 'x' }], tmon.clock.read()),
       }),
       200,
     ],
@@ -74,7 +74,7 @@ describe('nosniff on JSON answers', () => {
       const res = await fetch(`${tmon.url}/data/collect`, {
         method: 'POST',
         headers: { ...JSON_TYPE, 'accept-encoding': encoding },
-        body: v2Body(1, SPEC_SECRET, [{ url: '/b', ip: '8.8.8.8', useragent: 'x' }], tmon.clock.read()),
+        body: v2Body(1, VECTOR_SECRET, [{ url: '/b', ip: '8.8.8.8', useragent: 'x' }], tmon.clock.read()),
       });
       assert.equal(res.status, 200, await res.text());
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');

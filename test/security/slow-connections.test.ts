@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ListeningTmon, startListeningTmon, storedEvents } from '../support/client-helpers.js';
 import { RawConnection } from '../support/raw-connection.js';
 import { gen2Body } from '../support/senders.js';
-import { SPEC_SECRET } from '../support/test-tmon.js';
+import { VECTOR_SECRET } from '../support/test-tmon.js';
 
 const HEAD_MS = 1000;
 const BODY_MS = 2000;
@@ -94,14 +94,14 @@ for (const socketFront of [true, false]) {
     });
 
     it('answers a sender slow within its deadlines, and cuts a collect body that trickles past the body deadline', async () => {
-      const trickledBody = gen2Body(1, SPEC_SECRET, { ...EVENT, url: '/trickled' });
+      const trickledBody = gen2Body(1, VECTOR_SECRET, { ...EVENT, url: '/trickled' });
       const trickled = await RawConnection.open(port);
       trickled.write(`${COLLECT_HEAD}Content-Length: ${trickledBody.length}\r\n\r\n`);
       const headSent = performance.now();
       const trickling = trickled.trickle([...trickledBody], 300);
 
       // meanwhile: the head over ~0.6 s of the 1 s it has, the body over ~1.2 s of the 2 s it has after the head
-      const slowBody = gen2Body(1, SPEC_SECRET, { ...EVENT, url: '/slow-in-time' });
+      const slowBody = gen2Body(1, VECTOR_SECRET, { ...EVENT, url: '/slow-in-time' });
       const slow = await RawConnection.open(port);
       await slow.trickle([COLLECT_HEAD, 'Content-Length: ', `${slowBody.length}\r\n\r\n`], 300);
       const third = Math.ceil(slowBody.length / 3);
@@ -119,7 +119,7 @@ for (const socketFront of [true, false]) {
     });
 
     for (const [what, request, slack] of [
-      ['a collect answer', () => collectRequest(gen2Body(1, SPEC_SECRET, EVENT)), socketFront ? 0 : 1],
+      ['a collect answer', () => collectRequest(gen2Body(1, VECTOR_SECRET, EVENT)), socketFront ? 0 : 1],
       ['an answer from fastify', () => 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n', 1],
     ] as const) {
       it(`closes a connection idle after ${what} at the keep-alive deadline, not at the head deadline`, async () => {

@@ -16,7 +16,7 @@ import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
 import { FakeClock } from './fake-clock.js';
 
 export const ALICE_PASSWORD = 'alice-password-1';
-export const SPEC_SECRET = '0cc175b9c0f1b6a831c399e269772661';
+export const VECTOR_SECRET = '0cc175b9c0f1b6a831c399e269772661';
 
 export interface TestTmon {
   app: FastifyInstance;
@@ -71,8 +71,8 @@ export async function startTestTmon(options: TestTmonOptions = {}): Promise<Test
   await app.ready();
   await runtime.accounts.addUser('admin', 'admin-password-1', true);
   await runtime.accounts.addUser('alice', ALICE_PASSWORD, false);
-  // id 1 and the SPEC's secret, so the SPEC's test vectors are valid requests for it
-  const service = await runtime.accounts.addService({ name: 'shop', ownerName: 'alice', id: 1, secret: SPEC_SECRET });
+  // id 1 and the test vectors' secret, so the protocols' test vectors (docs/protocol.md) are valid requests for it
+  const service = await runtime.accounts.addService({ name: 'shop', ownerName: 'alice', id: 1, secret: VECTOR_SECRET });
   const aliceToken = await addTestToken(runtime, 'alice', 'admin');
   return {
     app,

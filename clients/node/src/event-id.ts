@@ -3,11 +3,11 @@
  * time in milliseconds first, then 74 random bits. tmon keeps an index of ids
  * per service to store each once; ids that start with the time land next to
  * each other at the end of that index, where random ones (UUIDv4) land each
- * on a page of its own: measured on SQLite, 1.7× the store's CPU and 2.8×
- * the bytes it writes per event (`npm run bench:event-ids`).
+ * on a page of its own, which costs the store more CPU and more bytes
+ * written per event (`npm run bench:event-ids`).
  *
- * The random bits come from randomUUID(), which draws from a cached pool:
- * ~0.1 µs, where randomBytes(16) is a system call per id (~6 µs here).
+ * The random bits come from randomUUID(), which draws from a cached pool,
+ * where randomBytes(16) is a system call per id.
  */
 import { randomUUID } from 'node:crypto';
 

@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import { timeOrderedId } from './event-id.js';
 import type { TmonEvent } from './types.js';
 
-/** tmon's limits (SPEC §3.4), in UTF-16 code units as tmon counts them. */
+/** tmon's limits on an event's fields (docs/protocol.md), in UTF-16 code units as tmon counts them. */
 const TEXT_LIMITS: Readonly<Record<string, number>> = {
   url: 2048,
   useragent: 1024,

@@ -1,7 +1,7 @@
 /** The shapes a caller of @tmon/client deals with. */
 
 /**
- * One request your service served (tmon's SPEC §3.4). `url`, `ip` and
+ * One request your service served (tmon's docs/protocol.md). `url`, `ip` and
  * `useragent` are required; any field not listed is kept by tmon as an extra
  * property (at most 4 KB of JSON, nesting depth ≤ 3).
  */
@@ -23,7 +23,7 @@ export interface TmonEvent {
   [extra: string]: unknown;
 }
 
-/** Which wire format to speak (SPEC §3): v2 batches; the original's two send one event per request. */
+/** Which wire format to speak (tmon's docs/protocol.md): v2 batches; the original's two send one event per request. */
 export type TmonProtocol = 'v2' | 'gen1' | 'gen2';
 
 export interface TmonClientOptions {

@@ -1,8 +1,8 @@
 /**
  * A request series in the shape that crosses from the writer thread: the
- * counts alone, since every bucket start is `first + i × size`. Measured for
- * the 3,600-point second series: structured clone of the point objects
- * ~4.7 ms, of the counts ~0.2 ms, and rebuilding the points ~0.1 ms.
+ * counts alone, since every bucket start is `first + i × size`: structured
+ * clone of point objects costs ~20× as much as of the counts plus rebuilding
+ * the points.
  */
 import type { SeriesPoint } from '../store.js';
 

@@ -11,7 +11,7 @@ const toSeconds = (ms: number) => Math.ceil((ms - EPOCH_MS) / 1000);
 const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
 
 /**
- * The v2 ivs claimed per service and when each claim expires (SPEC §3.3: an
+ * The v2 ivs claimed per service and when each claim expires (docs/protocol.md: an
  * iv seen for that service within the window is a replay). Checked in
  * memory: only the process that writes events claims keys (one per data
  * directory, see sqlite-store.ts), so its memory is the whole truth. The
@@ -19,9 +19,8 @@ const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
  * `replay_claim_groups` (record()), and read back when first needed after a
  * start: a restart refuses the replays the process before it would have.
  * One row per commit rather than per claim (migration 6): a row per claim
- * cost an insert per v2 request (~2 µs of ~35 of tmon's own work per
- * single-event request, measured in process), and before that a table keyed
- * by the random iv dirtied a random page per claim (~17 µs).
+ * cost an insert per v2 request, and before that a table keyed by the
+ * random iv dirtied a random page per claim.
  *
  * Memory: one entry per v2 request of the last 5 minutes (longer only for a
  * sent_at ahead of the server's clock: see the pipeline's claimExpiry), ~62

@@ -35,9 +35,9 @@ function revive(error: SerializedError): Error {
 /**
  * Point lookups of accounts and services (a session, a token, a user, a
  * service, a share), made on every API and dashboard request, are answered on
- * the calling thread from a connection of its own: one takes ~10–20 µs in
- * SQLite, less than a hop to the writer thread and back (measured p50 ~50 µs,
- * p99 1.6–2 ms), and none waits behind group commits under ingest load. WAL
+ * the calling thread from a connection of its own: one costs SQLite less
+ * than a hop to the writer thread and back, whose p99 reaches milliseconds,
+ * and none waits behind group commits under ingest load. WAL
  * lets them read beside the writer, and a write made through the writer
  * thread has committed before its promise resolves, so a lookup after it
  * sees it.

@@ -1,5 +1,5 @@
 /**
- * A collect answer (SPEC §3.5) as status, headers and payload, gzipped when
+ * A collect answer (docs/protocol.md) as status, headers and payload, gzipped when
  * the sender accepts gzip, for either HTTP layer to write. Collect compresses
  * its own answers because it runs outside @fastify/compress (see app.ts):
  * they are a few dozen bytes, so compressing them in one call costs less

@@ -6,11 +6,9 @@
  * it hands the connection to node:http, unread bytes included, for good.
  *
  * Why: node:http's own work per request — its request and response objects,
- * their streams and events, the header objects — cost about 20 µs of CPU per
- * answer on the benchmark machine, ~40 % of what a bare node:http server
- * spends per request and about what tmon's store costs per single event (a
- * raw socket answerer against bare node:http, both pinned to one core under
- * wrk: 26 against 46 µs per answer; bench/README.md).
+ * their streams and events, the header objects — cost about as much CPU per
+ * answer as tmon's store does per single event (~40 % of what a bare
+ * node:http server spends per request; bench/README.md).
  * Collect requests are nearly all of tmon's traffic and need none of it.
  *
  * Per connection the front answers one request at a time, in order (HTTP/1.1
@@ -135,8 +133,8 @@ class FrontConnection implements Deadline {
     // a new connection's first head is due a head deadline after its opening, as on node:http
     this.deadline = performance.now() + context.limits.headTimeoutMs;
     context.sweep.watch(this);
-    // as node:http has its sockets: without it Nagle held answers back behind unacknowledged ones (bench:live,
-    // 5,000 events/s: the collect answer's p99 18–55 ms, 12.1 with it, 12.5 through node:http)
+    // as node:http has its sockets: without it Nagle held answers back behind unacknowledged ones, which
+    // showed as a higher collect p99 in bench:live
     socket.setNoDelay(true);
   }
 

@@ -1,4 +1,4 @@
-/** Store values → the JSON shapes of SPEC §5 (snake_case, ISO country codes with English names). */
+/** Store values → the JSON shapes of the query API, docs/api.md (snake_case, ISO country codes with English names). */
 import type { Dimension, LocationPoint, RankedValue, StoredEvent } from '../../store/store.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });

@@ -1,5 +1,5 @@
 /**
- * The query API (SPEC §5): validate → authorize (404 for what the caller may
+ * The query API (docs/api.md): validate → authorize (404 for what the caller may
  * not see) → read rollups or an indexed range → present.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';

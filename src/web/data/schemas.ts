@@ -1,4 +1,4 @@
-/** Path and query schemas of the data API (SPEC §5); fastify validates them and answers 400 with the reason. */
+/** Path and query schemas of the data API (docs/api.md); fastify validates them and answers 400 with the reason. */
 import { Type } from '@sinclair/typebox';
 import { DIMENSIONS, RESOLUTIONS, WINDOWS } from '../../store/store.js';
 

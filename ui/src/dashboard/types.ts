@@ -1,4 +1,4 @@
-/** The JSON shapes of SPEC §5 as the dashboard reads them. */
+/** The query API's JSON shapes (docs/api.md) as the dashboard reads them. */
 
 export interface LiveEvent {
   seq: number;

@@ -1,5 +1,5 @@
 /**
- * The original T-Mon's two protocols (tmon SPEC §3.1, §3.2), for servers and
+ * The original T-Mon's two protocols (tmon's docs/protocol.md), for servers and
  * services that speak only those: one event per form-urlencoded request.
  * Gen 1 encrypts but does not authenticate; Gen 2 authenticates but sends the
  * JSON in clear. Prefer v2 wherever the server is tmon.

@@ -1,5 +1,5 @@
 /**
- * v2 (tmon SPEC §3.3): a batch of events in one AES-256-GCM envelope. The key
+ * v2 (tmon's docs/protocol.md): a batch of events in one AES-256-GCM envelope. The key
  * comes from the secret through HKDF, so the secret never keys a cipher
  * itself; the service id is bound in as AAD. Each call seals with a fresh
  * random iv and the current `sent_at`: tmon refuses a repeated iv (replay) and

@@ -1,7 +1,7 @@
 /**
  * v2 replay keys are random ivs. Kept in a table keyed by (service, iv),
  * every claim dirtied a random page, written to the WAL at its commit and
- * copied again by the checkpoint: ~17 µs of the writer's ~32 µs per
+ * copied again by the checkpoint: about half the writer's work per
  * single-event request. The writer now checks claims in memory
  * (replay-claims.ts) and this table only records them for a restart, in the
  * order they expire: each claim appends to the last page, and pruning cuts

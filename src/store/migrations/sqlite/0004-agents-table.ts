@@ -2,9 +2,9 @@
  * A user agent and what was parsed from it, stored once in `agents` and
  * referred to by id from each event, instead of nine columns (the agent
  * string alone ~100–200 bytes) on every row. A site's traffic has few
- * distinct agents, so an event row shrinks by about half; measured on the
- * writer, an insert costs ~5.0 instead of ~7.5 µs, and the WAL and the
- * checkpoint carry that much less. The parse is part of the key: an event
+ * distinct agents, so an event row shrinks by about half; an insert costs
+ * the writer about a third less, and the WAL and the checkpoint carry that
+ * much less. The parse is part of the key: an event
  * refers to the agent row that holds exactly the parse it was counted with.
  *
  * The table is rebuilt with its rows in seq order; the AUTOINCREMENT counter

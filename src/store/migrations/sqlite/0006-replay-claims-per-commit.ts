@@ -2,9 +2,8 @@
  * v2 replay claims recorded one row per commit instead of one per claim:
  * the claims a group commit made, as JSON `[[service_id, key, expires_at],
  * …]`, and the latest of their expiries. A row per claim cost the writer
- * an insert and its index entry per v2 request — with single-event
- * requests, ~2 µs of ~35 of tmon's own work per request — and ~3 pages
- * written per commit; one row per commit costs about one insert per group.
+ * an insert and its index entry per v2 request and ~3 pages written per
+ * commit; one row per commit costs about one insert per group.
  * The writer checks claims in memory (replay-claims.ts); this table is read
  * only after a start. Claims still live are carried over, one row each.
  */
