@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { httpsRequest, openHttpsStream } from '../support/https-requests.js';
+import { httpsRequest } from '../support/https-requests.js';
 import { findProgram, freePort } from '../support/local-programs.js';
 import {
   checkNginxConfig,
@@ -21,7 +21,7 @@ import {
   startNginx,
   writeNginxConfig,
 } from '../support/nginx-front.js';
-import { IPHONE_UA, JSON_TYPE, v2Body } from '../support/senders.js';
+import { expectCollectThrough, expectLiveFrameThrough, expectSecureLoginCookie } from '../support/proxy-checks.js';
 import { VECTOR_SECRET } from '../support/test-tmon.js';
 import { exited, REPO, type ServerProcess, startServer, tmonCli } from '../support/tmon-process.js';
 
@@ -101,51 +101,17 @@ describe('contrib/nginx/tmon.conf in front of tmon', () => {
   });
 
   it('passes a v2 collect request through', { skip: SKIP_NGINX }, async () => {
-    const answer = await httpsRequest(`${base}/data/collect`, {
-      method: 'POST',
-      headers: JSON_TYPE,
-      body: v2Body(1, VECTOR_SECRET, [{ url: '/via-nginx', ip: '81.2.69.142', useragent: IPHONE_UA }], Date.now()),
-    });
-    assert.equal(answer.status, 200, answer.body);
+    await expectCollectThrough(base, '/via-nginx');
   });
 
   it('tells tmon the request was https: a login gets a Secure cookie (X-Forwarded-Proto, Host)', {
     skip: SKIP_NGINX,
   }, async () => {
-    const answer = await httpsRequest(`${base}/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base },
-      body: new URLSearchParams({ username: 'alice', password: ALICE_PASSWORD }).toString(),
-    });
-    assert.equal(answer.status, 303, answer.body);
-    const cookies = ([] as string[]).concat(answer.headers['set-cookie'] ?? []);
-    assert.ok(
-      cookies.some((cookie) => /;\s*Secure/i.test(cookie)),
-      `a Secure session cookie: ${cookies.join(' | ')}`,
-    );
+    await expectSecureLoginCookie(base, 'alice', ALICE_PASSWORD);
   });
 
   it("delivers a new event's live frame through nginx within 1 s (no buffering)", { skip: SKIP_NGINX }, async () => {
-    const stream = await openHttpsStream(`${base}/1/live`, {
-      authorization: `Bearer ${token}`,
-      accept: 'text/event-stream',
-    });
-    try {
-      assert.equal(stream.status, 200, stream.received());
-      await stream.waitFor('snapshot', 5_000);
-      const url = `/live-through-nginx-${Date.now()}`;
-      const arrived = stream.waitFor(url, 1_000);
-      const answer = await httpsRequest(`${base}/data/collect`, {
-        method: 'POST',
-        headers: JSON_TYPE,
-        body: v2Body(1, VECTOR_SECRET, [{ url, ip: '81.2.69.142', useragent: IPHONE_UA }], Date.now()),
-      });
-      assert.equal(answer.status, 200, answer.body);
-      const ms = await arrived;
-      assert.ok(ms <= 1_000, `the frame took ${ms} ms`);
-    } finally {
-      stream.close();
-    }
+    await expectLiveFrameThrough(base, token, `/live-through-nginx-${Date.now()}`);
   });
 });
 

@@ -4,10 +4,10 @@
  * a certificate from Caddy's own local CA (`tls internal`, never trusted
  * system-wide), and every file Caddy writes in a temp directory.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { acceptsConnections } from './local-programs.js';
+import { startUntilListening } from './local-programs.js';
 import { REPO } from './tmon-process.js';
 
 export interface CaddyPorts {
@@ -44,25 +44,13 @@ ${site}`;
 }
 
 /** Starts `caddy run` and resolves once its https port accepts connections (within 10 s). */
-export async function startCaddy(caddy: string, dir: string, config: string, httpsPort: number): Promise<ChildProcess> {
-  const child = spawn(caddy, ['run', '--config', config, '--adapter', 'caddyfile'], {
+export function startCaddy(caddy: string, dir: string, config: string, httpsPort: number): Promise<ChildProcess> {
+  return startUntilListening(
+    caddy,
+    ['run', '--config', config, '--adapter', 'caddyfile'],
     // Caddy keeps its autosaved config and local CA under these: the temp directory, not root's home
-    env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`caddy exited with ${child.exitCode}:\n${output}`);
-    if (await acceptsConnections(httpsPort)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`caddy did not listen on ${httpsPort} within 10 s:\n${output}`);
+    { env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir } },
+    httpsPort,
+    10_000,
+  );
 }

@@ -1,4 +1,5 @@
 /** Programs of the machine a test may run (nginx, caddy, systemd-analyze), and ports for them on 127.0.0.1. */
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -38,4 +39,35 @@ export function acceptsConnections(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Starts a program in the foreground and resolves once 127.0.0.1:`port`
+ * accepts connections; fails with the program's output if it exits first
+ * or does not listen within `timeoutMs`.
+ */
+export async function startUntilListening(
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+  port: number,
+  timeoutMs: number,
+): Promise<ChildProcess> {
+  const name = path.basename(command);
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
+    if (await acceptsConnections(port)) return child;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not listen on ${port} within ${timeoutMs / 1000} s:\n${output}`);
 }

@@ -4,10 +4,10 @@
  * and upstream swapped for a temp directory's, inside a minimal main config
  * whose every path is in that directory (no root paths, no system nginx).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { acceptsConnections } from './local-programs.js';
+import { startUntilListening } from './local-programs.js';
 import { REPO } from './tmon-process.js';
 
 /** A self-signed certificate for 127.0.0.1 (one day, 2048-bit RSA: ~0.2 s to make). */
@@ -90,23 +90,12 @@ export function checkNginxConfig(nginx: string, dir: string, config: string): st
 }
 
 /** Starts nginx in the foreground and resolves once its https port accepts connections (within 5 s). */
-export async function startNginx(nginx: string, dir: string, config: string, httpsPort: number): Promise<ChildProcess> {
-  const child = spawn(nginx, ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', config, '-g', 'daemon off;'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
-  const deadline = Date.now() + 5_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${output}`);
-    if (await acceptsConnections(httpsPort)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`nginx did not listen on ${httpsPort} within 5 s:\n${output}`);
+export function startNginx(nginx: string, dir: string, config: string, httpsPort: number): Promise<ChildProcess> {
+  return startUntilListening(
+    nginx,
+    ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', config, '-g', 'daemon off;'],
+    {},
+    httpsPort,
+    5_000,
+  );
 }
