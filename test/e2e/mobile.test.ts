@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { freePort } from '../support/local-programs.js';
 import { v2Body } from '../support/senders.js';
 import { exited, REPO, type ServerProcess, startServer } from '../support/tmon-process.js';
 import { chromiumMissing, launchChromium } from './browser.js';
@@ -21,17 +21,6 @@ const SHOTS = path.join(REPO, 'test-results', 'screenshots');
 const PHONE = { width: 390, height: 844 };
 const IPHONE_UA =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface Overflow {
   innerWidth: number;
