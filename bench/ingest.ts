@@ -29,6 +29,7 @@ import {
 } from './support/postgres-side.js';
 import { REPO_ROOT, type ServerProcess, spawnServer } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets } from './support/report.js';
+import { commandAsTyped, RECORD_OPTION, recordResults } from './support/results-file.js';
 import { serverCounters, settledCounters } from './support/server-counters.js';
 import { measureSqliteFloor } from './support/sqlite-floor.js';
 import { addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
@@ -71,9 +72,16 @@ const options = parseOptions('npm run bench:ingest --', {
     default: process.env.TMON_BENCH_DATABASE_URL || DEFAULT_DATABASE_URL,
     help: 'the PostgreSQL for --store postgres (a schema tmon_bench_<random> is created there and dropped)',
   },
+  record: RECORD_OPTION,
 });
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
+/** what --record writes into bench/RESULTS.md, as it was printed */
+const figures: string[] = [];
+const logFigures = (text: string) => {
+  log(text);
+  figures.push(text);
+};
 
 /** how long SQLite's insert alone is measured after a batch scenario */
 const SQLITE_FLOOR_SECONDS = 3;
@@ -105,9 +113,9 @@ async function main(): Promise<number> {
       cores.serverCore === null ? undefined : 'the servers under test and the load generator, each on its own core(s)',
     ),
   );
-  log(cores.describe);
-  log(
-    `load: ${options.load}, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario, ` +
+  logFigures(
+    `${cores.describe}\n` +
+      `load: ${options.load}, ${options.connections} connections, pipelining 1, ${options.warmup} s warm-up + ${options.duration} s per server and scenario, ` +
       `bare and tmon alternating in ${options.slices} slices of ${fixed(options.duration / options.slices, 1)} s` +
       (options.rate === undefined ? '' : `, at a steady ${int(options.rate)} requests/s`),
   );
@@ -183,7 +191,7 @@ async function main(): Promise<number> {
       );
       if (scenario.eventsPerRequest > 1 && options.rate === undefined) {
         row.sqliteFloor = await measureSqliteFloor(cores.serverCore, SQLITE_FLOOR_SECONDS);
-        log(`  ${sqliteFloorLine(row, row.sqliteFloor)}`);
+        logFigures(`${scenario.label}: ${sqliteFloorLine(row, row.sqliteFloor)}`);
       }
       if (pg) {
         row.pg = await runPostgres(pg, key, {
@@ -221,47 +229,61 @@ async function main(): Promise<number> {
       : null;
 
     log();
-    log(resultsTable(rows));
+    logFigures(resultsTable(rows));
     if (pg) {
       log();
-      log(postgresTable(rows));
-      log(
-        'CPU s: utime+stime from /proc/<pid>/stat during the timed run — tmon (both processes, summed, for 2×PG), ' +
+      logFigures(
+        `${postgresTable(rows)}\n` +
+          'CPU s: utime+stime from /proc/<pid>/stat during the timed run — tmon (both processes, summed, for 2×PG), ' +
           'PostgreSQL (postmaster and all backends), load generator (this process); ' +
           `${os.cpus().length} cores = ${int(os.cpus().length * options.duration)} CPU s per timed run at most`,
       );
     }
     log();
-    log(
+    logFigures(
       `store after SIGTERM (tmon exit code ${exitCode}): ${int(check.stored)} events stored; ` +
         (useWrk
           ? `${int(check.acknowledged)} sent (wrk does not say which were answered), ${int(check.missing)} of them missing, ` +
             `of which at most ${int(inFlightBound)} may have been cut off in flight when a run ended`
           : `${int(check.acknowledged)} acknowledged by a 200 the load generator read, ${int(check.missing)} of them missing`) +
         (check.missing > 0 ? ` (e.g. ${check.missingExamples.join(', ')})` : '') +
-        `; ${int(check.unacknowledged)} stored whose answer was still in flight when a run ended`,
-    );
-    log(
-      `tmon's own counters before SIGTERM: ${int(metrics.accepted)} events accepted (answered 200), ${int(metrics.stored)} newly stored, ` +
+        `; ${int(check.unacknowledged)} stored whose answer was still in flight when a run ended\n` +
+        `tmon's own counters before SIGTERM: ${int(metrics.accepted)} events accepted (answered 200), ${int(metrics.stored)} newly stored, ` +
         `in ${int(metrics.groupCommits)} group commits (${fixed(metrics.stored / metrics.groupCommits, 1)} events each on average)`,
     );
     if (pgCheck && pgMetrics && pgExitCodes) {
-      log(
+      logFigures(
         `PostgreSQL schema after SIGTERM (tmon exit codes ${pgExitCodes.join(', ')}): ${int(pgCheck.stored)} events stored; ` +
           `${int(pgCheck.acknowledged)} acknowledged, ${int(pgCheck.missing)} of them missing` +
           (pgCheck.missing > 0 ? ` (e.g. ${pgCheck.missingExamples.join(', ')})` : '') +
-          `; ${int(pgCheck.unacknowledged)} stored whose answer was still in flight when a run ended`,
-      );
-      log(
-        `tmon on PostgreSQL, counters of both processes summed: ${int(pgMetrics.accepted)} events accepted, ${int(pgMetrics.stored)} newly stored`,
+          `; ${int(pgCheck.unacknowledged)} stored whose answer was still in flight when a run ended\n` +
+          `tmon on PostgreSQL, counters of both processes summed: ${int(pgMetrics.accepted)} events accepted, ${int(pgMetrics.stored)} newly stored`,
       );
     }
     log();
-    printTargets(
-      ingestTargets(rows, options.rate !== undefined, tmonErrors, check, metrics, exitCode, useWrk ? inFlightBound : 0),
-    );
-    if (pg && pgCheck && pgMetrics && pgExitCodes) {
-      printTargets(postgresTargets(rows, pg.errors, pgCheck, pgMetrics, pgExitCodes));
+    const targets = [
+      ...ingestTargets(
+        rows,
+        options.rate !== undefined,
+        tmonErrors,
+        check,
+        metrics,
+        exitCode,
+        useWrk ? inFlightBound : 0,
+      ),
+      ...(pg && pgCheck && pgMetrics && pgExitCodes
+        ? postgresTargets(rows, pg.errors, pgCheck, pgMetrics, pgExitCodes)
+        : []),
+    ];
+    printTargets(targets);
+    if (options.record) {
+      await recordResults({
+        benchmark: 'bench:ingest',
+        command: commandAsTyped('bench:ingest', 'bench/ingest.ts'),
+        figures,
+        targets,
+      });
+      log('figures recorded in bench/RESULTS.md');
     }
     if (options['cpu-prof']) log(`CPU profile of tmon written to ${options['cpu-prof']}`);
     return 0;

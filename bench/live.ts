@@ -24,7 +24,8 @@ import { type Summary, summarize } from './support/percentiles.js';
 import { cpuSince, cpuSnapshot, processCpuSeconds } from './support/proc-cpu.js';
 import { procMemory } from './support/proc-memory.js';
 import type { ServerProcess } from './support/processes.js';
-import { describeMachine, fixed, int, printTargets, table } from './support/report.js';
+import { describeMachine, fixed, int, printTargets, type Target, table } from './support/report.js';
+import { commandAsTyped, RECORD_OPTION, recordResults } from './support/results-file.js';
 import { openSse } from './support/sse-client.js';
 import { openViewers } from './support/stream-viewers.js';
 import {
@@ -47,6 +48,7 @@ const options = parseOptions('npm run bench:live --', {
     default: 500,
     help: 'live streams open on the service in the second measurement (the measured one and the others)',
   },
+  record: RECORD_OPTION,
 });
 
 const P99_TARGET_MS = 300;
@@ -55,6 +57,9 @@ const RATE_TARGET = 5_000;
 const DRAIN_MS = 2 * FRAME_INTERVAL_MS + 500;
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
+const SETUP =
+  `rate ${int(options.rate)} events/s, ${options.warmup} s warm-up + ${options.duration} s measured, ` +
+  `${options.connections} keep-alive connections; measured with 1 stream open, then with ${int(options.streams)}`;
 
 interface Measurement {
   streams: number;
@@ -80,10 +85,7 @@ async function main(): Promise<void> {
     throw new Error('--streams must be at least 2: the second measurement is against one stream');
   log('tmon live benchmark: collect → dashboard latency, one event per request, on 127.0.0.1');
   log(describeMachine('tmon, the sender, the measured stream and the other streams'));
-  log(
-    `rate ${int(options.rate)} events/s, ${options.warmup} s warm-up + ${options.duration} s measured, ` +
-      `${options.connections} keep-alive connections; measured with 1 stream open, then with ${int(options.streams)}`,
-  );
+  log(SETUP);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-live-'));
   let tmon: ServerProcess | null = null;
   try {
@@ -105,7 +107,16 @@ async function main(): Promise<void> {
     const one = await measure(tmon, service, token, 1, 0);
     const many = await measure(tmon, service, token, options.streams, one.sending.sent);
     log();
-    report(one, many);
+    const { figures, targets } = report(one, many);
+    if (options.record) {
+      await recordResults({
+        benchmark: 'bench:live',
+        command: commandAsTyped('bench:live', 'bench/live.ts'),
+        figures,
+        targets,
+      });
+      log('figures recorded in bench/RESULTS.md');
+    }
   } finally {
     const exitCode = await tmon?.stop();
     if (exitCode !== undefined && exitCode !== 0) log(`tmon exited with ${exitCode}: ${tmon?.stderr()}`);
@@ -187,7 +198,8 @@ async function measure(
   };
 }
 
-function report(one: Measurement, many: Measurement): void {
+/** Prints both measurements side by side and judges the targets; returns what --record writes. */
+function report(one: Measurement, many: Measurement): { figures: string[]; targets: Target[] } {
   const seconds = options.duration + options.warmup;
   for (const m of [one, many]) {
     const label = m.streams === 1 ? 'with 1 stream' : `with ${int(m.streams)} streams`;
@@ -226,25 +238,24 @@ function report(one: Measurement, many: Measurement): void {
     fixed(b, digits),
     ratio(a, b),
   ];
-  log(
-    table([
-      ['measured', '1 stream', `${int(many.streams)} streams`, `${int(many.streams)} / 1`],
-      [
-        'events/s sent',
-        int(one.sending.measuredSent / options.duration),
-        int(many.sending.measuredSent / options.duration),
-        ratio(one.sending.measuredSent, many.sending.measuredSent),
-      ],
-      row('collect answer p50 ms', one.answers.p50, many.answers.p50),
-      row('collect answer p99 ms', one.answers.p99, many.answers.p99),
-      row('collect answer max ms', one.answers.max, many.answers.max),
-      row('collect → dashboard p50 ms', one.dashboard.p50, many.dashboard.p50),
-      row('collect → dashboard p99 ms', one.dashboard.p99, many.dashboard.p99),
-      row('collect → dashboard max ms', one.dashboard.max, many.dashboard.max),
-      row('tmon CPU s', one.cpu.tmon, many.cpu.tmon),
-      row('tmon RSS MB, streams open', one.rss / 1024 / 1024, many.rss / 1024 / 1024, 0),
-    ]),
-  );
+  const sideBySide = table([
+    ['measured', '1 stream', `${int(many.streams)} streams`, `${int(many.streams)} / 1`],
+    [
+      'events/s sent',
+      int(one.sending.measuredSent / options.duration),
+      int(many.sending.measuredSent / options.duration),
+      ratio(one.sending.measuredSent, many.sending.measuredSent),
+    ],
+    row('collect answer p50 ms', one.answers.p50, many.answers.p50),
+    row('collect answer p99 ms', one.answers.p99, many.answers.p99),
+    row('collect answer max ms', one.answers.max, many.answers.max),
+    row('collect → dashboard p50 ms', one.dashboard.p50, many.dashboard.p50),
+    row('collect → dashboard p99 ms', one.dashboard.p99, many.dashboard.p99),
+    row('collect → dashboard max ms', one.dashboard.max, many.dashboard.max),
+    row('tmon CPU s', one.cpu.tmon, many.cpu.tmon),
+    row('tmon RSS MB, streams open', one.rss / 1024 / 1024, many.rss / 1024 / 1024, 0),
+  ]);
+  log(sideBySide);
   log();
   const rate = one.sending.measuredSent / options.duration;
   const allShown = (m: Measurement) => ({
@@ -252,7 +263,7 @@ function report(one: Measurement, many: Measurement): void {
     met: m.sending.refused === 0 && m.sending.errors === 0 && m.lost === 0,
     detail: `${int(m.sending.refused + m.sending.errors)} not answered 200, ${int(m.lost)} never reached the dashboard`,
   });
-  printTargets([
+  const targets: Target[] = [
     {
       name: `collect → dashboard p99 ≤ ${P99_TARGET_MS} ms at ≥ ${int(RATE_TARGET)} events/s, 1 stream`,
       met: one.dashboard.p99 <= P99_TARGET_MS && rate >= RATE_TARGET * 0.98,
@@ -260,7 +271,9 @@ function report(one: Measurement, many: Measurement): void {
     },
     allShown(one),
     allShown(many),
-  ]);
+  ];
+  printTargets(targets);
+  return { figures: [SETUP, sideBySide], targets };
 }
 
 main().catch((error: unknown) => {

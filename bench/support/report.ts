@@ -55,6 +55,11 @@ export interface Target {
   detail: string;
 }
 
+/** One line per target: PASS or FAIL, its name, what was measured. */
+export function formatTargets(targets: readonly Target[]): string {
+  return targets.map((t) => `${t.met ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`).join('\n');
+}
+
 export function printTargets(targets: readonly Target[]): void {
-  for (const t of targets) process.stdout.write(`${t.met ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}\n`);
+  if (targets.length > 0) process.stdout.write(`${formatTargets(targets)}\n`);
 }
