@@ -67,7 +67,7 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
-  const handleCollect = createCollectHandler({ collect: deps.collect, counters: deps.counters, debug: config.debug });
+  const handleCollect = createCollectHandler({ collect: deps.collect, debug: config.debug });
   const limits = connectionLimits(config);
   const collectFastPath = createCollectFastPath({
     handle: handleCollect,

@@ -18,7 +18,7 @@
  */
 
 import { isIP } from 'node:net';
-import { type Refusal, refuse } from '../ingest/refusal.js';
+import { type Refusal, refuse } from '../errors/refusal.js';
 import type { CollectedEvent } from './event.types.js';
 
 export const EVENT_LIMITS = {

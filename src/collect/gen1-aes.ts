@@ -5,7 +5,7 @@
  */
 import { type Cipher, createCipheriv } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { type Refusal, refuse } from '../ingest/refusal.js';
+import { type Refusal, refuse } from '../errors/refusal.js';
 import { decodeBase64 } from './base64.js';
 import { aesBlockEncryptor, decryptCfb8 } from './cfb8-decrypt.js';
 import { secretBytes } from './secret-bytes.js';

@@ -4,7 +4,7 @@
  * could differ in whitespace or key order from what the sender signed.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type Refusal, refuse } from '../ingest/refusal.js';
+import { type Refusal, refuse } from '../errors/refusal.js';
 import { decodeBase64 } from './base64.js';
 import { secretBytes } from './secret-bytes.js';
 

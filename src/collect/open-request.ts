@@ -3,7 +3,7 @@
  * the current secret, then during a rotation's grace period the previous one:
  * senders switch over at their own pace, so both must work for a while.
  */
-import { isRefusal, type Refusal, refuse } from '../ingest/refusal.js';
+import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
 import type { CollectedEvent } from './event.types.js';
 import { decryptGen1 } from './gen1-aes.js';
 import { verifyGen2 } from './gen2-hmac.js';

@@ -4,7 +4,7 @@
  * sender never has to work out which half of a batch was stored (docs/protocol.md).
  */
 import { isUtf8 } from 'node:buffer';
-import { isRefusal, type Refusal, refuse } from '../ingest/refusal.js';
+import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
 import { validateEvent } from './event.js';
 import type { CollectedEvent } from './event.types.js';
 

@@ -4,7 +4,7 @@
  * so a request cannot be replayed against another service sharing a secret.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { type Refusal, refuse } from '../ingest/refusal.js';
+import { type Refusal, refuse } from '../errors/refusal.js';
 import { decodeBase64 } from './base64.js';
 import { secretBytes } from './secret-bytes.js';
 

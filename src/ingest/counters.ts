@@ -1,4 +1,4 @@
-import type { RefusalCode } from './refusal.js';
+import type { RefusalCode } from '../errors/refusal.js';
 
 /** What the collect endpoint did, counted: accepted requests/events and refusals by reason. */
 export class IngestCounters {

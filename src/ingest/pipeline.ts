@@ -1,17 +1,20 @@
 /**
- * The collect path as named steps: find the service → check the protocol is
- * allowed → open (decrypt/verify, parse, validate) → enrich → commit. Each
- * step returns the value for the next or a Refusal; the route only answers.
+ * The collect path as named steps: tell the protocol apart (parse the body,
+ * check its envelope) → find the service → check the protocol is allowed →
+ * open (decrypt/verify, parse, validate) → enrich → commit. Each step
+ * returns the value for the next or a Refusal, and every refusal is counted
+ * here by its reason, a store out of reach included: the route only reads
+ * the body and answers.
  */
 import { validSecrets } from '../accounts/accounts.js';
 import type { Clock } from '../clock.js';
 import type { CollectedEvent } from '../collect/event.types.js';
-import type { CollectRequest } from '../collect/identify.js';
+import { type CollectBody, identifyBody } from '../collect/identify.js';
 import { openRequest } from '../collect/open-request.js';
 import { V2_WINDOW_MS } from '../collect/payload.js';
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
+import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
 import type { IngestCounters } from './counters.js';
-import { isRefusal, type Refusal, refuse } from './refusal.js';
 import type { ServiceDirectory } from './service-directory.js';
 import { OverloadedError, type WriteBuffer } from './write-buffer.js';
 
@@ -27,11 +30,16 @@ export interface PipelineDeps {
   counters: IngestCounters;
 }
 
-export type Collect = (request: CollectRequest) => Promise<Accepted | Refusal>;
+export type Collect = (body: CollectBody) => Promise<Accepted | Refusal>;
 
 export function createPipeline({ services, enrich, buffer, clock, counters }: PipelineDeps): Collect {
-  return async function collect(request) {
-    const outcome = await run(request);
+  return async function collect(body) {
+    let outcome: Accepted | Refusal;
+    try {
+      outcome = await run(body);
+    } catch (error) {
+      outcome = storageFailed(error);
+    }
     if (isRefusal(outcome)) counters.countRefusal(outcome.refused);
     else {
       counters.acceptedRequests++;
@@ -40,7 +48,9 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
     return outcome;
   };
 
-  async function run(request: CollectRequest): Promise<Accepted | Refusal> {
+  async function run(body: CollectBody): Promise<Accepted | Refusal> {
+    const request = identifyBody(body);
+    if (isRefusal(request)) return request;
     const now = clock();
     const service = await services.find(request.wsid);
     if (!service) return refuse('unknown_service', `no service with wsid ${request.wsid}`);
@@ -67,6 +77,15 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
       throw error;
     }
   }
+}
+
+/**
+ * A step that threw: the service directory or the store could not be
+ * reached, or could not commit. The sender must retry, and must not think
+ * anything was stored.
+ */
+function storageFailed(error: unknown): Refusal {
+  return refuse('unavailable', 'storage is unavailable, retry later', error);
 }
 
 /**

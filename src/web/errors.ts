@@ -1,33 +1,22 @@
 /**
- * One catalogue of the errors tmon answers outside the collect path (which has
- * its own in ingest/refusal.ts), one body shape for all of them (docs/protocol.md),
- * and the central handler that maps fastify's own errors onto it. Internal
- * details are logged, never sent, unless TMON_DEBUG is set.
+ * The API's side of the error catalogue (errors/catalogue.ts): one body shape
+ * for every error tmon answers (docs/errors.md), HttpError for routes, and
+ * the central handler that maps fastify's own errors onto the catalogue.
+ * Internal details are logged, never sent, unless TMON_DEBUG is set.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { AccountError } from '../accounts/accounts.js';
+import {
+  type ApiErrorCode,
+  defaultRetryAfter,
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  errorStatus,
+  FASTIFY_ERROR_CODES,
+} from '../errors/catalogue.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 import { isBackendUnavailable } from '../store/unavailable.js';
 import { NO_SNIFF } from './no-sniff.js';
-
-export const API_ERRORS = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  body_too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
-
-export type ApiErrorCode = keyof typeof API_ERRORS;
-
-/** Retry-After of a 503 for a database or Redis out of reach: as collect's (web/collect/handle-collect.ts) */
-export const UNAVAILABLE_RETRY_SECONDS = 5;
 
 /** Thrown by routes for an answer the caller caused; the handler sends it as is. */
 export class HttpError extends Error {
@@ -39,7 +28,7 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.name = 'HttpError';
-    this.status = API_ERRORS[code];
+    this.status = errorStatus(code);
   }
 }
 
@@ -50,66 +39,59 @@ export interface ErrorBody {
   message: string;
 }
 
-export function errorBody(status: number, code: string, message: string): ErrorBody {
+/** The body of every error answer, collect's included: the status twice, as the original T-Mon answered. */
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  const status = errorStatus(code);
   return { status, status_code: status, error: code, message };
 }
 
-export function sendError(reply: FastifyReply, status: number, code: string, message: string, retryAfter?: number) {
-  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+/** An error answer with its catalogue status, and a Retry-After: the one given, else the code's own. */
+export function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, retryAfter?: number) {
+  const seconds = retryAfter ?? defaultRetryAfter(code);
+  if (seconds !== undefined) reply.header('retry-after', String(seconds));
   return reply
     .headers(NO_SNIFF)
-    .code(status)
+    .code(errorStatus(code))
     .type('application/json; charset=utf-8')
-    .send(errorBody(status, code, message));
+    .send(errorBody(code, message));
 }
 
-/** fastify's own error codes, as our catalogue's */
-const FASTIFY_ERRORS: Record<string, ApiErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'bad_request',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'bad_request',
-  FST_ERR_VALIDATION: 'bad_request',
-};
+/** The API's code for each 4xx status it has one for (one each): for errors of fastify and its plugins that carry only a status. */
+const CLIENT_ERROR_CODES: ReadonlyMap<number, ApiErrorCode> = new Map(
+  (Object.keys(ERROR_CATALOGUE) as ErrorCode[])
+    .filter((code): code is ApiErrorCode => ERROR_CATALOGUE[code].place !== 'collect')
+    .filter((code) => errorStatus(code) >= 400 && errorStatus(code) < 500)
+    .map((code) => [errorStatus(code), code]),
+);
 
 export function installErrorHandler(app: FastifyInstance, debug: boolean): void {
   app.setErrorHandler((error: FastifyError | AccountError, request, reply) => {
-    if (error instanceof HttpError) {
-      return sendError(reply, error.status, error.code, error.message, error.retryAfterSeconds);
-    }
+    if (error instanceof HttpError) return sendError(reply, error.code, error.message, error.retryAfterSeconds);
     // account and store rules broken by the caller's input: their messages are meant for people
     if (error instanceof AccountError) {
       const code = error.kind === 'conflict' ? 'conflict' : error.kind === 'not_found' ? 'not_found' : 'bad_request';
-      return sendError(reply, API_ERRORS[code], code, error.message);
+      return sendError(reply, code, error.message);
     }
-    if (error instanceof StoreConflictError) return sendError(reply, 409, 'conflict', error.message);
-    if (error instanceof StoreNotFoundError) return sendError(reply, 404, 'not_found', error.message);
-    const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
-    if (known) {
-      return sendError(reply, API_ERRORS[known], known, error.message);
-    }
-    if (error.statusCode === 429) return sendError(reply, 429, 'rate_limited', error.message, 60);
+    if (error instanceof StoreConflictError) return sendError(reply, 'conflict', error.message);
+    if (error instanceof StoreNotFoundError) return sendError(reply, 'not_found', error.message);
+    const known = error.code ? FASTIFY_ERROR_CODES[error.code] : undefined;
+    if (known) return sendError(reply, known, error.message);
+    // a plugin's refusal (@fastify/rate-limit's 429, @fastify/compress's 415, …) under the code of its status; a
+    // status the catalogue has no code for (fastify's 414 for a path parameter over 100 characters) is a 400
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(reply, error.statusCode, 'bad_request', error.message);
+      return sendError(reply, CLIENT_ERROR_CODES.get(error.statusCode) ?? 'bad_request', error.message);
     }
     // the database or Redis out of reach is an outage, not a bug: come back later, as collect says
     if (isBackendUnavailable(error)) {
       request.log.warn({ err: error }, 'storage unavailable: answered 503');
       const detail = debug ? `: ${error.message}` : '';
-      return sendError(
-        reply,
-        503,
-        'unavailable',
-        `storage is unavailable, retry later${detail}`,
-        UNAVAILABLE_RETRY_SECONDS,
-      );
+      return sendError(reply, 'unavailable', `storage is unavailable, retry later${detail}`);
     }
     request.log.error({ err: error }, 'request failed');
-    return sendError(reply, 500, 'internal', debug ? `internal error: ${error.message}` : 'internal error');
+    return sendError(reply, 'internal', debug ? `internal error: ${error.message}` : 'internal error');
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+    sendError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );
 }

@@ -15,6 +15,7 @@
  *   few percent of the CPU each collect request takes.
  */
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { COLLECT_PATH } from './collect/endpoint.js';
 
 /** fastify's `logController`: one line per request at info, none for collect requests. */
 export function requestLogController(): LogController {
@@ -40,8 +41,6 @@ class OneLinePerRequest extends LogController {
     request.log.debug(`Route ${request.raw.method}:${request.raw.url} not found`);
   }
 }
-
-const COLLECT_PATH = '/data/collect';
 
 function skipsAccessLog(request: { url?: string }): boolean {
   const url = request.url ?? '';

@@ -9,9 +9,10 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import type { CollectBody } from '../../src/collect/identify.js';
 import { loadConfig } from '../../src/config.js';
 import { type CollectFastPath, createCollectFastPath, fastPathKind } from '../../src/web/collect/fast-path.js';
-import type { CollectBody, CollectHandler } from '../../src/web/collect/handle-collect.js';
+import type { CollectHandler } from '../../src/web/collect/handle-collect.js';
 import { connectionLimits } from '../../src/web/connection-limits.js';
 import { waitFor } from '../support/client-helpers.js';
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { RefusalCode } from '../../src/ingest/refusal.js';
+import type { RefusalCode } from '../../src/errors/refusal.js';
 import { COLLECT_TRANSPORTS, type CollectTmon } from '../support/collect-transports.js';
 import { FORM, gen1Body, gen2Body, JSON_TYPE, v2Body } from '../support/senders.js';
 import { VECTOR_SECRET } from '../support/test-tmon.js';

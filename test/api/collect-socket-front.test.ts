@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import type http from 'node:http';
 import net from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import type { CollectBody } from '../../src/collect/identify.js';
 import { loadConfig } from '../../src/config.js';
 import { type CollectFastPath, createCollectFastPath } from '../../src/web/collect/fast-path.js';
-import type { CollectBody, CollectHandler } from '../../src/web/collect/handle-collect.js';
+import type { CollectHandler } from '../../src/web/collect/handle-collect.js';
 import { connectionLimits } from '../../src/web/connection-limits.js';
 import { waitFor } from '../support/client-helpers.js';
 

@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { REFUSALS, type RefusalCode } from '../../src/ingest/refusal.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../../src/errors/catalogue.js';
+import type { RefusalCode } from '../../src/errors/refusal.js';
 import { type ListeningTmon, startListeningTmon } from '../support/client-helpers.js';
 import { type FuzzContext, type FuzzRequest, fuzzRequest } from '../support/collect-fuzz-requests.js';
 import { Prng } from '../support/prng.js';
@@ -25,8 +26,8 @@ const IN_FLIGHT = 32;
 const OVER_SOCKETS_EVERY = 6;
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const V2_ONLY_SECRET = 'V2onlyV2onlyV2onlyV2onlyV2only12';
-/** refusals the fuzz does not draw: each v2 request has an iv of its own (replays: collect.test.ts); collect has no rate limit */
-const NOT_DRAWN = new Set<RefusalCode>(['replayed', 'rate_limited']);
+/** refusals the fuzz does not draw: each v2 request has an iv of its own (replays: collect.test.ts) */
+const NOT_DRAWN = new Set<RefusalCode>(['replayed']);
 
 interface Answer {
   status: number;
@@ -162,9 +163,10 @@ describe('the collect bad-input fuzz', () => {
     assert.equal(await tmon.runtime.store.countEvents(), acceptedEvents, 'stored = accepted');
     // the fuzz is worth something only while it reaches every part: much accepted, and every reason to refuse
     assert.ok((statuses.get(200) ?? 0) > REQUESTS / 5, 'a fifth or more accepted');
-    const unreached = (Object.keys(REFUSALS) as RefusalCode[]).filter(
-      (code) => REFUSALS[code] < 500 && !NOT_DRAWN.has(code) && !refusals.has(code),
+    const refusalCodes = (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter(
+      (code): code is RefusalCode => ERROR_CATALOGUE[code].place !== 'api' && ERROR_CATALOGUE[code].status < 500,
     );
+    const unreached = refusalCodes.filter((code) => !NOT_DRAWN.has(code) && !refusals.has(code));
     assert.deepEqual(unreached, [], 'every reason to refuse is drawn');
   });
 });

@@ -10,7 +10,7 @@ import { validateEvent } from '../../src/collect/event.js';
 import { encryptGen1 } from '../../src/collect/gen1-aes.js';
 import { signGen2 } from '../../src/collect/gen2-hmac.js';
 import { sealV2 } from '../../src/collect/v2-gcm.js';
-import { isRefusal } from '../../src/ingest/refusal.js';
+import { isRefusal } from '../../src/errors/refusal.js';
 import { FORM, JSON_TYPE } from '../support/senders.js';
 import { startTestTmon, type TestTmon, VECTOR_SECRET } from '../support/test-tmon.js';
 

@@ -14,7 +14,7 @@
  */
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { type Refusal, refuse } from '../../ingest/refusal.js';
+import { type Refusal, refuse } from '../../errors/refusal.js';
 
 const gunzipAtMost = promisify(gunzip);
 

@@ -17,11 +17,9 @@ import type { FastifyServerFactory } from 'fastify';
 import type { BodyKind } from '../../collect/identify.js';
 import { type ConnectionLimits, type ConnectionLog, createLimitedServer } from '../connection-limits.js';
 import { encodeAnswer } from './answer.js';
-import { answerOrInternalError, BODY_LIMITS, type CollectAnswer } from './handle-collect.js';
-import { plainBodyKind } from './request-head.js';
+import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from './endpoint.js';
+import { answerOrInternalError, type CollectAnswer } from './handle-collect.js';
 import { installSocketFront, type SocketFront, type SocketFrontDeps } from './socket-front.js';
-
-const COLLECT_PATH = '/data/collect';
 
 /** what both fast ways need (the handler, where to log, TMON_DEBUG), the server's limits, whether the socket front is on */
 export interface FastPathDeps extends SocketFrontDeps {

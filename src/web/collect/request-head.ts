@@ -17,20 +17,12 @@
  * one only ever agrees or steps aside.
  */
 import type { BodyKind } from '../../collect/identify.js';
-import { BODY_LIMITS } from './handle-collect.js';
+import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from './endpoint.js';
 
-const REQUEST_LINE = Buffer.from('POST /data/collect HTTP/1.1\r\n', 'latin1');
+const REQUEST_LINE = Buffer.from(`POST ${COLLECT_PATH} HTTP/1.1\r\n`, 'latin1');
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 /** a longer head goes to node:http, which allows 16 KiB and answers 431 beyond (senders send a few hundred bytes) */
 export const MAX_HEAD_BYTES = 8 * 1024;
-
-/** the content types both fast ways read, as senders write them; any other spelling goes to fastify */
-const BODY_KINDS: ReadonlyMap<string, BodyKind> = new Map([
-  ['application/x-www-form-urlencoded', 'form'],
-  ['application/x-www-form-urlencoded; charset=utf-8', 'form'],
-  ['application/json', 'json'],
-  ['application/json; charset=utf-8', 'json'],
-]);
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -79,11 +71,6 @@ export type HeadReading =
       /** the sender asked to close the connection after the answer */
       close: boolean;
     };
-
-/** The body kind of a plain collect request with this Content-Type, else undefined. */
-export function plainBodyKind(contentType: string | undefined): BodyKind | undefined {
-  return contentType === undefined ? undefined : BODY_KINDS.get(contentType);
-}
 
 const INCOMPLETE: HeadReading = { read: 'incomplete' };
 const ELSEWHERE: HeadReading = { read: 'elsewhere' };

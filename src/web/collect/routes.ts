@@ -8,26 +8,16 @@
  * oversized bodies, other content types and content codings.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BodyKind, CollectBody } from '../../collect/identify.js';
+import { FASTIFY_ERROR_CODES } from '../../errors/catalogue.js';
+import { isRefusal, type Refusal, refuse } from '../../errors/refusal.js';
 import type { IngestCounters } from '../../ingest/counters.js';
-import { isRefusal, type Refusal, type RefusalCode, refuse } from '../../ingest/refusal.js';
 import { encodeAnswer } from './answer.js';
 import { decodeBody } from './decode-body.js';
-import {
-  BODY_LIMITS,
-  type CollectAnswer,
-  type CollectBody,
-  type CollectHandler,
-  refusalAnswer,
-} from './handle-collect.js';
+import { BODY_LIMITS, COLLECT_MEDIA_TYPES, COLLECT_PATH } from './endpoint.js';
+import { type CollectAnswer, type CollectHandler, refusalAnswer } from './handle-collect.js';
 
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-
-/** fastify's own refusals of a collect request, as reasons of the refusal catalogue */
-const FASTIFY_REFUSALS: Partial<Record<string, RefusalCode>> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
-};
 
 /** A body refused while it was read (its Content-Encoding): the error handler answers the refusal. */
 class RefusedBody extends Error {
@@ -46,10 +36,7 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
   // this plugin's own parsers: the legacy and v2 bodies have different size limits, which hold for a body as
   // sent and once decoded
   app.removeAllContentTypeParsers();
-  for (const [contentType, kind] of [
-    ['application/x-www-form-urlencoded', 'form'],
-    ['application/json', 'json'],
-  ] as const) {
+  for (const [kind, contentType] of Object.entries(COLLECT_MEDIA_TYPES) as [BodyKind, string][]) {
     const limit = BODY_LIMITS[kind];
     app.addContentTypeParser(contentType, { parseAs: 'buffer', bodyLimit: limit }, (request, sent, done) => {
       const bytes = sent as Buffer;
@@ -79,13 +66,13 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
   // on to the app's error handler
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof RefusedBody) return refuseEarly(request, reply, error.refusal);
-    const code = FASTIFY_REFUSALS[error.code];
+    const code = FASTIFY_ERROR_CODES[error.code];
     if (code === undefined) throw error;
     return refuseEarly(request, reply, refuse(code, error.message));
   });
 
   // no route bodyLimit: it would override the per-protocol limits of the parsers above
-  app.post('/data/collect', async (request, reply) => {
+  app.post(COLLECT_PATH, async (request, reply) => {
     // fastify runs no parser for a POST without content type and body
     const body = request.body as CollectBody | undefined;
     if (body === undefined) return refuseEarly(request, reply, refuse('bad_request', 'the request has no body'));
@@ -94,10 +81,10 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
 
   app.route({
     method: [...OTHER_METHODS],
-    url: '/data/collect',
+    url: COLLECT_PATH,
     handler: (request, reply) => {
       reply.header('allow', 'POST');
-      return refuseEarly(request, reply, refuse('method_not_allowed', 'use POST for /data/collect'));
+      return refuseEarly(request, reply, refuse('method_not_allowed', `use POST for ${COLLECT_PATH}`));
     },
   });
 }

@@ -103,7 +103,7 @@ export function loadUiAssets(uiDir: string): LoadedUiAssets {
 export async function assetRoutes(app: FastifyInstance, { assets }: { assets: LoadedUiAssets }) {
   app.get<{ Params: { file: string } }>('/assets/:file', { compress: false }, async (request, reply) => {
     const asset = assets.files.get(request.params.file);
-    if (!asset) return sendError(reply, 404, 'not_found', 'no such asset');
+    if (!asset) return sendError(reply, 'not_found', 'no such asset');
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     reply.header('vary', 'accept-encoding');
     reply.type(asset.type);
