@@ -24,9 +24,8 @@ const toMs = (seconds: number) => EPOCH_MS + seconds * 1000;
  *
  * Memory: one entry per v2 request of the last 5 minutes (longer only for a
  * sent_at ahead of the server's clock: see the pipeline's claimExpiry), ~62
- * bytes each (measured: the iv's string 32, the Map entry and its table's
- * slack the rest) — ~2 MB at a steady 100 requests/s, ~300 MB at 16,000/s
- * sustained.
+ * bytes each, the iv's string and the Map entry: ~300 MB at a sustained
+ * 16,000 requests/s.
  */
 export class SqliteReplayClaims {
   /** per service: iv → expiry (toSeconds), in the order claimed, which is (nearly) the order they expire */
