@@ -4,6 +4,12 @@
  * is converted. The presets (combined, common, vhost_combined) are format
  * strings compiled through these same tables.
  *
+ * In every text format: `-` is a missing value; text fields are unescaped
+ * (log-escapes.ts); a second variable or directive for a record field that
+ * one before it already fills (`%h` then `%a`) is kept in extra under its name;
+ * a format must name a client address, a time and a request. How a pasted
+ * format is unwrapped: nginx-format.ts and apache-format.ts.
+ *
  * nginx `log_format` variables:
  *   $remote_addr                         → ip (brackets and a port are removed)
  *   $http_x_forwarded_for                → client ip, with the clientFromForwardedFor option (first hop)
@@ -33,7 +39,7 @@
  *   %t → ts (`[10/Oct/2000:13:55:36 -0700]`);  %{format}t → ts, where format is `sec`, `msec`, `usec`
  *     (optionally `begin:`/`end:`) or strftime with %Y %y %m %b %h %d %e %H %M %S %T %F %z %s %a %A %j %%,
  *     which must hold %z or %s
- *   %r → url, method;  %m → method;  %U + %q → url;  %H → extra.protocol
+ *   %r → url, method;  %m → method;  %U + %q → url (`%U%q` written together is read as one);  %H → extra.protocol
  *   %>s, %s → status;  %b, %B, %O → extra.bytes (`-` → 0);  %I → extra.bytes_received;  %S → extra.bytes_transferred
  *   %D (µs), %T (s), %{ms}T, %{us}T, %{s}T → duration_ms
  *   %v, %V, %{Host}i → extra.vhost;  %p, %{canonical}p, %{local}p → extra.port;  %{remote}p → extra.remote_port
@@ -52,11 +58,14 @@
  *     DownstreamStatus → status; Duration (ns) → duration_ms; DownstreamContentSize → extra.bytes;
  *     ClientUsername → username; request_User-Agent, request_Referer, request_X-Forwarded-For
  *   nginx `escape=json` and other flat objects: remote_addr (or client_ip, ip) → ip; time_iso8601, time_local,
- *     msec, timestamp, @timestamp, time (epoch seconds, ISO 8601 or CLF) → ts; request, or request_method +
- *     request_uri (or uri + args) → url, method; status; body_bytes_sent, bytes_sent → extra.bytes;
- *     http_referer (or referer, referrer) → referrer; http_user_agent (or user_agent, agent) → useragent;
- *     request_time (seconds) → duration_ms; remote_user → username; http_x_forwarded_for; host, server_name →
- *     extra.vhost; every other field → extra under its own name
+ *     msec, timestamp, @timestamp, time (epoch seconds, ISO 8601 or CLF, told apart by their look) → ts;
+ *     request, or request_method (or method) + request_uri (or uri + args / query_string) → url, method; status;
+ *     body_bytes_sent, bytes_sent → extra.bytes; http_referer (or referer, referrer) → referrer;
+ *     http_user_agent (or user_agent, agent) → useragent; request_time (seconds) → duration_ms;
+ *     upstream_response_time; remote_user → username; http_x_forwarded_for; host, server_name → extra.vhost;
+ *     every other field → extra under its own name; a null, '' or `-` value is left out.
+ *   With the user's own `log_format … escape=json '{…}'` as the format, each key is read as the variable its
+ *     template puts there (`"ip":"$remote_addr"` → ip), by the nginx table above.
  */
 
 import { apacheTimeReader } from './apache-time.js';

@@ -6,7 +6,7 @@
  */
 import { bareAddress, firstForwardedHop } from './client-address.js';
 import { type LogParseOptions, type LogRecord, type LogRefusal, RECORD_LIMITS, refuseLine } from './log-record.js';
-import { splitRequestLine } from './request-line.js';
+import { type RequestLine, readRequestLine } from './request-line.js';
 
 export interface LineDraft {
   remoteAddress: string | null;
@@ -27,6 +27,8 @@ export interface LineDraft {
   useragent: string;
   username: string | null;
   extra: Record<string, string | number>;
+  /** the parts of requestLine, filled in place by finishRecord */
+  readonly request: RequestLine;
 }
 
 export function newDraft(): LineDraft {
@@ -45,6 +47,7 @@ export function newDraft(): LineDraft {
     useragent: '',
     username: null,
     extra: {},
+    request: { method: '', target: '', protocol: '' },
   };
 }
 
@@ -86,12 +89,11 @@ export function finishRecord(draft: LineDraft, options: LogParseOptions): LogRec
   let url: string | null = null;
   let method = draft.method;
   if (draft.requestLine !== null) {
-    const request = splitRequestLine(draft.requestLine);
-    if (request === null) {
+    if (!readRequestLine(draft.requestLine, draft.request)) {
       return refuseLine('bad_request_line', `${quote(draft.requestLine)} is not "METHOD TARGET PROTOCOL"`);
     }
-    url = request.target;
-    method ??= request.method;
+    url = draft.request.target;
+    method ??= draft.request.method;
   } else if (draft.requestUri !== null) {
     url = draft.requestUri;
   } else if (draft.path !== null) {

@@ -13,16 +13,25 @@ export interface RequestLine {
 
 /** The three parts, or null when `text` is not a request line. */
 export function splitRequestLine(text: string): RequestLine | null {
+  const parts: RequestLine = { method: '', target: '', protocol: '' };
+  return readRequestLine(text, parts) ? parts : null;
+}
+
+/** Fills `into` with the three parts; false when `text` is not a request line. A parser reuses one `into` per line. */
+export function readRequestLine(text: string, into: RequestLine): boolean {
   const firstSpace = text.indexOf(' ');
   const lastSpace = text.lastIndexOf(' ');
-  if (firstSpace <= 0 || lastSpace === firstSpace || lastSpace === text.length - 1) return null;
+  if (firstSpace <= 0 || lastSpace === firstSpace || lastSpace === text.length - 1) return false;
   const method = text.slice(0, firstSpace);
   const protocol = text.slice(lastSpace + 1);
-  if (!isMethod(method) || !isHttpProtocol(protocol)) return null;
+  if (!isMethod(method) || !isHttpProtocol(protocol)) return false;
   // A target with spaces in it comes from a client that did not encode it; nginx logs it as sent.
   const target = text.slice(firstSpace + 1, lastSpace);
-  if (target.length === 0 || target.charCodeAt(0) === 0x20) return null;
-  return { method, target, protocol };
+  if (target.length === 0 || target.charCodeAt(0) === 0x20) return false;
+  into.method = method;
+  into.target = target;
+  into.protocol = protocol;
+  return true;
 }
 
 /** An HTTP method token: upper-case letters, `-` and `_` (WebDAV's VERSION-CONTROL, M-SEARCH). */

@@ -258,6 +258,19 @@ export const TEXT_CORPUS: CorpusCase[] = [
     }),
   },
   {
+    name: "Traefik's text log (CLF and its own fields) read through an Apache format",
+    format: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %{requests}n "%{router}n" "%{server}n" %{ms}Tms',
+    line: '192.0.2.15 - - [07/Dec/2026:10:15:32 +0000] "GET /whoami HTTP/1.1" 200 402 "-" "curl/8.5.0" 17 "whoami@docker" "http://172.18.0.3:80" 3ms',
+    expected: record({
+      url: '/whoami',
+      ip: '192.0.2.15',
+      ts: at(2026, 12, 7, 10, 15, 32),
+      useragent: 'curl/8.5.0',
+      duration_ms: 3,
+      extra: { bytes: 402, note_requests: '17', note_router: 'whoami@docker', note_server: 'http://172.18.0.3:80' },
+    }),
+  },
+  {
     name: 'a 2048-character url is kept',
     format: 'common',
     line: `192.0.2.1 - - [07/Dec/2026:10:15:32 +0000] "GET /${'a'.repeat(2047)} HTTP/1.1" 200 1`,
