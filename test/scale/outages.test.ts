@@ -1,8 +1,9 @@
 /**
  * Outages of PostgreSQL and Redis under a real `tmon serve` (docs/security.md, docs/scaling.md):
  * a TCP proxy between tmon and each server is cut and restored. With the
- * database gone, collect answers 503 with Retry-After in bounded time and
- * stores nothing, and so does the query API; with Redis gone, collect still stores (Redis carries only live
+ * database gone, collect answers 503 `unavailable` with Retry-After in
+ * bounded time, stores nothing and counts each refusal (/metrics), and so
+ * does the query API; with Redis gone, collect still stores (Redis carries only live
  * frames) and logins are answered and limited per process (they answered
  * 500). After restore tmon recovers by itself. Runs when
  * TMON_TEST_DATABASE_URL is set and Redis answers; skips saying why otherwise.
@@ -15,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { Redis } from 'ioredis';
+import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
 import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { v2Body } from '../support/senders.js';
@@ -151,6 +153,7 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
   let server: ServerProcess;
   let secret: string;
   let token: string;
+  let adminToken: string;
   const loginUser = `login-${RUN}`;
 
   before(async () => {
@@ -182,6 +185,8 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
     cli('user', 'add', 'owner', '--password', 'owner-password-1');
     secret = JSON.parse(cli('service', 'add', 'shop', '--owner', 'owner', '--json')).secret;
     token = cli('token', 'add', '--user', 'owner').trim();
+    cli('user', 'add', 'metrics-admin', '--password', 'admin-password-2', '--admin');
+    adminToken = cli('token', 'add', '--user', 'metrics-admin').trim();
     cli('user', 'add', loginUser, '--password', LOGIN_PASSWORD);
     server = await startServer(dataDir, env);
   });
@@ -214,15 +219,26 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
     return rows.map((row) => row.url);
   };
 
+  /** tmon's count of collect requests refused `unavailable` (/metrics: admins only, so not while the database is down) */
+  const unavailableRefusals = async () => {
+    const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    const line = text.split('\n').find((l) => l.startsWith('tmon_collect_refused_total{reason="unavailable"} '));
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+
   const assertServing = async () => {
     assert.equal(server.child.exitCode, null, `tmon exited:\n${server.output()}`);
     const health = await fetch(`${server.url}/healthz`);
     assert.equal(health.status, 200);
   };
 
-  it('answers 503 with Retry-After while PostgreSQL is down, stores none of it, and recovers by itself', async () => {
+  it('answers 503 with Retry-After while PostgreSQL is down, counts it, stores none of it, and recovers by itself', async () => {
     const before = await send('/pg-before');
     assert.equal(before.status, 200, await before.text());
+    const countedBefore = await unavailableRefusals();
+    let answered503 = 0;
 
     pgProxy.cut();
     const refused: string[] = [];
@@ -233,11 +249,12 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
       const elapsed = Date.now() - started;
       const body = await res.json();
       assert.equal(res.status, 503, `request ${i} answered ${res.status}: ${JSON.stringify(body)}`);
-      assert.ok(Number(res.headers.get('retry-after')) > 0, 'no Retry-After on the 503');
+      assert.equal(res.headers.get('retry-after'), String(ERROR_CATALOGUE.unavailable.retryAfterSeconds));
       assert.equal(body.status, 503);
       assert.equal(body.error, 'unavailable');
       assert.ok(elapsed <= REFUSAL_BOUND_MS, `refusal ${i} took ${elapsed} ms`);
       refused.push(marker);
+      answered503++;
     }
     // several refused at once: none hangs, none is a 200
     const concurrent = await Promise.all(
@@ -250,6 +267,7 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
       }),
     );
     assert.deepEqual(new Set(concurrent), new Set([503]));
+    answered503 += concurrent.length;
     await assertServing();
 
     pgProxy.restore();
@@ -264,6 +282,7 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
         break;
       }
       assert.equal(res.status, 503, `answered ${res.status} while recovering`);
+      answered503++;
       assert.ok(Date.now() - restoredAt < RECOVERY_BOUND_MS, 'collect still refused 10 s after PostgreSQL came back');
       await sleep(200);
     }
@@ -280,6 +299,7 @@ suiteOrSkip('tmon through PostgreSQL and Redis outages', skip, () => {
     for (const marker of recovered) assert.ok(stored.has(marker), `${marker} acknowledged but not stored`);
     const leaked = refused.filter((marker) => stored.has(marker));
     assert.deepEqual(leaked, [], 'refused events were stored');
+    assert.equal((await unavailableRefusals()) - countedBefore, answered503, 'each 503 counted as unavailable');
   });
 
   it('answers 503 in bounded time while PostgreSQL accepts connections but never answers', async () => {
