@@ -54,11 +54,14 @@ export function commonJsonKey(key: string): FieldPart | null {
   return Object.hasOwn(COMMON_KEYS, key) ? COMMON_KEYS[key]! : null;
 }
 
-/** The part for a key by an `escape=json` template's own mapping (key → variable). */
+/**
+ * The part for a key by an `escape=json` template's own mapping (key → variable); a key the mapping does not
+ * name (one whose value mixes text and variables, `"req":"$request_method $uri"`) by the common names.
+ */
 export function templateJsonKeys(variables: ReadonlyMap<string, string>): (key: string) => FieldPart | null {
   return (key) => {
     const variable = variables.get(key);
-    if (variable === undefined) return null;
+    if (variable === undefined) return commonJsonKey(key);
     const part = variable.startsWith('time_') || variable === 'msec' ? anyTime : nginxVariable(variable);
     return part.target === 'extra' ? null : part;
   };

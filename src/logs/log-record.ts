@@ -35,7 +35,8 @@ export type LogRefusalReason =
   | 'bad_status'
   | 'bad_number'
   | 'url_too_long'
-  | 'field_too_long';
+  | 'field_too_long'
+  | 'bad_text';
 
 export interface LogRefusal {
   readonly refused: LogRefusalReason;

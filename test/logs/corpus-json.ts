@@ -158,6 +158,12 @@ export const JSON_CORPUS: CorpusCase[] = [
     }),
   },
 
+  {
+    name: 'nginx escape=json template: a key whose value mixes variables is read by its common name',
+    format: `log_format mixed escape=json '{"remote_addr":"$remote_addr","time_iso8601":"$time_iso8601","request":"$request_method $request_uri $server_protocol"}';`,
+    line: '{"remote_addr":"192.0.2.62","time_iso8601":"2026-12-07T10:15:32+00:00","request":"GET /m HTTP/1.1"}',
+    expected: record({ url: '/m', ip: '192.0.2.62', ts: at(2026, 12, 7, 10, 15, 32), status: null }),
+  },
   // Malformed lines
   { name: 'JSON: not JSON', format: 'json', line: 'hello world', expected: { refused: 'bad_json' } },
   {
@@ -191,6 +197,12 @@ export const JSON_CORPUS: CorpusCase[] = [
     format: 'json',
     line: '{"remote_addr":"192.0.2.1","time_iso8601":"2026-13-07T10:15:32+00:00","request":"GET / HTTP/1.1"}',
     expected: { refused: 'bad_time' },
+  },
+  {
+    name: 'JSON: a user agent with a lone UTF-16 surrogate escape',
+    format: 'json',
+    line: '{"remote_addr":"192.0.2.1","msec":"1765102532.457","request":"GET / HTTP/1.1","http_user_agent":"bad \\ud800 text"}',
+    expected: { refused: 'bad_text' },
   },
   {
     name: 'Caddy: status 0 (the handler failed before answering)',
