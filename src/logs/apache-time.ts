@@ -38,6 +38,11 @@ export function apacheTimeReader(format: string): TimeReader {
   if (bare === 'sec') return parseEpochSeconds;
   if (bare === 'msec') return (text) => epochDigits(text, 1);
   if (bare === 'usec') return (text) => epochDigits(text, 1000);
+  if (bare === 'msec_frac' || bare === 'usec_frac') {
+    throw new LogFormatError(
+      `%{${format}}t is only the fraction of a time; log %{msec}t, or a strftime format with %z, instead`,
+    );
+  }
   return strftimeReader(bare);
 }
 

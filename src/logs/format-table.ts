@@ -38,7 +38,8 @@
  *   %h, %a → ip;  %{c}a → extra.peer_ip;  %A → extra.local_ip;  %l → ignored;  %u → username
  *   %t → ts (`[10/Oct/2000:13:55:36 -0700]`);  %{format}t → ts, where format is `sec`, `msec`, `usec`
  *     (optionally `begin:`/`end:`) or strftime with %Y %y %m %b %h %d %e %H %M %S %T %F %z %s %a %A %j %%,
- *     which must hold %z or %s
+ *     which must hold %z or %s (a time split over several %{…}t, such as `%{msec_frac}t` beside a strftime
+ *     format, is not read)
  *   %r → url, method;  %m → method;  %U + %q → url (`%U%q` written together is read as one);  %H → extra.protocol
  *   %>s, %s → status;  %b, %B, %O → extra.bytes (`-` → 0);  %I → extra.bytes_received;  %S → extra.bytes_transferred
  *   %D (µs), %T (s), %{ms}T, %{us}T, %{s}T → duration_ms

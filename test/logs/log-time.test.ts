@@ -101,5 +101,6 @@ describe('apacheTimeReader', () => {
   it('refuses a strftime format without a zone, and conversions it does not know', () => {
     assert.throws(() => apacheTimeReader('%Y-%m-%d %H:%M:%S'), LogFormatError);
     assert.throws(() => apacheTimeReader('%Y %Q %z'), LogFormatError);
+    assert.throws(() => apacheTimeReader('msec_frac'), /only the fraction/);
   });
 });
