@@ -191,7 +191,7 @@ async function main(): Promise<number> {
       );
       if (scenario.eventsPerRequest > 1 && options.rate === undefined) {
         row.sqliteFloor = await measureSqliteFloor(cores.serverCore, SQLITE_FLOOR_SECONDS);
-        logFigures(`${scenario.label}: ${sqliteFloorLine(row, row.sqliteFloor)}`);
+        log(`  ${sqliteFloorLine(row, row.sqliteFloor)}`);
       }
       if (pg) {
         row.pg = await runPostgres(pg, key, {
@@ -230,6 +230,10 @@ async function main(): Promise<number> {
 
     log();
     logFigures(resultsTable(rows));
+    const floors = rows.flatMap((r) =>
+      r.sqliteFloor ? [`${r.scenario.label}: ${sqliteFloorLine(r, r.sqliteFloor)}`] : [],
+    );
+    if (floors.length > 0) figures.push(floors.join('\n'));
     if (pg) {
       log();
       logFigures(
