@@ -1,9 +1,14 @@
 /** Health for load balancers and Prometheus metrics for admins. */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/accounts.js';
 import type { IngestCounters } from '../ingest/counters.js';
+import { Answer, ERROR_RESPONSES, SESSION_OR_TOKEN } from './answer-schemas.js';
 import { requireCaller } from './auth/current-user.js';
 import { HttpError } from './errors.js';
+
+const HealthAnswer = Answer(Type.Object({ ok: Type.Literal(true) }), 'The process answers');
+const METRICS_TEXT = { schema: { type: 'string', description: 'Prometheus text format 0.0.4' } };
 
 export interface OpsRouteDeps {
   accounts: Accounts;
@@ -12,9 +17,24 @@ export interface OpsRouteDeps {
 }
 
 export async function opsRoutes(app: FastifyInstance, { accounts, counters, queuedEvents }: OpsRouteDeps) {
-  app.get('/healthz', async () => ({ status: 200, results: { ok: true } }));
+  const healthSchema = {
+    summary: 'Liveness, for load balancers (no authentication)',
+    tags: ['operations'],
+    response: { 200: HealthAnswer },
+  };
+  app.get('/healthz', { schema: healthSchema }, async () => ({ status: 200 as const, results: { ok: true as const } }));
 
-  app.get('/metrics', async (request, reply) => {
+  const metricsSchema = {
+    summary: 'Prometheus metrics: collect requests, events, group commits, refusals by reason, the write queue',
+    description: 'For admins: a session or a token of scope read or admin of an admin user.',
+    tags: ['operations'],
+    security: SESSION_OR_TOKEN,
+    response: {
+      200: { description: 'Counters and gauges', content: { 'text/plain; version=0.0.4': METRICS_TEXT } },
+      ...ERROR_RESPONSES,
+    },
+  };
+  app.get('/metrics', { schema: metricsSchema }, async (request, reply) => {
     const { user } = await requireCaller(request, accounts, 'read');
     if (!user.admin) throw new HttpError('forbidden', 'metrics are for admins');
     const { accepted_requests, accepted_events, stored_events, group_commits, refused } = counters.snapshot();

@@ -12,6 +12,7 @@ import type { UiAssets } from '../pages/ui-assets.js';
 import { csrfTokenFor, requireCsrfToken, requireSameOrigin } from './csrf.js';
 import { SESSION_COOKIE } from './current-user.js';
 import { loginPage } from './login-page.js';
+import { LOGIN_SCHEMA } from './login-schemas.js';
 import { logoutPage } from './logout-page.js';
 import { safeNext } from './safe-next.js';
 
@@ -38,11 +39,12 @@ export async function authRoutes(
     keyGenerator: (request) => `login-user:${loginFields(request).username.toLowerCase()}`,
   });
 
-  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) =>
+  // the HTML pages (login and logout forms) are no part of the JSON API: hidden from /api/openapi.json
+  app.get<{ Querystring: { next?: string } }>('/login', { schema: { hide: true } }, async (request, reply) =>
     reply.type('text/html; charset=utf-8').send(loginPage(assets.tags('pages'), null, safeNext(request.query.next))),
   );
 
-  app.post('/login', async (request, reply) => {
+  app.post('/login', { schema: LOGIN_SCHEMA }, async (request, reply) => {
     requireSameOrigin(request);
     const { username, password, next } = loginFields(request);
     for (const limit of [await limitByIp(request), await limitByUser(request)]) {
@@ -66,7 +68,7 @@ export async function authRoutes(
   });
 
   // a GET only asks: a link or an <img> on any site could otherwise log a user out
-  app.get('/logout', async (request, reply) => {
+  app.get('/logout', { schema: { hide: true } }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
     const caller = cookie ? await accounts.callerForSession(cookie) : null;
     if (!cookie || !caller) {
@@ -79,7 +81,7 @@ export async function authRoutes(
       .send(logoutPage(assets.tags('pages'), caller.user.name, csrfTokenFor(cookie)));
   });
 
-  app.post('/logout', async (request, reply) => {
+  app.post('/logout', { schema: { hide: true } }, async (request, reply) => {
     const cookie = request.cookies[SESSION_COOKIE];
     if (cookie) {
       // without the session's token this is another site's form: 403, and the session goes on

@@ -14,6 +14,7 @@ import { isRefusal, type Refusal, refuse } from '../../errors/refusal.js';
 import type { IngestCounters } from '../../ingest/counters.js';
 import { encodeAnswer } from './answer.js';
 import { decodeBody } from './decode-body.js';
+import { COLLECT_DESCRIPTION } from './description.js';
 import { BODY_LIMITS, COLLECT_MEDIA_TYPES, COLLECT_PATH } from './endpoint.js';
 import { type CollectAnswer, type CollectHandler, refusalAnswer } from './handle-collect.js';
 
@@ -72,7 +73,9 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
   });
 
   // no route bodyLimit: it would override the per-protocol limits of the parsers above
-  app.post(COLLECT_PATH, async (request, reply) => {
+  // described, not validated: the body schema is for /api/openapi.json only (description.ts)
+  const describe = { swaggerTransform: () => ({ schema: COLLECT_DESCRIPTION, url: COLLECT_PATH }) };
+  app.post(COLLECT_PATH, { config: describe }, async (request, reply) => {
     // fastify runs no parser for a POST without content type and body
     const body = request.body as CollectBody | undefined;
     if (body === undefined) return refuseEarly(request, reply, refuse('bad_request', 'the request has no body'));
@@ -82,6 +85,8 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
   app.route({
     method: [...OTHER_METHODS],
     url: COLLECT_PATH,
+    // only refusals (405): the description names POST, the one method collect takes
+    schema: { hide: true },
     handler: (request, reply) => {
       reply.header('allow', 'POST');
       return refuseEarly(request, reply, refuse('method_not_allowed', `use POST for ${COLLECT_PATH}`));

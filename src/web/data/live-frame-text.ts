@@ -5,6 +5,7 @@
  */
 import type { LiveFrame } from '../../live/live-channels.js';
 import type { StoredEvent } from '../../store/store.js';
+import type { EventsFrame, SnapshotFrame } from './answers.js';
 import { presentEvent } from './present.js';
 
 export function sseMessage(event: string, data: unknown): string {
@@ -12,7 +13,8 @@ export function sseMessage(event: string, data: unknown): string {
 }
 
 export function snapshotText(latest: readonly StoredEvent[], counts: LiveFrame['counts']): string {
-  return sseMessage('snapshot', { events: latest.map(presentEvent), counts: presentCounts(counts) });
+  const snapshot: SnapshotFrame = { events: latest.map(presentEvent), counts: presentCounts(counts) };
+  return sseMessage('snapshot', snapshot);
 }
 
 /**
@@ -20,11 +22,12 @@ export function snapshotText(latest: readonly StoredEvent[], counts: LiveFrame['
  * congested stream could not be sent (that stream's text is its own, made only then).
  */
 export function frameText(frame: LiveFrame, ownSkipped = 0): string {
-  return sseMessage('events', {
+  const events: EventsFrame = {
     events: frame.events.map(presentEvent),
     skipped: frame.skipped + ownSkipped,
     counts: presentCounts(frame.counts),
-  });
+  };
+  return sseMessage('events', events);
 }
 
 /**

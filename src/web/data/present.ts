@@ -1,5 +1,6 @@
 /** Store values → the JSON shapes of the query API, docs/api.md (snake_case, ISO country codes with English names). */
 import type { Dimension, LocationPoint, RankedValue, StoredEvent } from '../../store/store.js';
+import type { CityRow, CountryRow, PresentedEvent, LocationPoint as PresentedPoint, ValueRow } from './answers.js';
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
 
@@ -12,7 +13,10 @@ export function countryName(code: string): string {
   }
 }
 
-export function presentRanking(dimension: Dimension, values: readonly RankedValue[]): object[] {
+export function presentRanking(
+  dimension: Dimension,
+  values: readonly RankedValue[],
+): CountryRow[] | CityRow[] | ValueRow[] {
   switch (dimension) {
     case 'country':
       return values.map((v) => ({ country: v.key, name: countryName(v.key), requests: v.requests }));
@@ -26,11 +30,12 @@ export function presentRanking(dimension: Dimension, values: readonly RankedValu
         requests: v.requests,
       }));
     default:
-      return values.map((v) => ({ [dimension]: v.key, requests: v.requests }));
+      // the key is the dimension's name: os, device, browser or url, each a key of ValueRow
+      return values.map((v) => ({ [dimension]: v.key, requests: v.requests }) as ValueRow);
   }
 }
 
-export function presentLocation(point: LocationPoint): object {
+export function presentLocation(point: LocationPoint): PresentedPoint {
   return {
     lat: point.lat,
     lng: point.lng,
@@ -41,7 +46,7 @@ export function presentLocation(point: LocationPoint): object {
   };
 }
 
-export function presentEvent(event: StoredEvent): object {
+export function presentEvent(event: StoredEvent): PresentedEvent {
   return {
     seq: event.seq,
     ts: event.ts,

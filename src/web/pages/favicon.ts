@@ -18,7 +18,8 @@ const CACHE_CONTROL = 'public, max-age=604800';
 
 export async function faviconRoutes(app: FastifyInstance): Promise<void> {
   for (const url of [FAVICON_PATH, '/favicon.ico']) {
-    app.get(url, async (_request, reply) =>
+    // an image, no part of the JSON API: hidden from /api/openapi.json
+    app.get(url, { schema: { hide: true } }, async (_request, reply) =>
       reply.type('image/svg+xml').header('cache-control', CACHE_CONTROL).send(FAVICON_SVG),
     );
   }

@@ -101,7 +101,9 @@ export function loadUiAssets(uiDir: string): LoadedUiAssets {
 }
 
 export async function assetRoutes(app: FastifyInstance, { assets }: { assets: LoadedUiAssets }) {
-  app.get<{ Params: { file: string } }>('/assets/:file', { compress: false }, async (request, reply) => {
+  // the dashboard's files, no part of the JSON API: hidden from /api/openapi.json
+  const options = { compress: false as const, schema: { hide: true } };
+  app.get<{ Params: { file: string } }>('/assets/:file', options, async (request, reply) => {
     const asset = assets.files.get(request.params.file);
     if (!asset) return sendError(reply, 'not_found', 'no such asset');
     reply.header('cache-control', 'public, max-age=31536000, immutable');

@@ -63,7 +63,7 @@ export function ServiceDetails({ id, service: s, me, fresh, onChanged, onRemoved
             </dd>
           </>
         )}
-        {s.previous_secret_valid_until !== null && s.previous_secret_valid_until > Date.now() && (
+        {s.previous_secret_valid_until != null && s.previous_secret_valid_until > Date.now() && (
           <>
             <dt>Previous secret</dt>
             <dd>still accepted until {formatDateTime(s.previous_secret_valid_until)}</dd>

@@ -1,43 +1,15 @@
-/** The admin API's JSON shapes. */
+/**
+ * The admin API's JSON shapes: derived from the server's own answer schemas
+ * (src/web/admin/answers.ts, the schemas the routes serialise with and
+ * /api/openapi.json describes), so a change there that the admin page does
+ * not follow fails `npm run typecheck`. Type-only imports: the build erases them.
+ */
+import type { ServiceInfo, TokenInfo, TokenScope, UserInfo } from '../../../src/web/admin/answers.js';
 
-export interface Me {
-  id: number;
-  name: string;
-  admin: boolean;
-}
+export type { ServiceInfo, TokenInfo, TokenScope, UserInfo };
 
-export interface ServiceInfo {
-  id: number;
-  name: string;
-  owner_id: number;
-  owner: string;
-  /** only for the owner and admins */
-  secret?: string;
-  allow_legacy: boolean;
-  created_at: number;
-  previous_secret_valid_until: number | null;
-  shared_with: { id: number; name: string }[];
-}
-
-export interface UserInfo {
-  id: number;
-  name: string;
-  admin: boolean;
-  created_at: number;
-}
+/** GET /api/me */
+export type Me = UserInfo;
 
 /** the server's rule, checked in the form too so mistakes show before a round trip */
 export const SERVICE_NAME = /^[a-z][a-z0-9_-]{0,39}$/;
-
-export type TokenScope = 'read' | 'admin' | 'ingest';
-
-export interface TokenInfo {
-  id: number;
-  name: string;
-  scope: TokenScope;
-  service_id: number | null;
-  user: string | null;
-  created_at: number;
-  expires_at: number | null;
-  last_used_at: number | null;
-}
