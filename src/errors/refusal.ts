@@ -4,7 +4,7 @@
  * and the counters see every reason. Its code and status are the catalogue's
  * (catalogue.ts).
  */
-import { type CollectErrorCode, errorStatus } from './catalogue.js';
+import type { CollectErrorCode } from './catalogue.js';
 
 /** the codes a collect request can be refused with */
 export type RefusalCode = CollectErrorCode;
@@ -23,8 +23,4 @@ export function refuse(code: RefusalCode, message: string, cause?: unknown): Ref
 
 export function isRefusal(value: unknown): value is Refusal {
   return typeof value === 'object' && value !== null && 'refused' in value;
-}
-
-export function refusalStatus(refusal: Refusal): number {
-  return errorStatus(refusal.refused);
 }
