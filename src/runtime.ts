@@ -80,7 +80,7 @@ export async function createRuntime(
       : createLocalHub((error) => log.error('live listener failed', error));
     const counters = new IngestCounters();
     const buffer = new WriteBuffer({
-      store,
+      store: store.events,
       clock,
       maxGroupEvents: MAX_GROUP_EVENTS,
       maxQueuedEvents: MAX_QUEUED_EVENTS,
@@ -94,11 +94,12 @@ export async function createRuntime(
         });
       },
     });
-    const services = createServiceDirectory(store);
+    const services = createServiceDirectory(store.accounts);
     const enrich = createEnricher({ geo, parseAgent: createAgentParser(), anonymizeIps: config.anonymizeIp });
     const collect = createPipeline({ services, enrich, buffer, clock, counters });
     const accounts = createAccounts({
-      store,
+      store: store.accounts,
+      serviceData: store.events,
       clock,
       secretGraceHours: config.secretGraceHours,
       sessionDays: config.sessionDays,
@@ -123,11 +124,18 @@ export async function createRuntime(
     const root = packageRoot();
     const assets = loadUiAssets(path.join(root, 'dist', 'ui'));
     if (!assets.built) log.error('the dashboard is not built (dist/ui is missing): run npm run build');
-    const chores = startChores({ store, clock, retentionDays: config.retentionDays, log });
+    const chores = startChores({
+      events: store.events,
+      accounts: store.accounts,
+      clock,
+      retentionDays: config.retentionDays,
+      log,
+    });
 
     return {
       config,
-      store,
+      accountStore: store.accounts,
+      eventStore: store.events,
       accounts,
       collect,
       channels,

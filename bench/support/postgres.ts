@@ -54,7 +54,7 @@ export async function checkStoredPostgres(
   const store = await openPostgresStore({ url, schema });
   let stored: number;
   try {
-    stored = await store.countEvents(serviceId);
+    stored = await store.events.countEvents(serviceId);
   } finally {
     await store.close();
   }

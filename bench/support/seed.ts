@@ -4,7 +4,8 @@
  * the real `now` on every write, event times spread over the last `days`
  * days up to the moment of each write. Prints progress with an ETA.
  */
-import type { EventWrite, Store } from '../../src/store/store.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import type { EventWrite } from '../../src/store/store.js';
 import { int } from './report.js';
 import { SeedEvents } from './seed-data.js';
 
@@ -19,7 +20,12 @@ export interface SeedResult {
   shape: SeedEvents['shape'];
 }
 
-export async function seedEvents(store: Store, serviceId: number, total: number, days: number): Promise<SeedResult> {
+export async function seedEvents(
+  store: EventStore,
+  serviceId: number,
+  total: number,
+  days: number,
+): Promise<SeedResult> {
   const source = new SeedEvents();
   const started = Date.now();
   const first = started - days * DAY_MS;

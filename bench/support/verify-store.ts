@@ -24,7 +24,7 @@ export async function checkStored(dataDir: string, serviceId: number, acknowledg
   const store = await openSqliteStore({ dataDir });
   let stored: number;
   try {
-    stored = await store.countEvents(serviceId);
+    stored = await store.events.countEvents(serviceId);
   } finally {
     await store.close();
   }

@@ -4,7 +4,9 @@
  * live here once, on top of the store.
  */
 import type { Clock } from '../clock.js';
-import type { Service, ServiceSettings, Store, User } from '../store/store.js';
+import type { AccountStore } from '../store/account-store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { Service, ServiceSettings, User } from '../store/store.js';
 import { AccountError } from './account-error.js';
 import type { Caller } from './caller.js';
 import { oneAtATime } from './one-at-a-time.js';
@@ -20,7 +22,9 @@ export const SECRET = /^[A-Za-z0-9]{32}$/;
 const MIN_PASSWORD = 8;
 
 export interface AccountsOptions {
-  store: Store;
+  store: AccountStore;
+  /** where a removed service's events, rollups and windows are removed from */
+  serviceData: Pick<EventStore, 'removeServiceEvents'>;
   clock: Clock;
   secretGraceHours: number;
   sessionDays: number;
@@ -38,6 +42,7 @@ export type Accounts = ReturnType<typeof createAccounts>;
 
 export function createAccounts({
   store,
+  serviceData,
   clock,
   secretGraceHours,
   sessionDays,
@@ -112,6 +117,8 @@ export function createAccounts({
       const user = await requireUser(name);
       const owned = (await store.listServices()).filter((s) => s.ownerId === user.id);
       await store.removeUser(user.id);
+      // after the accounts, as for removeService
+      for (const service of owned) await serviceData.removeServiceEvents(service.id);
       for (const service of owned) onServiceChanged?.(service.id);
     },
 
@@ -235,7 +242,10 @@ export function createAccounts({
 
     async removeService(serviceId: number): Promise<void> {
       await requireService(serviceId);
+      // the service first: events still arriving for it are then dropped when their counts are applied,
+      // instead of landing after its data went (see EventStore.removeServiceEvents)
       await store.removeService(serviceId);
+      await serviceData.removeServiceEvents(serviceId);
       onServiceChanged?.(serviceId);
     },
 

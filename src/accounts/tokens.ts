@@ -5,7 +5,8 @@
  * revoked or expired token stops working at once on every process.
  */
 import type { Clock } from '../clock.js';
-import { type ApiToken, type Store, TOKEN_SCOPES, type TokenScope, type User } from '../store/store.js';
+import type { AccountStore } from '../store/account-store.js';
+import { type ApiToken, TOKEN_SCOPES, type TokenScope, type User } from '../store/store.js';
 import { AccountError } from './account-error.js';
 import type { Caller } from './caller.js';
 import { generateApiToken, sha256Hex } from './random.js';
@@ -26,7 +27,7 @@ export interface NewToken {
 }
 
 export interface TokenDeps {
-  store: Store;
+  store: AccountStore;
   clock: Clock;
   /** the user may manage the service (owner or admin) / may see it */
   mayManage(user: User, serviceId: number): Promise<boolean>;

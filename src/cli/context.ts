@@ -1,14 +1,16 @@
-/** What the administrative subcommands share: the configuration and an open, migrated store. */
+/** What the administrative subcommands share: the configuration and the two halves of an open, migrated store. */
 import { type Accounts, createAccounts } from '../accounts/accounts.js';
 import { systemClock } from '../clock.js';
 import { type Config, loadProcessConfig } from '../config.js';
+import type { AccountStore } from '../store/account-store.js';
+import type { EventStore } from '../store/event-store.js';
 import { migrateWithNotice } from '../store/migrate-with-notice.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
 
 export interface CliContext {
   config: Config;
-  store: Store;
+  accountStore: AccountStore;
+  eventStore: EventStore;
   accounts: Accounts;
 }
 
@@ -22,13 +24,14 @@ export async function withStore<T>(
   try {
     await migrateWithNotice(store, (message) => process.stderr.write(`tmon: ${message}\n`));
     const accounts = createAccounts({
-      store,
+      store: store.accounts,
+      serviceData: store.events,
       clock: systemClock,
       secretGraceHours: config.secretGraceHours,
       sessionDays: config.sessionDays,
       maxServicesPerUser: config.maxServicesPerUser,
     });
-    return await work({ config, store, accounts });
+    return await work({ config, accountStore: store.accounts, eventStore: store.events, accounts });
   } finally {
     await store.close();
   }

@@ -9,6 +9,10 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { ensurePrivateFile } from '../store/sqlite/private-files.js';
 import type { Store } from '../store/store.js';
+
+/** A whole install is both halves of the store. */
+export type InstallStores = Pick<Store, 'accounts' | 'events'>;
+
 import { presentEvent } from '../web/data/present.js';
 import {
   type EventRecord,
@@ -23,7 +27,7 @@ import {
 const PAGE_SIZE = 1_000;
 
 export async function exportAll(
-  store: Store,
+  { accounts, events: eventStore }: InstallStores,
   source: InstallHeader['source'],
   outFile: string | undefined,
 ): Promise<InstallCounts> {
@@ -42,17 +46,17 @@ export async function exportAll(
   };
   await write([header]);
 
-  const users = await store.listUsers();
+  const users = await accounts.listUsers();
   await write(users.map((u): InstallRecord => ({ type: 'user', ...u })));
-  const services = await store.listServices();
+  const services = await accounts.listServices();
   await write(services.map((s): InstallRecord => ({ type: 'service', ...s })));
   let shares = 0;
   for (const service of services) {
-    const userIds = await store.listShareUserIds(service.id);
+    const userIds = await accounts.listShareUserIds(service.id);
     shares += userIds.length;
     await write(userIds.map((userId): InstallRecord => ({ type: 'share', serviceId: service.id, userId })));
   }
-  const tokens = await store.listTokensWithHashes();
+  const tokens = await accounts.listTokensWithHashes();
   await write(
     tokens.map(
       (t): InstallRecord => ({
@@ -69,11 +73,11 @@ export async function exportAll(
     ),
   );
 
-  const totalEvents = await store.countEvents();
+  const totalEvents = await eventStore.countEvents();
   let events = 0;
   for (const service of services) {
     for (let afterSeq = 0; ; ) {
-      const page = await store.eventsAfterSeq(service.id, afterSeq, PAGE_SIZE);
+      const page = await eventStore.eventsAfterSeq(service.id, afterSeq, PAGE_SIZE);
       if (page.length === 0) break;
       await write(
         page.map(

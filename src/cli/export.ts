@@ -24,8 +24,12 @@ export async function exportCommand(argv: string[]): Promise<void> {
     if (positionals.length > 0) throw new UsageError('--all takes no SERVICE_ID');
     // a file, not stdout: it holds every secret, and its mode must be 0600
     const outFile = requireString(values.out, 'out');
-    await withStore(values.data, async ({ store, config }) => {
-      const counts = await exportAll(store, config.databaseUrl ? 'postgres' : 'sqlite', outFile);
+    await withStore(values.data, async ({ accountStore, eventStore, config }) => {
+      const counts = await exportAll(
+        { accounts: accountStore, events: eventStore },
+        config.databaseUrl ? 'postgres' : 'sqlite',
+        outFile,
+      );
       process.stderr.write('\n');
       output(
         values.json,
@@ -37,13 +41,13 @@ export async function exportCommand(argv: string[]): Promise<void> {
   }
   if (positionals.length !== 1) throw new UsageError('give one SERVICE_ID');
   const serviceId = positiveInteger(positionals[0], 'SERVICE_ID');
-  await withStore(values.data, async ({ store }) => {
-    if (!(await store.findServiceById(serviceId))) throw new CommandFailed(`no service ${serviceId}`);
-    const total = await store.countEvents(serviceId);
+  await withStore(values.data, async ({ accountStore, eventStore }) => {
+    if (!(await accountStore.findServiceById(serviceId))) throw new CommandFailed(`no service ${serviceId}`);
+    const total = await eventStore.countEvents(serviceId);
     const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
     let written = 0;
     for (let afterSeq = 0; ; ) {
-      const page = await store.eventsAfterSeq(serviceId, afterSeq, PAGE_SIZE);
+      const page = await eventStore.eventsAfterSeq(serviceId, afterSeq, PAGE_SIZE);
       if (page.length === 0) break;
       const text = page.map((event) => JSON.stringify(presentEvent(event))).join('\n');
       if (!out.write(`${text}\n`)) await once(out, 'drain');

@@ -13,8 +13,9 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore } from '../store/account-store.js';
 import { CommandFailed } from './args.js';
+import type { InstallStores } from './export-all.js';
 import { eventFromExport } from './export-line.js';
 import {
   type InstallCounts,
@@ -27,8 +28,8 @@ import {
 /** events per writeEvents call: one transaction each */
 const GROUP_SIZE = 1_000;
 
-export async function importAll(store: Store, file: string): Promise<InstallCounts> {
-  const existingUsers = await store.countUsers();
+export async function importAll({ accounts, events }: InstallStores, file: string): Promise<InstallCounts> {
+  const existingUsers = await accounts.countUsers();
   if (existingUsers > 0) {
     throw new CommandFailed(
       `the target database is not empty (${existingUsers} user${existingUsers === 1 ? '' : 's'}): ` +
@@ -45,7 +46,7 @@ export async function importAll(store: Store, file: string): Promise<InstallCoun
   let group: { serviceId: number; events: EnrichedEvent[] } | null = null;
   const flushEvents = async () => {
     if (group === null || group.events.length === 0) return;
-    const [result] = await store.writeEvents(
+    const [result] = await events.writeEvents(
       [{ serviceId: group.serviceId, events: group.events, replayKey: null, replayKeyExpiresAt: null }],
       Date.now(),
     );
@@ -73,7 +74,7 @@ export async function importAll(store: Store, file: string): Promise<InstallCoun
         if (group.events.length >= GROUP_SIZE) await flushEvents();
         continue;
       }
-      await importAccountRecord(store, record, (oldId) => newUserId(oldId, lineNumber), userIds);
+      await importAccountRecord(accounts, record, (oldId) => newUserId(oldId, lineNumber), userIds);
       counts[`${record.type}s`]++;
     }
     await flushEvents();
@@ -96,7 +97,7 @@ function parseRecord(line: string, lineNumber: number): InstallRecord {
 }
 
 async function importAccountRecord(
-  store: Store,
+  store: AccountStore,
   record: Exclude<InstallRecord, { type: 'event' }>,
   newUserId: (oldId: number) => number,
   userIds: Map<number, number>,

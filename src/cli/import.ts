@@ -26,8 +26,8 @@ export async function importCommand(argv: string[]): Promise<void> {
   if (values.all) {
     if (positionals.length > 0) throw new UsageError('--all takes no SERVICE_ID');
     const file = requireString(values.in, 'in');
-    await withStore(values.data, async ({ store }) => {
-      const counts = await importAll(store, file);
+    await withStore(values.data, async ({ accountStore, eventStore }) => {
+      const counts = await importAll({ accounts: accountStore, events: eventStore }, file);
       output(values.json, counts, () => `imported ${file}: ${describeInstallCounts(counts)}`);
     });
     return;
@@ -35,14 +35,14 @@ export async function importCommand(argv: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError('give one SERVICE_ID');
   const serviceId = positiveInteger(positionals[0], 'SERVICE_ID');
   const file = requireString(values.in, 'in');
-  await withStore(values.data, async ({ store }) => {
-    if (!(await store.findServiceById(serviceId))) throw new CommandFailed(`no service ${serviceId}`);
+  await withStore(values.data, async ({ accountStore, eventStore }) => {
+    if (!(await accountStore.findServiceById(serviceId))) throw new CommandFailed(`no service ${serviceId}`);
     let read = 0;
     let stored = 0;
     let group: EnrichedEvent[] = [];
     const flush = async () => {
       if (group.length === 0) return;
-      const [result] = await store.writeEvents(
+      const [result] = await eventStore.writeEvents(
         [{ serviceId, events: group, replayKey: null, replayKeyExpiresAt: null }],
         Date.now(),
       );

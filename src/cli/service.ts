@@ -18,7 +18,7 @@ export async function serviceCommand(argv: string[]): Promise<void> {
   });
   const [action, subject] = positionals;
 
-  await withStore(values.data, async ({ store, accounts }) => {
+  await withStore(values.data, async ({ accountStore, accounts }) => {
     switch (action) {
       case 'add': {
         if (!subject) throw new UsageError('tmon service add needs a service name');
@@ -31,8 +31,8 @@ export async function serviceCommand(argv: string[]): Promise<void> {
         return output(values.json, presentService(service), () => describe(service));
       }
       case 'list': {
-        const services = await store.listServices();
-        const owners = new Map((await store.listUsers()).map((u) => [u.id, u.name]));
+        const services = await accountStore.listServices();
+        const owners = new Map((await accountStore.listUsers()).map((u) => [u.id, u.name]));
         return output(
           values.json,
           services.map((s) => ({ ...presentService(s), owner: owners.get(s.ownerId) ?? null })),

@@ -22,8 +22,8 @@ export async function tokenCommand(argv: string[]): Promise<void> {
   });
   const [action, subject] = positionals;
 
-  await withStore(values.data, async ({ store, accounts }) => {
-    const names = async () => new Map((await store.listUsers()).map((u) => [u.id, u.name]));
+  await withStore(values.data, async ({ accountStore, accounts }) => {
+    const names = async () => new Map((await accountStore.listUsers()).map((u) => [u.id, u.name]));
     switch (action) {
       case 'add': {
         const user = await accounts.requireUser(requireString(values.user, 'user'));

@@ -20,14 +20,14 @@ export async function userCommand(argv: string[]): Promise<void> {
   // asked before the store opens: nothing waits on a database while someone types
   const password = action === 'add' || action === 'passwd' ? await passwordFrom(values, needName()) : '';
 
-  await withStore(values.data, async ({ store, accounts }) => {
+  await withStore(values.data, async ({ accountStore, accounts }) => {
     switch (action) {
       case 'add': {
         const user = await accounts.addUser(needName(), password, values.admin === true);
         return output(values.json, presentUser(user), () => `created user ${user.name}${user.admin ? ' (admin)' : ''}`);
       }
       case 'list': {
-        const users = await store.listUsers();
+        const users = await accountStore.listUsers();
         return output(values.json, users.map(presentUser), () =>
           users.length === 0
             ? 'no users'

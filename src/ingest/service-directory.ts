@@ -5,14 +5,15 @@
  * own changes call `forget` and are seen at once.
  */
 import { LRUCache } from 'lru-cache';
-import type { Service, Store } from '../store/store.js';
+import type { AccountStore } from '../store/account-store.js';
+import type { Service } from '../store/store.js';
 
 export interface ServiceDirectory {
   find(id: number): Promise<Service | null>;
   forget(id: number): void;
 }
 
-export function createServiceDirectory(store: Store, ttlMs = 5_000): ServiceDirectory {
+export function createServiceDirectory(store: Pick<AccountStore, 'findServiceById'>, ttlMs = 5_000): ServiceDirectory {
   // unknown ids are cached too (as null) so a flood of bad wsids does not reach the database
   const cache = new LRUCache<number, { service: Service | null }>({ max: 10_000, ttl: ttlMs });
   return {

@@ -8,10 +8,11 @@
  * refused with it.
  */
 import type { Clock } from '../clock.js';
-import type { EventWrite, EventWriteResult, Store } from '../store/store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { EventWrite, EventWriteResult } from '../store/store.js';
 
 export interface WriteBufferOptions {
-  store: Store;
+  store: Pick<EventStore, 'writeEvents' | 'writeConcurrency'>;
   clock: Clock;
   /** a group is flushed at once when it reaches this many events */
   maxGroupEvents: number;

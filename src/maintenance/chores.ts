@@ -6,7 +6,8 @@
  * pruning delete in chunks).
  */
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/store.js';
+import type { AccountStore } from '../store/account-store.js';
+import type { EventStore } from '../store/event-store.js';
 
 const WINDOW_TICK_MS = 1_000;
 const HOUSEKEEPING_MS = 60_000;
@@ -16,23 +17,25 @@ const CHUNK_ROWS = 5_000;
 const MAX_CHUNKS_PER_TICK = 200;
 
 export interface ChoreDeps {
-  store: Store;
+  events: Pick<EventStore, 'advanceWindows' | 'pruneRollups' | 'deleteEventsBefore'>;
+  /** for expired sessions */
+  accounts: Pick<AccountStore, 'deleteExpiredSessions'>;
   clock: Clock;
   retentionDays: number;
   log: { error(message: string, error?: unknown): void; info(message: string): void };
 }
 
-export function startChores({ store, clock, retentionDays, log }: ChoreDeps): { stop(): void } {
+export function startChores({ events, accounts, clock, retentionDays, log }: ChoreDeps): { stop(): void } {
   let running = true;
 
-  const windows = every(WINDOW_TICK_MS, 'sliding the ranking windows', () => store.advanceWindows(clock()));
+  const windows = every(WINDOW_TICK_MS, 'sliding the ranking windows', () => events.advanceWindows(clock()));
   const housekeeping = every(HOUSEKEEPING_MS, 'housekeeping', async () => {
     const now = clock();
-    await inChunks((maxRows) => store.pruneRollups(now, maxRows));
-    await store.deleteExpiredSessions(now);
+    await inChunks((maxRows) => events.pruneRollups(now, maxRows));
+    await accounts.deleteExpiredSessions(now);
     if (retentionDays > 0) {
       const before = now - retentionDays * 86_400_000;
-      const deleted = await inChunks((maxRows) => store.deleteEventsBefore(before, maxRows));
+      const deleted = await inChunks((maxRows) => events.deleteEventsBefore(before, maxRows));
       if (deleted > 0) log.info(`retention: deleted ${deleted} events older than ${retentionDays} days`);
     }
   });

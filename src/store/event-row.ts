@@ -4,7 +4,8 @@
  * differs (SQLite has no boolean: 0/1).
  */
 import type { Agent, DeviceType, EnrichedEvent, Geo } from '../enrich/enriched-event.js';
-import type { StoredEvent } from './store.js';
+import { parseCityKey } from '../rollup/dimension-keys.js';
+import type { RankedValue, StoredEvent } from './store.js';
 
 export interface EventRow<Bot = boolean> {
   seq: number;
@@ -145,6 +146,20 @@ export interface RankRow {
   country: string | null;
   lat: number | null;
   lng: number | null;
+}
+
+/** A city's ranking row as a RankedValue, with where the city is. */
+export function rankedCity(row: RankRow): RankedValue {
+  // a place row is written with the first event of a city; the key alone still names it
+  const parsed = parseCityKey(row.key);
+  const place = {
+    city: row.city ?? parsed.city,
+    region: row.city === null ? parsed.region : row.region,
+    country: row.country ?? parsed.country,
+    lat: row.lat,
+    lng: row.lng,
+  };
+  return { key: place.city, requests: row.requests, place };
 }
 
 /** A locations row as both backends' locations queries return it. */

@@ -1,10 +1,13 @@
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 
+import type { AccountStore } from './account-store.js';
+import type { EventStore } from './event-store.js';
+
 /**
- * The one storage interface. Callers never see SQL or driver types; each
- * backend (sqlite/, later postgres/) implements all of it and passes the same
- * test suite. Every method that depends on time takes `now` (ms) from the
- * caller, so tests control the clock.
+ * The storage types, and `Store`: what a backend opens. Callers never see
+ * SQL or driver types; each backend (sqlite/, postgres/) implements both
+ * halves and passes the same contract tests. Every method that depends on
+ * time takes `now` (ms) from the caller, so tests control the clock.
  */
 
 export interface User {
@@ -147,13 +150,17 @@ export type EventWriteResult =
   | { ok: true; accepted: number; stored: StoredEvent[] }
   | { ok: false; reason: 'replayed' };
 
+/**
+ * An open backend: its two halves and what concerns the database as a whole.
+ * Accounts (account-store.ts) and events (event-store.ts) are separate
+ * interfaces so that events could move to an engine of their own without
+ * touching accounts; today each backend keeps both in one database, so they
+ * share its connection, its migrations and its lifetime. Code takes the half
+ * it needs, never the whole.
+ */
 export interface Store {
-  /**
-   * How many group commits may usefully run at once: 1 for a single-writer
-   * database (SQLite), more for a server whose commits wait on the network
-   * and the disk while others proceed (PostgreSQL).
-   */
-  readonly writeConcurrency: number;
+  readonly accounts: AccountStore;
+  readonly events: EventStore;
   /**
    * brings the database to the current schema; safe to call on every start.
    * Rejects with NewerSchemaError (schema-version.ts) when the database was
@@ -162,103 +169,6 @@ export interface Store {
   migrate(): Promise<void>;
   /** what migrate() would apply, oldest first, without applying it (rejects as migrate() does on a newer schema) */
   pendingMigrations(): Promise<PendingMigration[]>;
+  /** closes both halves: call once, after the last call to either */
   close(): Promise<void>;
-
-  // users
-  createUser(input: { name: string; passwordHash: string; admin: boolean; now: number }): Promise<User>;
-  findUserByName(name: string): Promise<User | null>;
-  findUserById(id: number): Promise<User | null>;
-  listUsers(): Promise<User[]>;
-  countUsers(): Promise<number>;
-  setUserPassword(userId: number, passwordHash: string): Promise<void>;
-  setUserAdmin(userId: number, admin: boolean): Promise<void>;
-  /** removes the user, their sessions, tokens and shares; their services go with them */
-  removeUser(userId: number): Promise<void>;
-
-  // sessions
-  createSession(session: Session): Promise<void>;
-  /** the session if it exists and has not expired at `now` */
-  findSession(id: string, now: number): Promise<Session | null>;
-  deleteSession(id: string): Promise<void>;
-  /** ends every session of the user but `exceptId` (the one a user changing their own password keeps) */
-  deleteSessionsOfUser(userId: number, exceptId: string | null): Promise<number>;
-  deleteExpiredSessions(now: number): Promise<number>;
-
-  // API tokens (only their SHA-256 is stored)
-  createToken(input: NewApiToken): Promise<ApiToken>;
-  /** the token if it exists and has not expired at `now` */
-  findTokenByHash(tokenHash: string, now: number): Promise<ApiToken | null>;
-  findTokenById(id: number): Promise<ApiToken | null>;
-  /** every token, or a user's, by id */
-  listTokens(userId: number | null): Promise<ApiToken[]>;
-  /** true when it existed */
-  deleteToken(id: number): Promise<boolean>;
-  touchToken(id: number, now: number): Promise<void>;
-  /** every token with its hash, by id: only for moving a whole install (export --all) */
-  listTokensWithHashes(): Promise<ApiTokenWithHash[]>;
-
-  // services
-  /** `id` brings over a service from an old T-Mon install; otherwise assigned */
-  createService(input: { name: string; ownerId: number; secret: string; id?: number; now: number }): Promise<Service>;
-  findServiceById(id: number): Promise<Service | null>;
-  findServiceByName(name: string): Promise<Service | null>;
-  listServices(): Promise<Service[]>;
-  /** services the user owns or that are shared with them */
-  listServicesForUser(userId: number): Promise<Service[]>;
-  canUserSeeService(userId: number, serviceId: number): Promise<boolean>;
-  rotateSecret(serviceId: number, newSecret: string, previousValidUntil: number): Promise<Service>;
-  updateServiceSettings(serviceId: number, settings: ServiceSettings): Promise<Service>;
-  shareService(serviceId: number, userId: number): Promise<void>;
-  unshareService(serviceId: number, userId: number): Promise<void>;
-  /** ids of the users a service is shared with, ascending */
-  listShareUserIds(serviceId: number): Promise<number[]>;
-  /** removes the service with all its events and rollups */
-  removeService(serviceId: number): Promise<void>;
-
-  // ingestion
-  /**
-   * Writes every request's events in ONE transaction (group commit) and
-   * resolves after its commit. Events whose idempotency `id` is already stored
-   * for the service are accepted but not stored again. Rollups may be applied
-   * up to a second later, but every read sees them (a backend that defers
-   * them applies what is pending before answering, and after a crash finds
-   * it again: rebuilt from the events (SQLite) or queued in the database
-   * with them (PostgreSQL)).
-   */
-  writeEvents(writes: EventWrite[], now: number): Promise<EventWriteResult[]>;
-  countEvents(serviceId?: number): Promise<number>;
-
-  // queries: rollups and indexed ranges only, never a scan of all events
-  topValues(
-    serviceId: number,
-    dimension: Dimension,
-    window: Window,
-    limit: number,
-    now: number,
-  ): Promise<RankedValue[]>;
-  /** exactly `limit` buckets, oldest first, the last one holding `now`, zero-filled */
-  requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number): Promise<SeriesPoint[]>;
-  /** the latest `limit` geolocated events inside the box, grouped by position */
-  locations(serviceId: number, box: Box, window: Window, limit: number, now: number): Promise<LocationPoint[]>;
-  /** the latest `limit` events, newest first */
-  latestEvents(serviceId: number, limit: number): Promise<StoredEvent[]>;
-  /** a page of the service's events with seq > afterSeq, oldest (lowest seq) first: for exports */
-  eventsAfterSeq(serviceId: number, afterSeq: number, limit: number): Promise<StoredEvent[]>;
-
-  // maintenance
-  /**
-   * Moves the sliding windows (5m … 30d) forward to `now`, subtracting the
-   * buckets that left them. writeEvents does this itself; the server also
-   * calls it every second so rankings age while no events arrive.
-   */
-  advanceWindows(now: number): Promise<void>;
-  /** deletes raw events older than `before` (at most `maxRows` per call); rollups stay */
-  deleteEventsBefore(before: number, maxRows: number): Promise<number>;
-  /**
-   * drops rollup buckets no query can reach any more, and expired replay keys:
-   * at most `maxRows` per call (each statement its own short transaction, so
-   * ingestion goes on in between); answers how many went, so a caller repeats
-   * while it gets `maxRows`
-   */
-  pruneRollups(now: number, maxRows: number): Promise<number>;
 }

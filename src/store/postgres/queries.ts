@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import { bucketStartsEndingAt } from '../../rollup/buckets.js';
-import { parseCityKey } from '../../rollup/dimension-keys.js';
 import { windowLengthMs } from '../../rollup/windows.js';
-import type { LocationRow, RankRow } from '../event-row.js';
+import { type LocationRow, type RankRow, rankedCity } from '../event-row.js';
 import { LOCATIONS_SCAN_CAP } from '../sqlite/queries.js';
 import type {
   Box,
@@ -74,18 +73,7 @@ export class PostgresQueries {
       return rows.map((row) => ({ key: row.key, requests: row.requests }));
     }
     const { rows } = await this.pool.query<RankRow>(POSTGRES_QUERY_SQL.cityRanking, [serviceId, window, limit]);
-    return rows.map((row) => {
-      // a place row is written with the first event of a city; the key alone still names it
-      const parsed = parseCityKey(row.key);
-      const place = {
-        city: row.city ?? parsed.city,
-        region: row.city === null ? parsed.region : row.region,
-        country: row.country ?? parsed.country,
-        lat: row.lat,
-        lng: row.lng,
-      };
-      return { key: place.city, requests: row.requests, place };
-    });
+    return rows.map(rankedCity);
   }
 
   async requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number): Promise<SeriesPoint[]> {

@@ -37,17 +37,7 @@ function toService(row: ServiceRow): Service {
  */
 const ASSIGN_ATTEMPTS = 5;
 
-/** The service's data tables carry no foreign key (it would cost every insert): removeService deletes them by hand. */
-const SERVICE_DATA_DELETES = [
-  'DELETE FROM events WHERE service_id = $1',
-  'DELETE FROM rollups WHERE service_id = $1',
-  'DELETE FROM window_counts WHERE service_id = $1',
-  'DELETE FROM rollup_queue WHERE service_id = $1',
-  'DELETE FROM replay_keys WHERE service_id = $1',
-  'DELETE FROM services WHERE id = $1', // shares go by ON DELETE CASCADE
-];
-
-/** Services, their shares, and removing a service with all its data. */
+/** Services and their shares. */
 export class PostgresServices {
   constructor(private readonly pool: pg.Pool) {}
 
@@ -198,16 +188,13 @@ export class PostgresServices {
     await this.pool.query('DELETE FROM service_shares WHERE service_id = $1 AND user_id = $2', [serviceId, userId]);
   }
 
-  /** Removes the service and its events, rollups, windows and replay keys (call inside a transaction). */
-  async removeService(client: Queryable, serviceId: number): Promise<void> {
-    for (const sql of SERVICE_DATA_DELETES) await client.query(sql, [serviceId]);
+  /** Removes the service row (shares and bound tokens by ON DELETE CASCADE); its events are the event store's. */
+  async removeService(serviceId: number): Promise<void> {
+    await this.pool.query('DELETE FROM services WHERE id = $1', [serviceId]);
   }
 
-  /** Removes every service the user owns (call inside a transaction). */
+  /** Removes every service the user owns (call inside a transaction, before the user). */
   async removeServicesOf(client: Queryable, userId: number): Promise<void> {
-    const { rows } = await client.query<{ id: number }>('SELECT id FROM services WHERE owner_id = $1 ORDER BY id', [
-      userId,
-    ]);
-    for (const { id } of rows) await this.removeService(client, id);
+    await client.query('DELETE FROM services WHERE owner_id = $1', [userId]);
   }
 }

@@ -1,7 +1,6 @@
 import { bucketStartsEndingAt, RESOLUTION_MS } from '../../rollup/buckets.js';
-import { parseCityKey } from '../../rollup/dimension-keys.js';
 import { windowLengthMs } from '../../rollup/windows.js';
-import type { LocationRow, RankRow } from '../event-row.js';
+import { type LocationRow, type RankRow, rankedCity } from '../event-row.js';
 import type { Box, Dimension, LocationPoint, RankedValue, Resolution, StoredEvent, Window } from '../store.js';
 import type { SqliteDatabase } from './database.js';
 import { EVENT_SELECT_COLUMNS, EVENTS_WITH_AGENTS, type EventRow, toStoredEvent } from './event-rows.js';
@@ -93,18 +92,7 @@ export class SqliteQueries {
         .all(serviceId, dimension, window, limit)
         .map((row) => ({ key: row.key, requests: row.requests }));
     }
-    return this.cityRanking.all(serviceId, window, limit).map((row) => {
-      // a place row is written with the first event of a city; the key alone still names it
-      const parsed = parseCityKey(row.key);
-      const place = {
-        city: row.city ?? parsed.city,
-        region: row.city === null ? parsed.region : row.region,
-        country: row.country ?? parsed.country,
-        lat: row.lat,
-        lng: row.lng,
-      };
-      return { key: place.city, requests: row.requests, place };
-    });
+    return this.cityRanking.all(serviceId, window, limit).map(rankedCity);
   }
 
   /** Zero-filled counts per bucket, the last bucket holding `now`. */

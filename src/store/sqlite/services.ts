@@ -37,7 +37,7 @@ function toService(row: ServiceRow): Service {
   };
 }
 
-/** Services, their shares, and removing a service with all its data. */
+/** Services and their shares. */
 export class SqliteServices {
   private readonly insertService;
   private readonly insertServiceWithId;
@@ -51,8 +51,8 @@ export class SqliteServices {
   private readonly insertShare;
   private readonly deleteShare;
   private readonly shareUserIds;
-  private readonly serviceIdsOfOwner;
-  private readonly removeAll: (serviceId: number) => void;
+  private readonly deleteServiceRow;
+  private readonly deleteServicesOfOwner;
 
   constructor(db: SqliteDatabase) {
     this.insertService = db.prepare<[string, number, string, string, number], ServiceRow>(
@@ -91,20 +91,9 @@ export class SqliteServices {
     this.shareUserIds = db
       .prepare<[number], number>('SELECT user_id FROM service_shares WHERE service_id = ? ORDER BY user_id')
       .pluck();
-    this.serviceIdsOfOwner = db.prepare<[number], number>('SELECT id FROM services WHERE owner_id = ?').pluck();
 
-    // the service's data tables carry no foreign key (it would cost every insert): delete them by hand.
-    // Its replay claims expire within minutes and are pruned then (replay-claims.ts): an id given again
-    // gets a new secret, so no request of the old service opens for it
-    const deletes = [
-      'DELETE FROM events WHERE service_id = ?',
-      'DELETE FROM rollups WHERE service_id = ?',
-      'DELETE FROM window_counts WHERE service_id = ?',
-      'DELETE FROM services WHERE id = ?', // shares go by ON DELETE CASCADE
-    ].map((sql) => db.prepare<[number]>(sql));
-    this.removeAll = (serviceId) => {
-      for (const statement of deletes) statement.run(serviceId);
-    };
+    this.deleteServiceRow = db.prepare<[number]>('DELETE FROM services WHERE id = ?'); // shares and bound tokens by ON DELETE CASCADE
+    this.deleteServicesOfOwner = db.prepare<[number]>('DELETE FROM services WHERE owner_id = ?');
   }
 
   createService(input: { name: string; ownerId: number; secret: string; id?: number; now: number }): Service {
@@ -183,15 +172,13 @@ export class SqliteServices {
     this.deleteShare.run(serviceId, userId);
   }
 
-  /** Removes the service and its events, rollups, windows and replay keys (call inside a transaction). */
+  /** Removes the service row; its events are the event store's (service-data.ts). */
   removeService(serviceId: number): void {
-    this.removeAll(serviceId);
+    this.deleteServiceRow.run(serviceId);
   }
 
-  /** Removes every service the user owns (call inside a transaction); returns their ids. */
-  removeServicesOf(userId: number): number[] {
-    const ids = this.serviceIdsOfOwner.all(userId);
-    for (const id of ids) this.removeAll(id);
-    return ids;
+  /** Removes every service the user owns (call inside a transaction, before the user). */
+  removeServicesOf(userId: number): void {
+    this.deleteServicesOfOwner.run(userId);
   }
 }

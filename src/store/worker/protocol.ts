@@ -3,8 +3,12 @@ import type { SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 
 export type WorkerInit = SqliteOpenOptions;
 
+/** Which object of the store a call is for: a half, or the store itself (close). */
+export type CallTarget = 'accounts' | 'events' | 'store';
+
 export interface CallMessage {
   id: number;
+  target: CallTarget;
   method: string;
   args: unknown[];
 }

@@ -25,15 +25,16 @@ try {
   process.exit(1);
 }
 
-port.on('message', async ({ id, method, args }: CallMessage) => {
+port.on('message', async ({ id, target, method, args }: CallMessage) => {
   let reply: ReplyMessage;
   try {
-    const fn = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
-    if (typeof fn !== 'function') throw new TypeError(`the store has no method ${method}`);
-    reply = { id, ok: true, value: await fn.apply(store, args) };
+    const object = target === 'store' ? store : store[target];
+    const fn = (object as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+    if (typeof fn !== 'function') throw new TypeError(`the store has no method ${target}.${method}`);
+    reply = { id, ok: true, value: await fn.apply(object, args) };
   } catch (error) {
     reply = { id, ok: false, error: serialize(error) };
   }
   port.postMessage(reply);
-  if (method === 'close') port.close();
+  if (target === 'store' && method === 'close') port.close();
 });

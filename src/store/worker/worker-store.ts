@@ -1,18 +1,21 @@
 /**
- * A Store whose SQLite connection lives in a worker thread. Every method is
+ * A Store whose SQLite writer connection lives in a worker thread. Every method is
  * forwarded as a message and answered in order; the interface is the same as
  * the inline store's, so callers cannot tell. Ingestion gains a core: the
  * HTTP thread decrypts, validates and enriches while the writer thread
  * inserts, commits and rolls up, and a third thread copies the committed
  * pages from the WAL into the database file.
  */
+
+import type { AccountStore } from '../account-store.js';
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
+import type { EventStore } from '../event-store.js';
 import { type PackedSeries, unpackSeries } from '../sqlite/packed-series.js';
 import { type CompactWriteResult, packWrites, unpackResults } from '../sqlite/packed-writes.js';
 import { openSqliteStore, type SqliteOpenOptions } from '../sqlite/sqlite-store.js';
 import type { EventWrite, EventWriteResult, Resolution, Store } from '../store.js';
 import { startCheckpointer } from './checkpointer.js';
-import type { ReplyMessage, SerializedError } from './protocol.js';
+import type { CallTarget, ReplyMessage, SerializedError } from './protocol.js';
 import { describeThreadError, startWorker } from './start-worker.js';
 
 const KNOWN_ERRORS: Record<string, new (message: string) => Error> = {
@@ -42,7 +45,7 @@ function revive(error: SerializedError): Error {
  * thread has committed before its promise resolves, so a lookup after it
  * sees it.
  */
-const LOOKUPS_ON_THIS_THREAD = new Set<string>([
+const LOOKUPS_ON_THIS_THREAD = new Set<keyof AccountStore>([
   'findUserByName',
   'findUserById',
   'countUsers',
@@ -100,45 +103,62 @@ export async function openWorkerSqliteStore(
   worker.on('error', (error) => failAll(new Error(`the store thread failed: ${describeThreadError(error)}`)));
   worker.on('exit', (code) => failAll(new Error(`the store thread exited (code ${code})`)));
 
-  function call(method: string, args: unknown[]): Promise<unknown> {
+  function call(target: CallTarget, method: string, args: unknown[]): Promise<unknown> {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, method, args });
+      worker.postMessage({ id, target, method, args });
     });
   }
 
   async function requestSeries(serviceId: number, resolution: Resolution, limit: number, now: number) {
     // counts cross the thread boundary, points are rebuilt here (packed-series.ts)
-    return unpackSeries((await call('requestSeriesPacked', [serviceId, resolution, limit, now])) as PackedSeries);
+    const packed = await call('events', 'requestSeriesPacked', [serviceId, resolution, limit, now]);
+    return unpackSeries(packed as PackedSeries);
   }
 
   async function writeEvents(writes: EventWrite[], now: number): Promise<EventWriteResult[]> {
     // packed here, on the calling thread: the hop copies flat values instead of event objects
-    const compact = (await call('writePackedEvents', [packWrites(writes, now)])) as CompactWriteResult[];
+    const compact = (await call('events', 'writePackedEvents', [packWrites(writes, now)])) as CompactWriteResult[];
     return unpackResults(writes, compact, now);
   }
 
-  const proxy = new Proxy({} as Store, {
-    get(_target, method: string) {
-      if (method === 'writeEvents') return writeEvents;
-      if (method === 'requestSeries') return requestSeries;
-      if (method === 'writeConcurrency') return 1; // one SQLite writer
-      if (LOOKUPS_ON_THIS_THREAD.has(method)) return (lookups as unknown as Record<string, unknown>)[method];
-      if (method === 'close') {
-        return async () => {
-          // first: the writer's close then is the last connection's, which checkpoints and removes the WAL
-          await lookups.close();
-          await checkpointer.stop();
-          if (failure) return;
-          await call('close', []);
-          await worker.terminate();
-        };
-      }
-      if (method === 'then') return undefined; // not a thenable: `await store` must not call the worker
-      return (...args: unknown[]) => call(method, args);
-    },
+  /** Every method of a half, forwarded to the thread; `local` answers some here instead. */
+  function forwarded<T extends object>(target: CallTarget, local: (method: string) => unknown): T {
+    return new Proxy({} as T, {
+      get(_target, method: string) {
+        const here = local(method);
+        if (here !== undefined) return here;
+        if (method === 'then') return undefined; // not a thenable: `await store.accounts` must not call the worker
+        return (...args: unknown[]) => call(target, method, args);
+      },
+    });
+  }
+
+  const accounts = forwarded<AccountStore>('accounts', (method) =>
+    LOOKUPS_ON_THIS_THREAD.has(method as keyof AccountStore)
+      ? lookups.accounts[method as keyof AccountStore]
+      : undefined,
+  );
+  const events = forwarded<EventStore>('events', (method) => {
+    if (method === 'writeEvents') return writeEvents;
+    if (method === 'requestSeries') return requestSeries;
+    if (method === 'writeConcurrency') return 1; // one SQLite writer
+    return undefined;
   });
-  return proxy;
+  return {
+    accounts,
+    events,
+    migrate: () => call('store', 'migrate', []) as Promise<void>,
+    pendingMigrations: () => call('store', 'pendingMigrations', []) as ReturnType<Store['pendingMigrations']>,
+    async close() {
+      // first: the writer's close then is the last connection's, which checkpoints and removes the WAL
+      await lookups.close();
+      await checkpointer.stop();
+      if (failure) return;
+      await call('store', 'close', []);
+      await worker.terminate();
+    },
+  };
 }
