@@ -89,7 +89,7 @@ describe('the admin API', () => {
     const unshared = await call(
       alice,
       'DELETE',
-      `/api/services/1/shares/${seen.length && (await tmon.runtime.store.findUserByName('bob'))!.id}`,
+      `/api/services/1/shares/${seen.length && (await tmon.runtime.accountStore.findUserByName('bob'))!.id}`,
     );
     assert.equal(unshared.statusCode, 200);
     assert.equal((await call(bob, 'GET', '/api/services')).json().results.length, 0);
@@ -97,7 +97,7 @@ describe('the admin API', () => {
 
   it("answers 404 for another user's service", async () => {
     await tmon.runtime.accounts.addService({ name: 'secretive', ownerName: 'admin' });
-    const theirs = (await tmon.runtime.store.findServiceByName('secretive'))!;
+    const theirs = (await tmon.runtime.accountStore.findServiceByName('secretive'))!;
     assert.equal((await call(alice, 'GET', `/api/services/${theirs.id}`)).statusCode, 404);
     assert.equal((await call(alice, 'DELETE', `/api/services/${theirs.id}`)).statusCode, 404);
   });
@@ -136,8 +136,8 @@ describe('the admin API', () => {
   });
 
   it('removes a service, and collection for it stops at once', async () => {
-    const blog = (await tmon.runtime.store.findServiceByName('blog'))!;
+    const blog = (await tmon.runtime.accountStore.findServiceByName('blog'))!;
     assert.equal((await call(alice, 'DELETE', `/api/services/${blog.id}`)).statusCode, 200);
-    assert.equal(await tmon.runtime.store.findServiceById(blog.id), null);
+    assert.equal(await tmon.runtime.accountStore.findServiceById(blog.id), null);
   });
 });

@@ -221,13 +221,13 @@ for (const transport of COLLECT_TRANSPORTS) {
         id: 2,
         secret: VECTOR_SECRET,
       });
-      await tmon.runtime.store.updateServiceSettings(v2Only.id, { allowLegacy: false });
+      await tmon.runtime.accountStore.updateServiceSettings(v2Only.id, { allowLegacy: false });
     });
     after(() => tmon.close());
 
     for (const c of CASES) {
       it(`answers ${c.status} ${c.error} to ${c.name}, storing nothing, counted by reason`, async () => {
-        const before = await tmon.runtime.store.countEvents();
+        const before = await tmon.runtime.eventStore.countEvents();
         const counted = tmon.runtime.counters.refusals.get(c.error) ?? 0;
         const res = await tmon.send({ method: c.method, headers: c.headers ?? FORM, payload: c.body() });
         assert.equal(res.statusCode, c.status, res.body);
@@ -237,7 +237,7 @@ for (const transport of COLLECT_TRANSPORTS) {
         assert.equal(body.error, c.error);
         assert.equal(typeof body.message, 'string');
         assert.ok(body.message.length > 0);
-        assert.equal(await tmon.runtime.store.countEvents(), before);
+        assert.equal(await tmon.runtime.eventStore.countEvents(), before);
         assert.equal(tmon.runtime.counters.refusals.get(c.error), counted + 1);
       });
     }
@@ -251,17 +251,17 @@ for (const transport of COLLECT_TRANSPORTS) {
     });
 
     it('keeps its event count still under a concurrent flood of bad input, then accepts a good request', async () => {
-      const before = await tmon.runtime.store.countEvents();
+      const before = await tmon.runtime.eventStore.countEvents();
       const flood = Array.from({ length: 300 }, (_, i) => CASES[i % CASES.length]!).map((c) =>
         tmon.send({ method: c.method, headers: c.headers ?? FORM, payload: c.body() }),
       );
       const answers = await Promise.all(flood);
       for (const res of answers)
         assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body}`);
-      assert.equal(await tmon.runtime.store.countEvents(), before);
+      assert.equal(await tmon.runtime.eventStore.countEvents(), before);
       const good = await tmon.send({ headers: FORM, payload: gen2Body(1, VECTOR_SECRET, OK_EVENT) });
       assert.equal(good.statusCode, 200);
-      assert.equal(await tmon.runtime.store.countEvents(), before + 1);
+      assert.equal(await tmon.runtime.eventStore.countEvents(), before + 1);
     });
 
     it('counts refusals by reason', () => {

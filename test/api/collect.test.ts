@@ -15,7 +15,7 @@ const V2_VECTOR_SENT_AT = 1764000000000;
 for (const transport of COLLECT_TRANSPORTS) {
   describe(`POST /data/collect, ${transport.name}`, () => {
     let tmon: CollectTmon;
-    const count = () => tmon.runtime.store.countEvents(1);
+    const count = () => tmon.runtime.eventStore.countEvents(1);
     const post = (payload: string, headers: Record<string, string> = FORM) => tmon.send({ headers, payload });
 
     before(async () => {
@@ -29,7 +29,7 @@ for (const transport of COLLECT_TRANSPORTS) {
       assert.equal(res.statusCode, 200);
       assert.deepEqual(res.json(), { status: 200, status_code: 200, accepted: 1 });
       assert.equal(await count(), before + 1);
-      const [latest] = await tmon.runtime.store.latestEvents(1, 1);
+      const [latest] = await tmon.runtime.eventStore.latestEvents(1, 1);
       assert.equal(latest?.url, '/');
       assert.equal(latest?.geo?.country, 'US');
     });

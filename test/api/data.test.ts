@@ -231,7 +231,7 @@ describe('the query API', () => {
     const carol = await tmon.runtime.accounts.addUser('carol', 'carol-password-1', false);
     const carolToken = await addTestToken(tmon.runtime, 'carol');
     assert.equal((await get('/1/data/users/os', carolToken)).statusCode, 404);
-    await tmon.runtime.store.shareService(1, carol.id);
+    await tmon.runtime.accountStore.shareService(1, carol.id);
     assert.equal((await get('/1/data/users/os', carolToken)).statusCode, 200);
     const adminToken = await addTestToken(tmon.runtime, 'admin');
     assert.equal((await get('/1/data/users/os', adminToken)).statusCode, 200);

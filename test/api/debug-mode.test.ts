@@ -17,10 +17,10 @@ describe('TMON_DEBUG', () => {
     const res = await tmon.app.inject({ method: 'POST', url: '/data/collect', headers: JSON_TYPE, payload: body });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().accepted, 5);
-    assert.equal(await tmon.runtime.store.countEvents(1), 4);
+    assert.equal(await tmon.runtime.eventStore.countEvents(1), 4);
     const replay = await tmon.app.inject({ method: 'POST', url: '/data/collect', headers: JSON_TYPE, payload: body });
     assert.equal(replay.statusCode, 403);
     assert.equal(replay.json().error, 'replayed');
-    assert.equal(await tmon.runtime.store.countEvents(1), 4);
+    assert.equal(await tmon.runtime.eventStore.countEvents(1), 4);
   });
 });

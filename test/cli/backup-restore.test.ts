@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
+import { createTempSchema, TEST_DATABASE_URL } from '../support/postgres-temp.js';
 import { v2Body } from '../support/senders.js';
 import { exited, REPO, startServer, tmonCli } from '../support/tmon-process.js';
 

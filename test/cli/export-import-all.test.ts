@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { createAccounts } from '../../src/accounts/accounts.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Dimension, Store } from '../../src/store/store.js';
-import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../support/postgres-temp.js';
 import { makeEvent } from '../support/temp-store.js';
 import { tmonCli } from '../support/tmon-process.js';
 
@@ -31,7 +31,14 @@ interface Install {
 }
 
 const accountsOf = (store: Store) =>
-  createAccounts({ store, clock: () => NOW, secretGraceHours: 24, sessionDays: 30, maxServicesPerUser: 100 });
+  createAccounts({
+    store: store.accounts,
+    serviceData: store.events,
+    clock: () => NOW,
+    secretGraceHours: 24,
+    sessionDays: 30,
+    maxServicesPerUser: 100,
+  });
 
 /** Two users, two services (one rotated, with legacy allowed, shared with bob), two tokens, 1,500 events. */
 async function populate(store: Store): Promise<Install> {
@@ -43,7 +50,7 @@ async function populate(store: Store): Promise<Install> {
   await accounts.rotateSecret(SHOP_ID);
   await accounts.updateSettings(SHOP_ID, { allowLegacy: true });
   await accounts.addService({ name: 'blog', ownerName: 'bob', id: BLOG_ID });
-  await store.shareService(SHOP_ID, bob.id);
+  await store.accounts.shareService(SHOP_ID, bob.id);
   const annToken = await accounts.addToken({ user: ann, name: 'dashboards', scope: 'read' });
   const bobToken = await accounts.addToken({
     user: bob,
@@ -72,7 +79,7 @@ async function populate(store: Store): Promise<Install> {
       }),
     );
     for (let i = 0; i < events.length; i += 500) {
-      await store.writeEvents(
+      await store.events.writeEvents(
         [{ serviceId, events: events.slice(i, i + 500), replayKey: null, replayKeyExpiresAt: null }],
         NOW,
       );
@@ -94,25 +101,25 @@ function assertWorthComparing(before: Awaited<ReturnType<typeof summary>>): void
 
 /** What must be the same on both sides: services as stored, shares by name, counts and rankings. */
 async function summary(store: Store) {
-  const users = await store.listUsers();
+  const users = await store.accounts.listUsers();
   const nameOf = (id: number) => users.find((u) => u.id === id)?.name;
   const services = [];
-  for (const service of await store.listServices()) {
+  for (const service of await store.accounts.listServices()) {
     const rankings: Record<string, unknown> = {};
     for (const dimension of DIMENSIONS) {
       for (const window of ['1h', 'all'] as const) {
-        rankings[`${dimension}/${window}`] = await store.topValues(service.id, dimension, window, 100, NOW);
+        rankings[`${dimension}/${window}`] = await store.events.topValues(service.id, dimension, window, 100, NOW);
       }
     }
     services.push({
       ...service,
       ownerId: nameOf(service.ownerId),
-      sharedWith: (await store.listShareUserIds(service.id)).map(nameOf),
-      events: await store.countEvents(service.id),
+      sharedWith: (await store.accounts.listShareUserIds(service.id)).map(nameOf),
+      events: await store.events.countEvents(service.id),
       rankings,
     });
   }
-  const tokens = (await store.listTokensWithHashes()).map(({ id: _id, userId, ...t }) => ({
+  const tokens = (await store.accounts.listTokensWithHashes()).map(({ id: _id, userId, ...t }) => ({
     ...t,
     user: nameOf(userId),
   }));
@@ -134,8 +141,8 @@ async function checkAccessAfterMove(store: Store, install: Install): Promise<voi
   const bobCaller = await accounts.callerForToken(install.bobToken);
   assert.equal(bobCaller?.user.name, 'bob');
   assert.ok(bobCaller?.credential.kind === 'token' && bobCaller.credential.token.serviceId === BLOG_ID);
-  const bob = await store.findUserByName('bob');
-  assert.ok(bob && (await store.canUserSeeService(bob.id, SHOP_ID)), 'the share holds');
+  const bob = await store.accounts.findUserByName('bob');
+  assert.ok(bob && (await store.accounts.canUserSeeService(bob.id, SHOP_ID)), 'the share holds');
 }
 
 describe('tmon export --all and tmon import --all', () => {

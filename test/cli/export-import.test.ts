@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Dimension, Store } from '../../src/store/store.js';
-import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../support/postgres-temp.js';
 import { suiteOrSkip } from '../support/suite-or-skip.js';
 import { makeEvent } from '../support/temp-store.js';
 import { tmonCli } from '../support/tmon-process.js';
@@ -58,7 +58,7 @@ suiteOrSkip('tmon export and tmon import', skip, () => {
         }),
       );
       for (let i = 0; i < events.length; i += 500) {
-        await sqlite.writeEvents(
+        await sqlite.events.writeEvents(
           [{ serviceId: 1, events: events.slice(i, i + 500), replayKey: null, replayKeyExpiresAt: null }],
           now,
         );
@@ -78,10 +78,10 @@ suiteOrSkip('tmon export and tmon import', skip, () => {
     const rankings: Record<string, unknown> = {};
     for (const dimension of DIMENSIONS) {
       for (const window of ['1h', 'all'] as const) {
-        rankings[`${dimension}/${window}`] = await store.topValues(1, dimension, window, 100, now);
+        rankings[`${dimension}/${window}`] = await store.events.topValues(1, dimension, window, 100, now);
       }
     }
-    return { count: await store.countEvents(1), rankings };
+    return { count: await store.events.countEvents(1), rankings };
   };
 
   it('moves a service from SQLite to PostgreSQL with the same counts and rankings, once', async () => {
@@ -113,7 +113,7 @@ suiteOrSkip('tmon export and tmon import', skip, () => {
         assert.ok((ranking as unknown[]).length > 0, `${name} is empty: nothing to compare`);
       }
       assert.deepEqual(to, from);
-      const latest = await postgres.latestEvents(1, 1);
+      const latest = await postgres.events.latestEvents(1, 1);
       assert.ok(latest[0]?.id, 'every imported event has an id');
     } finally {
       await sqlite.close();

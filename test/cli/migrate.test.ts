@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/migrations/sqlite/index.js';
-import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../support/postgres-temp.js';
 import { tmonCli } from '../support/tmon-process.js';
 
 const skipPostgres = TEST_DATABASE_URL

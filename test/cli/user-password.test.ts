@@ -19,7 +19,7 @@ const HAS_SCRIPT = spawnSync('script', ['--version']).status === 0;
 async function passwordMatches(dataDir: string, name: string, password: string): Promise<boolean> {
   const store = await openSqliteStore({ dataDir });
   try {
-    const user = await store.findUserByName(name);
+    const user = await store.accounts.findUserByName(name);
     assert.ok(user, `user ${name} exists`);
     return await verifyPassword(user.passwordHash, password);
   } finally {

@@ -79,7 +79,7 @@ describe('TmonClient', () => {
     const before = Date.now();
     c.track({ url: '/no-id', ip: '81.2.69.142', useragent: UA });
     await c.flush();
-    const [latest] = await tmon.runtime.store.latestEvents(tmon.service.id, 1);
+    const [latest] = await tmon.runtime.eventStore.latestEvents(tmon.service.id, 1);
     assert.equal(latest?.url, '/no-id');
     assert.ok((latest?.ts ?? 0) >= before && (latest?.ts ?? 0) <= Date.now());
     // a UUIDv7 of the same instant: ids that start with the time are cheaper for tmon to index

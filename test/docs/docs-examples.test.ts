@@ -48,11 +48,11 @@ describe('the documentation page examples', () => {
       .replace(/const secret = '.*';/, `const secret = '${tmon.service.secret}';`);
     const file = path.join(dir, 'send.mjs');
     await writeFile(file, script);
-    const before = await tmon.runtime.store.countEvents(tmon.service.id);
+    const before = await tmon.runtime.eventStore.countEvents(tmon.service.id);
     // asynchronously: the server answering the example runs in this same process
     const output = await run(process.execPath, [file]);
     assert.match(output, /^200 \{ status: 200, status_code: 200, accepted: 1 \}/);
-    assert.equal(await tmon.runtime.store.countEvents(tmon.service.id), before + 1);
+    assert.equal(await tmon.runtime.eventStore.countEvents(tmon.service.id), before + 1);
   });
 
   it('runs the Gen 2 shell example with openssl and curl', async () => {

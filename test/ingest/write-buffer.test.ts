@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OverloadedError, WriteBuffer } from '../../src/ingest/write-buffer.js';
-import type { EventWrite, EventWriteResult, Store } from '../../src/store/store.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import type { EventWrite, EventWriteResult } from '../../src/store/store.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
 
 interface HeldCommit {
@@ -16,8 +17,15 @@ interface HeldCommit {
   fail(error: Error): void;
 }
 
+/** What the write buffer needs of the event store. */
+type CommitTarget = Pick<EventStore, 'writeEvents' | 'writeConcurrency'>;
+
 /** A store whose commits wait until the test ends them; nextCommit() hands each out once, in order. */
-function heldStore(writeConcurrency = 1): { store: Store; commits: HeldCommit[]; nextCommit(): Promise<HeldCommit> } {
+function heldStore(writeConcurrency = 1): {
+  store: CommitTarget;
+  commits: HeldCommit[];
+  nextCommit(): Promise<HeldCommit>;
+} {
   const commits: HeldCommit[] = [];
   let handedOut = 0;
   let waiter: ((commit: HeldCommit) => void) | null = null;
@@ -35,7 +43,7 @@ function heldStore(writeConcurrency = 1): { store: Store; commits: HeldCommit[];
       }
     });
   return {
-    store: { writeEvents, writeConcurrency } as unknown as Store,
+    store: { writeEvents, writeConcurrency },
     commits,
     nextCommit: () =>
       handedOut < commits.length
@@ -55,7 +63,7 @@ function write(url: string, events = 1): EventWrite {
   };
 }
 
-function buffer(store: Store, maxQueuedEvents = 1_000): WriteBuffer {
+function buffer(store: CommitTarget, maxQueuedEvents = 1_000): WriteBuffer {
   return new WriteBuffer({
     store,
     clock: () => T0,

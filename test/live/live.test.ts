@@ -86,7 +86,7 @@ describe('GET /$wsid/live', () => {
       await racing.app.listen({ port: 0, host: '127.0.0.1' });
       const address = racing.app.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      const store = racing.runtime.store;
+      const store = racing.runtime.eventStore;
       const readLatest = store.latestEvents.bind(store);
       let committedDuringRead = 0;
       // the snapshot is read, then an event commits before the stream goes on

@@ -15,16 +15,21 @@ const NOW = T0 + 10 * DAY;
 
 async function storeWithOldAndNewEvents() {
   const temp = await withTempWorkerStore();
-  const user = await temp.store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-  const service = await temp.store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+  const user = await temp.store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+  const service = await temp.store.accounts.createService({
+    name: 'shop',
+    ownerId: user.id,
+    secret: 'a'.repeat(32),
+    now: T0,
+  });
   const old = makeEvent({
     ts: NOW - 3 * DAY,
     url: '/old',
     useragent: 'OldBot/1.0',
     agent: { device: 'bot', bot: true },
   });
-  await temp.store.writeEvents([plainWrite(service.id, [old])], NOW - 3 * DAY);
-  await temp.store.writeEvents([plainWrite(service.id, [makeEvent({ ts: NOW, url: '/new' })])], NOW);
+  await temp.store.events.writeEvents([plainWrite(service.id, [old])], NOW - 3 * DAY);
+  await temp.store.events.writeEvents([plainWrite(service.id, [makeEvent({ ts: NOW, url: '/new' })])], NOW);
   return { ...temp, service };
 }
 
@@ -43,17 +48,23 @@ describe('background chores', () => {
     const { store, service, cleanup } = await storeWithOldAndNewEvents();
     const logged: string[] = [];
     const log = { info: (message: string) => logged.push(message), error: (message: string) => logged.push(message) };
-    const chores = startChores({ store, clock: () => NOW, retentionDays: 2, log });
+    const chores = startChores({
+      events: store.events,
+      accounts: store.accounts,
+      clock: () => NOW,
+      retentionDays: 2,
+      log,
+    });
     try {
-      assert.equal(await store.countEvents(service.id), 2);
+      assert.equal(await store.events.countEvents(service.id), 2);
       t.mock.timers.tick(HOUSEKEEPING_MS);
-      await eventually(async () => (await store.countEvents(service.id)) === 1, 'the old event deleted');
-      const latest = await store.latestEvents(service.id, 10);
+      await eventually(async () => (await store.events.countEvents(service.id)) === 1, 'the old event deleted');
+      const latest = await store.events.latestEvents(service.id, 10);
       assert.deepEqual(
         latest.map((event) => event.url),
         ['/new'],
       );
-      const devices = await store.topValues(service.id, 'device', 'all', 10, NOW);
+      const devices = await store.events.topValues(service.id, 'device', 'all', 10, NOW);
       assert.deepEqual(
         devices.map(({ key, requests }) => [key, requests]).sort(),
         [
@@ -74,12 +85,18 @@ describe('background chores', () => {
     const { store, service, cleanup } = await storeWithOldAndNewEvents();
     const errors: string[] = [];
     const log = { info: () => {}, error: (message: string) => errors.push(message) };
-    const chores = startChores({ store, clock: () => NOW, retentionDays: 0, log });
+    const chores = startChores({
+      events: store.events,
+      accounts: store.accounts,
+      clock: () => NOW,
+      retentionDays: 0,
+      log,
+    });
     try {
       t.mock.timers.tick(HOUSEKEEPING_MS);
       // the tick's chores take a few store round trips: watch the count well past them
       for (let i = 0; i < 15; i++) {
-        assert.equal(await store.countEvents(service.id), 2);
+        assert.equal(await store.events.countEvents(service.id), 2);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       assert.deepEqual(errors, []);

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../support/postgres-temp.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { gen2Body, v2Body } from '../support/senders.js';
 import { suiteOrSkip } from '../support/suite-or-skip.js';

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { ERROR_CATALOGUE } from '../../src/errors/catalogue.js';
-import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../store/postgres-temp.js';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../support/postgres-temp.js';
 import { redisMissing, TEST_REDIS_URL } from '../support/redis-probe.js';
 import { v2Body } from '../support/senders.js';
 import { suiteOrSkip } from '../support/suite-or-skip.js';

@@ -84,7 +84,7 @@ describe('the collect bad-input fuzz', () => {
       id: 2,
       secret: V2_ONLY_SECRET,
     });
-    await tmon.runtime.store.updateServiceSettings(v2Only.id, { allowLegacy: false });
+    await tmon.runtime.accountStore.updateServiceSettings(v2Only.id, { allowLegacy: false });
     agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   });
   after(async () => {
@@ -160,7 +160,7 @@ describe('the collect bad-input fuzz', () => {
     t.diagnostic(`answers by status: ${JSON.stringify(Object.fromEntries(statuses))}`);
     t.diagnostic(`refusals by reason: ${JSON.stringify(Object.fromEntries(refusals))}`);
     assert.deepEqual(problems.slice(0, 10), [], `${problems.length} answers were wrong`);
-    assert.equal(await tmon.runtime.store.countEvents(), acceptedEvents, 'stored = accepted');
+    assert.equal(await tmon.runtime.eventStore.countEvents(), acceptedEvents, 'stored = accepted');
     // the fuzz is worth something only while it reaches every part: much accepted, and every reason to refuse
     assert.ok((statuses.get(200) ?? 0) > REQUESTS / 5, 'a fifth or more accepted');
     const refusalCodes = (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).filter(

@@ -88,7 +88,7 @@ for (const transport of COLLECT_TRANSPORTS) {
     ] as const) {
       it(`refuses ${what} 413 body_too_large, quickly and without inflating it, storing nothing`, async () => {
         const bomb = zeroBomb(members);
-        const before = await tmon.runtime.store.countEvents();
+        const before = await tmon.runtime.eventStore.countEvents();
         const rssBefore = process.memoryUsage().rss;
         let rssPeak = rssBefore;
         const sampler = setInterval(() => {
@@ -104,12 +104,12 @@ for (const transport of COLLECT_TRANSPORTS) {
         assert.ok(took < 1_500, `answered in ${Math.round(took)} ms`);
         const grewMb = (rssPeak - rssBefore) / 1e6;
         assert.ok(grewMb < 48, `memory grew by ${Math.round(grewMb)} MB while answering`);
-        assert.equal(await tmon.runtime.store.countEvents(), before);
+        assert.equal(await tmon.runtime.eventStore.countEvents(), before);
       });
     }
 
     it('answers 415 unsupported_media_type to any coding but gzip, storing nothing', async () => {
-      const before = await tmon.runtime.store.countEvents();
+      const before = await tmon.runtime.eventStore.countEvents();
       const body = gen2Body(1, VECTOR_SECRET, EVENT);
       for (const [coding, payload] of [
         ['br', body],
@@ -122,11 +122,11 @@ for (const transport of COLLECT_TRANSPORTS) {
         assertRefused(res, 415, 'unsupported_media_type');
         assert.match(res.json().message, /Content-Encoding/);
       }
-      assert.equal(await tmon.runtime.store.countEvents(), before);
+      assert.equal(await tmon.runtime.eventStore.countEvents(), before);
     });
 
     it('answers 400 bad_request to a body that is not valid gzip, storing nothing', async () => {
-      const before = await tmon.runtime.store.countEvents();
+      const before = await tmon.runtime.eventStore.countEvents();
       const gzipped = gzipSync(gen2Body(1, VECTOR_SECRET, EVENT));
       const corrupt = Buffer.from(gzipped);
       for (let i = 12; i < corrupt.length - 8; i += 7) corrupt[i] = (corrupt[i] as number) ^ 0x5a;
@@ -143,7 +143,7 @@ for (const transport of COLLECT_TRANSPORTS) {
         assertRefused(res, 400, 'bad_request');
         assert.match(res.json().message, /not valid gzip/, what);
       }
-      assert.equal(await tmon.runtime.store.countEvents(), before);
+      assert.equal(await tmon.runtime.eventStore.countEvents(), before);
     });
   });
 }

@@ -54,7 +54,7 @@ describe('the data directory and its files', () => {
     });
     runtimes.push(runtime);
     // a write, so the WAL and SHM exist
-    if ((await runtime.store.findUserByName('owner')) === null) {
+    if ((await runtime.accountStore.findUserByName('owner')) === null) {
       await runtime.accounts.addUser('owner', 'owner-password-1', false);
     }
     return { runtime, warnings, errors };

@@ -115,7 +115,7 @@ describe('live stream caps', () => {
     after(() => tmon.close());
 
     it('frees its slot: the next stream is accepted, and the one after it refused', async () => {
-      const store = tmon.runtime.store;
+      const store = tmon.runtime.eventStore;
       const readLatest = store.latestEvents.bind(store);
       store.latestEvents = async () => {
         store.latestEvents = readLatest;

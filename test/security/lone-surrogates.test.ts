@@ -81,7 +81,7 @@ describe('lone surrogates on /data/collect', () => {
   ] as const) {
     it(`refuses a ${protocol} event with a lone surrogate in any text, 400 ${error}, and stores a pair`, async () => {
       const send = bodies[protocol];
-      const before = await tmon.runtime.store.countEvents();
+      const before = await tmon.runtime.eventStore.countEvents();
       for (const [what, event, where] of LONE) {
         const res = await send(JSON.stringify(event));
         assert.equal(res.statusCode, 400, `${what}: ${res.body}`);
@@ -90,11 +90,11 @@ describe('lone surrogates on /data/collect', () => {
         assert.ok(body.message.startsWith(prefix), body.message);
         assert.match(body.message.slice(prefix.length), where, what);
       }
-      assert.equal(await tmon.runtime.store.countEvents(), before, 'none of them stored');
+      assert.equal(await tmon.runtime.eventStore.countEvents(), before, 'none of them stored');
       // a pair, even as two escapes, is text: stored as the character it stands for
       const paired = await send('{"url":"/\\ud83d\\ude00","ip":"8.8.8.8","useragent":"x","plan":"\\ud83d\\ude00"}');
       assert.equal(paired.statusCode, 200, paired.body);
-      const [latest] = await tmon.runtime.store.latestEvents(1, 1);
+      const [latest] = await tmon.runtime.eventStore.latestEvents(1, 1);
       assert.equal(latest?.url, '/😀');
       assert.deepEqual(latest?.extra, { plan: '😀' });
     });

@@ -24,7 +24,7 @@ function createService(tmon: TestTmon, token: string, name: string) {
 
 async function ownedBy(tmon: TestTmon, userName: string): Promise<number> {
   const user = await tmon.runtime.accounts.requireUser(userName);
-  return (await tmon.runtime.store.listServices()).filter((s) => s.ownerId === user.id).length;
+  return (await tmon.runtime.accountStore.listServices()).filter((s) => s.ownerId === user.id).length;
 }
 
 describe('the cap on services per user, by default', () => {
@@ -64,7 +64,7 @@ describe('the cap on services per user, set to 3', () => {
     assert.equal(refused.statusCode, 409);
     assert.match(refused.json().message, /TMON_MAX_SERVICES_PER_USER=3/);
 
-    const b1 = (await tmon.runtime.store.findServiceByName('b1'))!;
+    const b1 = (await tmon.runtime.accountStore.findServiceByName('b1'))!;
     await tmon.runtime.accounts.removeService(b1.id);
     assert.equal((await createService(tmon, bobToken, 'b4')).statusCode, 201);
   });
@@ -85,7 +85,10 @@ describe('the cap on services per user, set to 3', () => {
     await tmon.runtime.accounts.addUser('dave', 'dave-password-1', false);
     const dave = await tmon.runtime.accounts.requireUser('dave');
     for (const name of ['b2', 'b3', 'b4']) {
-      await tmon.runtime.store.shareService((await tmon.runtime.store.findServiceByName(name))!.id, dave.id);
+      await tmon.runtime.accountStore.shareService(
+        (await tmon.runtime.accountStore.findServiceByName(name))!.id,
+        dave.id,
+      );
     }
     const daveToken = await addTestToken(tmon.runtime, 'dave');
     assert.equal((await createService(tmon, daveToken, 'd1')).statusCode, 201);

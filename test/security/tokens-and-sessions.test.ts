@@ -81,7 +81,7 @@ describe('API tokens and sessions', () => {
         assert.equal(res.statusCode, 403, `${method} ${url}: ${res.body}`);
         assert.match(res.json().message, /scope read/);
       }
-      assert.equal((await tmon.runtime.store.findServiceByName('sneaky')) === null, true);
+      assert.equal((await tmon.runtime.accountStore.findServiceByName('sneaky')) === null, true);
     });
 
     it('lets an ingest token do nothing but send events', async () => {
@@ -160,7 +160,7 @@ describe('API tokens and sessions', () => {
       await withToken(read, 'GET', '/1/data/latest');
       // the write follows the answer
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const tokens = await tmon.runtime.store.listTokens(null);
+      const tokens = await tmon.runtime.accountStore.listTokens(null);
       assert.equal(tokens.at(-1)?.lastUsedAt, tmon.clock.now);
     });
 
@@ -177,9 +177,9 @@ describe('API tokens and sessions', () => {
 
     it("answers 404 to a user revoking someone else's token, and lets an admin revoke it", async () => {
       const bobToken = await addTestToken(tmon.runtime, 'bob', 'read');
-      const [record] = (await tmon.runtime.store.listTokens((await tmon.runtime.accounts.requireUser('bob')).id)).slice(
-        -1,
-      );
+      const [record] = (
+        await tmon.runtime.accountStore.listTokens((await tmon.runtime.accounts.requireUser('bob')).id)
+      ).slice(-1);
       const alice = await injectLogin(tmon, 'alice', ALICE_PASSWORD);
       assert.equal((await withSession(alice, 'DELETE', `/api/tokens/${record!.id}`)).statusCode, 404);
       assert.equal((await withSession(alice, 'GET', '/api/tokens?user=bob')).statusCode, 404);

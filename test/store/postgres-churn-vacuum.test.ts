@@ -5,9 +5,9 @@ import { PostgresChurnVacuum } from '../../src/store/postgres/churn-vacuum.js';
 import { openPool } from '../../src/store/postgres/database.js';
 import { LOCK_VACUUM, lockKey } from '../../src/store/postgres/migrate.js';
 import type { Store } from '../../src/store/store.js';
+import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from '../support/postgres-temp.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
 import { HOUR, plainWrite, SECOND } from './contract/context.js';
-import { createTempSchema, TEST_DATABASE_URL, type TempPostgresSchema } from './postgres-temp.js';
 
 if (TEST_DATABASE_URL === undefined) {
   describe('PostgreSQL churn vacuum', () => {
@@ -32,8 +32,10 @@ function describeChurnVacuum(url: string): void {
       // the store's own turns an hour apart: the tests call vacuumNow() themselves
       store = await temp.openStore({ foldDelayMs: HOUR, churnVacuumMs: HOUR });
       await store.migrate();
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      serviceId = (await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 })).id;
+      const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      serviceId = (
+        await store.accounts.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 })
+      ).id;
       pool = openPool({ url, schema: temp.schema });
     });
     after(async () => {
@@ -46,8 +48,8 @@ function describeChurnVacuum(url: string): void {
       for (let round = 0; round < rounds; round++) {
         now += SECOND;
         const events = ['/a', '/b', '/c'].map((url) => makeEvent({ ts: now, url }));
-        await store.writeEvents([plainWrite(serviceId, events)], now);
-        await store.topValues(serviceId, 'url', '24h', 10, now);
+        await store.events.writeEvents([plainWrite(serviceId, events)], now);
+        await store.events.topValues(serviceId, 'url', '24h', 10, now);
         await between?.(round);
       }
     }

@@ -1,21 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SLIDING_WINDOW_NAMES } from '../../src/rollup/windows.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.js';
 import { inTransaction, openPool } from '../../src/store/postgres/database.js';
 import { PostgresMaintenance } from '../../src/store/postgres/maintenance.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { POSTGRES_QUERY_SQL } from '../../src/store/postgres/queries.js';
 import type { PostgresWindows } from '../../src/store/postgres/windows.js';
-import { type EventWrite, type Store, WINDOWS, type Window } from '../../src/store/store.js';
-import { makeEvent, T0 } from '../support/temp-store.js';
-import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
+import { type EventWrite, type Store, WINDOWS } from '../../src/store/store.js';
 import {
   createTempSchema,
   TEST_DATABASE_URL,
   type TempPostgresSchema,
   withTempPostgresStore,
-} from './postgres-temp.js';
+} from '../support/postgres-temp.js';
+import { makeEvent, T0 } from '../support/temp-store.js';
+import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
+import { granularityMs, windowStartFor } from './contract/window-edges.js';
 import { describeStoreContract } from './store-contract.js';
 
 if (TEST_DATABASE_URL === undefined) {
@@ -49,17 +49,6 @@ async function windowMismatches(temp: TempPostgresSchema): Promise<{ mismatches:
   return { mismatches: Number(row?.mismatches), nonPositive: Number(row?.non_positive) };
 }
 
-function granularityMs(window: Window): number {
-  return window === '7d' || window === '30d' ? HOUR : MINUTE;
-}
-
-function windowStartFor(window: Window, now: number): number {
-  const buckets = { '5m': 5, '10m': 10, '1h': 60, '24h': 1_440, '7d': 168, '30d': 720, all: 0 };
-  if (window === 'all') return Number.NEGATIVE_INFINITY;
-  const size = granularityMs(window);
-  return Math.floor(now / size) * size - (buckets[window] - 1) * size;
-}
-
 function describeAcrossProcesses(url: string): void {
   describe('PostgreSQL store shared by two processes', () => {
     let temp: TempPostgresSchema;
@@ -74,8 +63,9 @@ function describeAcrossProcesses(url: string): void {
       a = await temp.openStore({ foldDelayMs: HOUR });
       b = await temp.openStore({ foldDelayMs: HOUR });
       await Promise.all([a.migrate(), b.migrate()]);
-      const user = await a.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      serviceId = (await b.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 })).id;
+      const user = await a.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      serviceId = (await b.accounts.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 }))
+        .id;
     });
     after(async () => {
       await temp.drop();
@@ -96,13 +86,13 @@ function describeAcrossProcesses(url: string): void {
         replayKey: 'iv-shared',
         replayKeyExpiresAt: T0 + 5 * MINUTE,
       });
-      const [first] = await a.writeEvents([claim('/a')], T0);
+      const [first] = await a.events.writeEvents([claim('/a')], T0);
       assert.equal(first?.ok, true);
-      const [second] = await b.writeEvents([claim('/b')], T0 + SECOND);
+      const [second] = await b.events.writeEvents([claim('/b')], T0 + SECOND);
       assert.deepEqual(second, { ok: false, reason: 'replayed' });
       // the same idempotency id, sent to the other process, is accepted and not stored again
-      await a.writeEvents([plainWrite(serviceId, [makeEvent({ id: 'evt-shared' })])], T0);
-      const [again] = await b.writeEvents([plainWrite(serviceId, [makeEvent({ id: 'evt-shared' })])], T0);
+      await a.events.writeEvents([plainWrite(serviceId, [makeEvent({ id: 'evt-shared' })])], T0);
+      const [again] = await b.events.writeEvents([plainWrite(serviceId, [makeEvent({ id: 'evt-shared' })])], T0);
       assert.deepEqual(again, { ok: true, accepted: 1, stored: [] });
     });
 
@@ -112,9 +102,14 @@ function describeAcrossProcesses(url: string): void {
       const countries = ['DE', 'FR', 'US', 'JP', 'BR'];
       const urls = ['/', '/a', '/b', '/c'];
       // a service of its own: the rankings hold exactly this test's events
-      const owner = await b.findUserByName('ann');
+      const owner = await b.accounts.findUserByName('ann');
       assert.ok(owner);
-      const { id: serviceId } = await a.createService({ name: 'busy', ownerId: owner.id, secret: 'b'.repeat(32), now });
+      const { id: serviceId } = await a.accounts.createService({
+        name: 'busy',
+        ownerId: owner.id,
+        secret: 'b'.repeat(32),
+        now,
+      });
       const seqs: number[] = [];
       const storedIds = new Map<string, number>();
       const claimsOk = new Map<string, number>();
@@ -142,12 +137,12 @@ function describeAcrossProcesses(url: string): void {
           }));
         const writes = { a: group('a'), b: group('b') };
         const [resultsA, resultsB] = await Promise.all([
-          a.writeEvents(writes.a, now),
+          a.events.writeEvents(writes.a, now),
           // the other process's clock is a little behind
-          b.writeEvents(writes.b, now - 700),
+          b.events.writeEvents(writes.b, now - 700),
           // expiry at the next minute, racing with both writes
-          b.advanceWindows(now + MINUTE),
-          round % 5 === 0 ? a.topValues(serviceId, 'url', '5m', 10, now) : Promise.resolve(),
+          b.events.advanceWindows(now + MINUTE),
+          round % 5 === 0 ? a.events.topValues(serviceId, 'url', '5m', 10, now) : Promise.resolve(),
         ]);
         for (const [results, groupWrites] of [
           [resultsA, writes.a],
@@ -175,19 +170,19 @@ function describeAcrossProcesses(url: string): void {
         assert.equal(claimsOk.get(`iv-${round}-b`), 1);
       }
       for (const [id, times] of storedIds) assert.equal(times, 1, `${id} stored once`);
-      assert.equal(await b.countEvents(serviceId), written.length);
+      assert.equal(await b.events.countEvents(serviceId), written.length);
 
       const at = now + 2 * MINUTE;
-      const all = await b.topValues(serviceId, 'country', 'all', 100, at);
+      const all = await b.events.topValues(serviceId, 'country', 'all', 100, at);
       assert.equal(
         all.reduce((sum, v) => sum + v.requests, 0),
-        await a.countEvents(serviceId),
+        await a.events.countEvents(serviceId),
         'the all-time ranking sums to the events stored',
       );
-      const days = await a.requestSeries(serviceId, 'day', 10, at);
+      const days = await a.events.requestSeries(serviceId, 'day', 10, at);
       assert.equal(
         days.reduce((sum, p) => sum + p.requests, 0),
-        await a.countEvents(serviceId),
+        await a.events.countEvents(serviceId),
       );
       for (const window of WINDOWS.filter((w) => w !== 'all')) {
         const start = windowStartFor(window, at);
@@ -199,7 +194,7 @@ function describeAcrossProcesses(url: string): void {
           }
         }
         for (const store of [a, b]) {
-          const actual = await store.topValues(serviceId, 'country', window, 100, at);
+          const actual = await store.events.topValues(serviceId, 'country', window, 100, at);
           assert.deepEqual(new Map(actual.map((v) => [v.key, v.requests])), expected, window);
         }
       }
@@ -209,39 +204,56 @@ function describeAcrossProcesses(url: string): void {
     it('folds, on a read in one process, the rollup counts another process queued and never folded', async () => {
       // a process that would fold only after an hour: as if it were killed right after its commit
       const stalled = await temp.openStore({ foldDelayMs: HOUR });
-      const owner = await a.findUserByName('ann');
+      const owner = await a.accounts.findUserByName('ann');
       assert.ok(owner);
-      const service = await a.createService({ name: 'queued', ownerId: owner.id, secret: 'q'.repeat(32), now: T0 });
+      const service = await a.accounts.createService({
+        name: 'queued',
+        ownerId: owner.id,
+        secret: 'q'.repeat(32),
+        now: T0,
+      });
       const events = ['FR', 'FR', 'JP'].map((country) => makeEvent({ geo: { country } }));
-      await stalled.writeEvents([plainWrite(service.id, events)], T0);
+      await stalled.events.writeEvents([plainWrite(service.id, events)], T0);
       const queued = await temp.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM rollup_queue WHERE service_id = $1',
         [service.id],
       );
       assert.equal(queued[0]?.n, 1, 'the counts wait in the queue, committed with their events');
 
-      const ranking = await b.topValues(service.id, 'country', 'all', 10, T0 + SECOND);
+      const ranking = await b.events.topValues(service.id, 'country', 'all', 10, T0 + SECOND);
       assert.deepEqual(ranking, [
         { key: 'FR', requests: 2 },
         { key: 'JP', requests: 1 },
       ]);
-      const series = await b.requestSeries(service.id, 'minute', 1, T0 + SECOND);
+      const series = await b.events.requestSeries(service.id, 'minute', 1, T0 + SECOND);
       assert.equal(series[0]?.requests, 3);
       const left = await temp.query<{ n: number }>('SELECT count(*)::int AS n FROM rollup_queue');
       assert.equal(left[0]?.n, 0);
       await stalled.close();
-      assert.equal((await a.topValues(service.id, 'country', 'all', 10, T0 + SECOND))[0]?.requests, 2, 'folded once');
+      assert.equal(
+        (await a.events.topValues(service.id, 'country', 'all', 10, T0 + SECOND))[0]?.requests,
+        2,
+        'folded once',
+      );
     });
 
     it('queues the seqs instead of the counts when a group stored only some of its events', async () => {
       const stalled = await temp.openStore({ foldDelayMs: HOUR });
-      const owner = await a.findUserByName('ann');
+      const owner = await a.accounts.findUserByName('ann');
       assert.ok(owner);
-      const service = await a.createService({ name: 'partly', ownerId: owner.id, secret: 'p'.repeat(32), now: T0 });
-      await stalled.writeEvents([plainWrite(service.id, [makeEvent({ id: 'once', geo: { country: 'NL' } })])], T0);
+      const service = await a.accounts.createService({
+        name: 'partly',
+        ownerId: owner.id,
+        secret: 'p'.repeat(32),
+        now: T0,
+      });
+      await stalled.events.writeEvents(
+        [plainWrite(service.id, [makeEvent({ id: 'once', geo: { country: 'NL' } })])],
+        T0,
+      );
       // the repeated id is accepted and not stored again: the group's counts are not those of its events
       const events = [makeEvent({ id: 'once', geo: { country: 'NL' } }), makeEvent({ geo: { country: 'BE' } })];
-      await stalled.writeEvents([plainWrite(service.id, events)], T0);
+      await stalled.events.writeEvents([plainWrite(service.id, events)], T0);
       const queued = await temp.query<{ counts: string | null; seqs: string[] | null }>(
         'SELECT counts, seqs FROM rollup_queue WHERE service_id = $1 ORDER BY id',
         [service.id],
@@ -253,7 +265,7 @@ function describeAcrossProcesses(url: string): void {
           [false, 1],
         ],
       );
-      assert.deepEqual(await b.topValues(service.id, 'country', 'all', 10, T0 + SECOND), [
+      assert.deepEqual(await b.events.topValues(service.id, 'country', 'all', 10, T0 + SECOND), [
         { key: 'BE', requests: 1 },
         { key: 'NL', requests: 1 },
       ]);
@@ -262,11 +274,17 @@ function describeAcrossProcesses(url: string): void {
 
     it('drops the queued counts of a service removed before they were folded', async () => {
       const stalled = await temp.openStore({ foldDelayMs: HOUR });
-      const owner = await a.findUserByName('ann');
+      const owner = await a.accounts.findUserByName('ann');
       assert.ok(owner);
-      const service = await a.createService({ name: 'gone', ownerId: owner.id, secret: 'g'.repeat(32), now: T0 });
-      await stalled.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
-      await b.removeService(service.id);
+      const service = await a.accounts.createService({
+        name: 'gone',
+        ownerId: owner.id,
+        secret: 'g'.repeat(32),
+        now: T0,
+      });
+      await stalled.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await b.accounts.removeService(service.id);
+      await b.events.removeServiceEvents(service.id);
       const left = await temp.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM rollup_queue WHERE service_id = $1',
         [service.id],
@@ -274,8 +292,8 @@ function describeAcrossProcesses(url: string): void {
       assert.equal(left[0]?.n, 0, 'removing a service removes its queued counts');
 
       // a process whose cache still holds the removed service writes once more: the fold drops those counts
-      await stalled.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
-      await b.requestSeries(serviceId, 'minute', 1, T0 + SECOND);
+      await stalled.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await b.events.requestSeries(serviceId, 'minute', 1, T0 + SECOND);
       const rows = await temp.query<{ queued: number; rollups: number }>(
         `SELECT (SELECT count(*)::int FROM rollup_queue) AS queued,
                 (SELECT count(*)::int FROM rollups WHERE service_id = $1) AS rollups`,
@@ -291,11 +309,16 @@ function describeAcrossProcesses(url: string): void {
 
     it('keeps an old event that a queued group names by seq until the group is folded', async () => {
       const stalled = await temp.openStore({ foldDelayMs: HOUR });
-      const owner = await a.findUserByName('ann');
+      const owner = await a.accounts.findUserByName('ann');
       assert.ok(owner);
-      const service = await a.createService({ name: 'late', ownerId: owner.id, secret: 'l'.repeat(32), now: T0 });
+      const service = await a.accounts.createService({
+        name: 'late',
+        ownerId: owner.id,
+        secret: 'l'.repeat(32),
+        now: T0,
+      });
       const old = T0 - 2 * DAY;
-      await stalled.writeEvents(
+      await stalled.events.writeEvents(
         [plainWrite(service.id, [makeEvent({ id: 'twice', ts: old, geo: { country: 'NL' } })])],
         T0,
       );
@@ -304,18 +327,18 @@ function describeAcrossProcesses(url: string): void {
         makeEvent({ id: 'twice', ts: old, geo: { country: 'NL' } }),
         makeEvent({ ts: old, geo: { country: 'BE' } }),
       ];
-      await stalled.writeEvents([plainWrite(service.id, late)], T0);
+      await stalled.events.writeEvents([plainWrite(service.id, late)], T0);
       // retention as it runs when another process committed that group just after retention's own fold
       const pool = openPool({ url: temp.url, schema: temp.schema });
       try {
         const maintenance = new PostgresMaintenance(pool, undefined as unknown as PostgresWindows);
         assert.equal(await maintenance.deleteEventsBefore(T0 - DAY, ALL_ROWS), 1, 'only the event counted in advance');
-        assert.deepEqual(await b.topValues(service.id, 'country', 'all', 10, T0), [
+        assert.deepEqual(await b.events.topValues(service.id, 'country', 'all', 10, T0), [
           { key: 'BE', requests: 1 },
           { key: 'NL', requests: 1 },
         ]);
         assert.equal(await maintenance.deleteEventsBefore(T0 - DAY, ALL_ROWS), 1, 'folded: it goes now');
-        assert.equal(await b.countEvents(service.id), 0);
+        assert.equal(await b.events.countEvents(service.id), 0);
       } finally {
         await pool.end();
         await stalled.close();
@@ -324,7 +347,7 @@ function describeAcrossProcesses(url: string): void {
 
     it('folds the queued counts of a write shortly after its commit, without a read', async () => {
       const prompt = await temp.openStore({ foldDelayMs: 50 });
-      await prompt.writeEvents([plainWrite(serviceId, [makeEvent()])], T0);
+      await prompt.events.writeEvents([plainWrite(serviceId, [makeEvent()])], T0);
       const deadline = Date.now() + 10 * SECOND;
       let queued = Number.POSITIVE_INFINITY;
       while (queued > 0 && Date.now() < deadline) {
@@ -336,11 +359,16 @@ function describeAcrossProcesses(url: string): void {
     });
 
     it('assigns distinct service ids to services created by both at once', async () => {
-      const owner = await a.findUserByName('ann');
+      const owner = await a.accounts.findUserByName('ann');
       assert.ok(owner);
       const created = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          (i % 2 === 0 ? a : b).createService({ name: `svc-${i}`, ownerId: owner.id, secret: 's'.repeat(32), now: T0 }),
+          (i % 2 === 0 ? a : b).accounts.createService({
+            name: `svc-${i}`,
+            ownerId: owner.id,
+            secret: 's'.repeat(32),
+            now: T0,
+          }),
         ),
       );
       assert.equal(new Set(created.map((s) => s.id)).size, 10);
@@ -350,53 +378,24 @@ function describeAcrossProcesses(url: string): void {
 
 function describeInternals(url: string): void {
   describe('PostgreSQL store internals', () => {
-    it('keeps only positive window rows that match the rollups after random traffic', async () => {
-      const { store, temp, cleanup } = await withTempPostgresStore(url);
-      try {
-        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const services = await Promise.all(
-          ['a', 'b'].map((name) => store.createService({ name, ownerId: user.id, secret: 'a'.repeat(32), now: T0 })),
-        );
-        const random = seededRandom(11);
-        let now = T0;
-        for (let step = 0; step < 60; step++) {
-          now += Math.floor(random() * 2 * HOUR);
-          const writes = services.map((service) =>
-            plainWrite(
-              service.id,
-              Array.from({ length: Math.floor(random() * 15) }, () =>
-                makeEvent({
-                  ts: now + 5 * MINUTE - Math.floor(random() * (DAY + 5 * MINUTE)),
-                  url: `/p/${Math.floor(random() * 5)}`,
-                }),
-              ),
-            ),
-          );
-          await store.writeEvents(writes, now);
-          if (step % 10 === 9) await store.pruneRollups(now, ALL_ROWS);
-        }
-        await store.advanceWindows(now);
-        assert.deepEqual(await windowMismatches(temp), { mismatches: 0, nonPositive: 0 });
-        const states = await temp.query('SELECT win FROM window_state');
-        assert.equal(states.length, SLIDING_WINDOW_NAMES.length);
-      } finally {
-        await cleanup();
-      }
-    });
-
     it('drops expired replay keys when pruning', async () => {
       const { store, temp, cleanup } = await withTempPostgresStore(url);
       try {
-        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.accounts.createService({
+          name: 'shop',
+          ownerId: user.id,
+          secret: 'a'.repeat(32),
+          now: T0,
+        });
         const claim = (key: string, expiresAt: number) => ({
           serviceId: service.id,
           events: [makeEvent()],
           replayKey: key,
           replayKeyExpiresAt: expiresAt,
         });
-        await store.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
-        await store.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
+        await store.events.writeEvents([claim('old', T0 + MINUTE), claim('new', T0 + 10 * MINUTE)], T0);
+        await store.events.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
         const rows = await temp.query<{ key: string }>('SELECT key FROM replay_keys');
         assert.deepEqual(
           rows.map((row) => row.key),
@@ -410,17 +409,24 @@ function describeInternals(url: string): void {
     it('stores text holding U+0000 as U+FFFD instead of failing the group', async () => {
       const { store, cleanup } = await withTempPostgresStore(url);
       try {
-        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
-        const [result] = await store.writeEvents(
+        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.accounts.createService({
+          name: 'shop',
+          ownerId: user.id,
+          secret: 'a'.repeat(32),
+          now: T0,
+        });
+        const [result] = await store.events.writeEvents(
           [plainWrite(service.id, [makeEvent({ url: '/a\0b', extra: { note: 'x\0y' } })])],
           T0,
         );
         assert.ok(result?.ok && result.stored.length === 1);
-        const [latest] = await store.latestEvents(service.id, 1);
+        const [latest] = await store.events.latestEvents(service.id, 1);
         assert.equal(latest?.url, '/a\uFFFDb');
         assert.deepEqual(latest?.extra, { note: 'x\0y' });
-        assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, T0), [{ key: '/a\uFFFDb', requests: 1 }]);
+        assert.deepEqual(await store.events.topValues(service.id, 'url', '5m', 10, T0), [
+          { key: '/a\uFFFDb', requests: 1 },
+        ]);
       } finally {
         await cleanup();
       }
@@ -429,8 +435,13 @@ function describeInternals(url: string): void {
     it('stores text with quotes, backslashes, braces and the word NULL exactly as sent', async () => {
       const { store, cleanup } = await withTempPostgresStore(url);
       try {
-        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.accounts.createService({
+          name: 'shop',
+          ownerId: user.id,
+          secret: 'a'.repeat(32),
+          now: T0,
+        });
         const tricky = makeEvent({
           url: '/a"b\\c{d},e f\\"',
           username: 'NULL',
@@ -440,11 +451,13 @@ function describeInternals(url: string): void {
           extra: { quote: '"', slash: '\\', list: [1, null, 'x'] },
           agent: { browser: '{}', model: 'a,b' },
         });
-        await store.writeEvents([plainWrite(service.id, [tricky])], T0);
-        const [stored] = await store.latestEvents(service.id, 1);
+        await store.events.writeEvents([plainWrite(service.id, [tricky])], T0);
+        const [stored] = await store.events.latestEvents(service.id, 1);
         const { seq, serviceId, receivedAt, ...fields } = stored ?? assert.fail('not stored');
         assert.deepEqual(fields, tricky);
-        assert.deepEqual(await store.topValues(service.id, 'browser', 'all', 10, T0), [{ key: '{}', requests: 1 }]);
+        assert.deepEqual(await store.events.topValues(service.id, 'browser', 'all', 10, T0), [
+          { key: '{}', requests: 1 },
+        ]);
       } finally {
         await cleanup();
       }
@@ -488,7 +501,7 @@ function describeInternals(url: string): void {
         await temp.query(`INSERT INTO api_tokens SELECT 'old-hash', id, 'grafana', ${T0} FROM users`);
         const store = await temp.openStore();
         await store.migrate();
-        const token = await store.findTokenByHash('old-hash', T0);
+        const token = await store.accounts.findTokenByHash('old-hash', T0);
         assert.equal(token?.scope, 'admin');
         assert.equal(token?.name, 'grafana');
         assert.equal(token?.expiresAt, null);
@@ -505,7 +518,7 @@ function describeInternals(url: string): void {
       const store = await openPostgresStore({ url: `${url}?schema=${schema}` });
       try {
         await store.migrate();
-        await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
         const rows = await temp.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.users`);
         assert.equal(rows[0]?.n, 1);
       } finally {
@@ -519,7 +532,7 @@ function describeInternals(url: string): void {
       const store = await openPostgresStore({ url: 'postgres://postgres@127.0.0.1:1/test' });
       try {
         const started = Date.now();
-        await assert.rejects(store.writeEvents([plainWrite(1, [makeEvent()])], T0));
+        await assert.rejects(store.events.writeEvents([plainWrite(1, [makeEvent()])], T0));
         assert.ok(Date.now() - started < 10 * SECOND);
       } finally {
         await store.close();

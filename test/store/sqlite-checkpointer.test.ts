@@ -16,6 +16,7 @@ import type { Store } from '../../src/store/store.js';
 import { startCheckpointer } from '../../src/store/worker/checkpointer.js';
 import { openInlineWriterSqliteStore } from '../../src/store/worker/inline-writer-store.js';
 import { openWorkerSqliteStore, type WorkerStoreOptions } from '../../src/store/worker/worker-store.js';
+import { waitFor } from '../support/client-helpers.js';
 import { makeEvent, T0 } from '../support/temp-store.js';
 import { plainWrite } from './contract/context.js';
 
@@ -46,15 +47,6 @@ async function eventsInDatabaseFile(dataDir: string, scratch: string): Promise<n
   }
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const SERVER_STORES: [
   string,
   (options: SqliteOpenOptions, background: Required<WorkerStoreOptions>) => Promise<Store>,
@@ -75,23 +67,27 @@ for (const [name, openServerStore] of SERVER_STORES) {
       const store = await openServerStore({ dataDir }, { onBackgroundError: (error) => errors.push(error) });
       try {
         await store.migrate();
-        const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+        const service = await store.accounts.createService({
+          name: 'shop',
+          ownerId: user.id,
+          secret: 'a'.repeat(32),
+          now: T0,
+        });
         const groups = 40;
         for (let g = 0; g < groups; g++) {
           const events = Array.from({ length: 25 }, (_, i) => makeEvent({ url: `/page/${g}/${i}` }));
-          await store.writeEvents([plainWrite(service.id, events)], T0 + g);
+          await store.events.writeEvents([plainWrite(service.id, events)], T0 + g);
         }
         const wal = await stat(path.join(dataDir, `${SQLITE_FILE_NAME}-wal`));
         // the writer's backstop cannot have run: the WAL never reached its 10,000 pages
         assert.ok(wal.size < BACKSTOP_PAGES * PAGE_BYTES, `WAL of ${wal.size} bytes`);
 
-        const inFile = await waitFor(
-          () => eventsInDatabaseFile(dataDir, scratch),
-          (n) => n === groups * 25,
-          5_000,
-        );
-        assert.equal(inFile, groups * 25);
+        let inFile: Awaited<ReturnType<typeof eventsInDatabaseFile>> = 0;
+        await waitFor(async () => {
+          inFile = await eventsInDatabaseFile(dataDir, scratch);
+          return inFile === groups * 25;
+        }, 5_000).catch((error: Error) => assert.fail(`${error.message}: the file holds ${inFile} events`));
         assert.deepEqual(errors, []);
       } finally {
         await store.close();

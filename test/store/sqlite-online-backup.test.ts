@@ -19,12 +19,20 @@ it('finishes a backup that commits keep restarting, by copying in larger steps',
   const store = await openSqliteStore({ dataDir, writesEvents: true });
   try {
     await store.migrate();
-    const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-    const service = await store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+    const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+    const service = await store.accounts.createService({
+      name: 'shop',
+      ownerId: user.id,
+      secret: 'a'.repeat(32),
+      now: T0,
+    });
     let written = 0;
     const writeBatch = async (count: number) => {
       const events = Array.from({ length: count }, () => makeEvent({ id: `e-${written++}`, ts: T0 }));
-      await store.writeEvents([{ serviceId: service.id, events, replayKey: null, replayKeyExpiresAt: null }], T0);
+      await store.events.writeEvents(
+        [{ serviceId: service.id, events, replayKey: null, replayKeyExpiresAt: null }],
+        T0,
+      );
     };
     for (let i = 0; i < 20; i++) await writeBatch(500);
     const writtenBefore = written;

@@ -9,9 +9,9 @@ import { SQLITE_FILE_NAME } from '../../src/store/sqlite/database.js';
 import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DataDirectoryBusyError } from '../../src/store/sqlite/writer-lock.js';
-import { type Store, WINDOWS } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
-import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, seededRandom } from './contract/context.js';
+import { ALL_ROWS, DAY, MINUTE, plainWrite } from './contract/context.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('SQLite', withTempSqliteStore);
@@ -79,8 +79,13 @@ function readFile<T>(file: string, read: (db: Database.Database) => T): T {
 /** A migrated SQLite store in a temp directory with user ann and her service shop. */
 async function withShopStore() {
   const temp = await withTempSqliteStore();
-  const user = await temp.store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-  const service = await temp.store.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+  const user = await temp.store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+  const service = await temp.store.accounts.createService({
+    name: 'shop',
+    ownerId: user.id,
+    secret: 'a'.repeat(32),
+    now: T0,
+  });
   return { ...temp, service };
 }
 
@@ -88,23 +93,23 @@ describe('SQLite store internals', () => {
   it('rebuilds the rollups of events whose process was killed before it applied them', async () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     try {
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ url: '/before' })])], T0);
+      await store.events.writeEvents([plainWrite(service.id, [makeEvent({ url: '/before' })])], T0);
       await store.close();
       assert.equal(await writeThenDie(dataDir, service.id, 7), 'SIGKILL');
       const reopened = await openSqliteStore({ dataDir });
       await reopened.migrate();
-      assert.equal(await reopened.countEvents(service.id), 8);
-      assert.deepEqual(await reopened.topValues(service.id, 'url', '5m', 10, T0 + MINUTE), [
+      assert.equal(await reopened.events.countEvents(service.id), 8);
+      assert.deepEqual(await reopened.events.topValues(service.id, 'url', '5m', 10, T0 + MINUTE), [
         { key: '/crash/0', requests: 3 },
         { key: '/crash/1', requests: 2 },
         { key: '/crash/2', requests: 2 },
         { key: '/before', requests: 1 },
       ]);
-      assert.equal((await reopened.requestSeries(service.id, 'minute', 2, T0 + MINUTE))[0]?.requests, 8);
+      assert.equal((await reopened.events.requestSeries(service.id, 'minute', 2, T0 + MINUTE))[0]?.requests, 8);
       await reopened.close();
       // applied once: a third start finds nothing left to rebuild
       const third = await openSqliteStore({ dataDir });
-      assert.equal((await third.topValues(service.id, 'url', 'all', 1, T0 + MINUTE))[0]?.requests, 3);
+      assert.equal((await third.events.topValues(service.id, 'url', 'all', 1, T0 + MINUTE))[0]?.requests, 3);
       await third.close();
     } finally {
       await cleanup();
@@ -115,11 +120,11 @@ describe('SQLite store internals', () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     const other = await openSqliteStore({ dataDir });
     try {
-      await store.writeEvents([plainWrite(service.id, [makeEvent(), makeEvent()])], T0);
-      assert.deepEqual(await other.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 2 }]);
-      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
-      assert.deepEqual(await store.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 3 }]);
-      assert.deepEqual(await other.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 3 }]);
+      await store.events.writeEvents([plainWrite(service.id, [makeEvent(), makeEvent()])], T0);
+      assert.deepEqual(await other.events.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 2 }]);
+      await store.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      assert.deepEqual(await store.events.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 3 }]);
+      assert.deepEqual(await other.events.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 3 }]);
     } finally {
       await other.close();
       await cleanup();
@@ -130,15 +135,27 @@ describe('SQLite store internals', () => {
     const { store, dataDir, cleanup } = await withTempSqliteStore();
     const cli = await openSqliteStore({ dataDir });
     try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const gone = await store.createService({ name: 'gone', ownerId: user.id, secret: 'g'.repeat(32), now: T0 });
-      const kept = await store.createService({ name: 'kept', ownerId: user.id, secret: 'k'.repeat(32), now: T0 });
+      const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+      const gone = await store.accounts.createService({
+        name: 'gone',
+        ownerId: user.id,
+        secret: 'g'.repeat(32),
+        now: T0,
+      });
+      const kept = await store.accounts.createService({
+        name: 'kept',
+        ownerId: user.id,
+        secret: 'k'.repeat(32),
+        now: T0,
+      });
       // counted in memory, not yet applied, when `tmon service remove` runs in another process
-      await store.writeEvents([plainWrite(gone.id, [makeEvent()]), plainWrite(kept.id, [makeEvent()])], T0);
-      await cli.removeService(gone.id);
+      await store.events.writeEvents([plainWrite(gone.id, [makeEvent()]), plainWrite(kept.id, [makeEvent()])], T0);
+      // as `tmon service remove` does (accounts.ts): the service, then its data
+      await cli.accounts.removeService(gone.id);
+      await cli.events.removeServiceEvents(gone.id);
       // this process's service cache still holds it for a moment
-      await store.writeEvents([plainWrite(gone.id, [makeEvent(), makeEvent()])], T0);
-      assert.deepEqual(await store.topValues(kept.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 1 }]);
+      await store.events.writeEvents([plainWrite(gone.id, [makeEvent(), makeEvent()])], T0);
+      assert.deepEqual(await store.events.topValues(kept.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 1 }]);
 
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
       try {
@@ -159,62 +176,6 @@ describe('SQLite store internals', () => {
     }
   });
 
-  it('keeps only positive window rows that match the rollups after random traffic', async () => {
-    const { store, dataDir, cleanup } = await withTempSqliteStore();
-    try {
-      const user = await store.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-      const services = await Promise.all(
-        ['a', 'b'].map((name) => store.createService({ name, ownerId: user.id, secret: 'a'.repeat(32), now: T0 })),
-      );
-      const random = seededRandom(11);
-      let now = T0;
-      for (let step = 0; step < 60; step++) {
-        now += Math.floor(random() * 2 * HOUR);
-        const writes = services.map((service) =>
-          plainWrite(
-            service.id,
-            Array.from({ length: Math.floor(random() * 15) }, () =>
-              makeEvent({
-                ts: now + 5 * MINUTE - Math.floor(random() * (DAY + 5 * MINUTE)),
-                url: `/p/${Math.floor(random() * 5)}`,
-              }),
-            ),
-          ),
-        );
-        await store.writeEvents(writes, now);
-        if (step % 10 === 9) await store.pruneRollups(now, ALL_ROWS);
-      }
-      await store.advanceWindows(now);
-      const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
-      try {
-        const nonPositive = db.prepare('SELECT count(*) FROM window_counts WHERE requests <= 0').pluck().get();
-        assert.equal(nonPositive, 0);
-        // each sliding window holds exactly the rollup rows after its expiry point
-        const mismatches = db
-          .prepare(
-            `WITH expected AS (
-               SELECT r.service_id, r.dim, s.win, r.key, sum(r.requests) AS requests
-               FROM window_state s JOIN rollups r
-                 ON r.res = CASE WHEN s.win IN ('7d', '30d') THEN 'hour' ELSE 'minute' END
-                AND r.bucket > s.expired_through AND r.dim != 'requests'
-               GROUP BY r.service_id, r.dim, s.win, r.key)
-             SELECT count(*) FROM expected e FULL JOIN (SELECT * FROM window_counts WHERE win != 'all') w
-               ON w.service_id = e.service_id AND w.dim = e.dim AND w.win = e.win AND w.key = e.key
-             WHERE e.requests IS NOT w.requests`,
-          )
-          .pluck()
-          .get();
-        assert.equal(mismatches, 0);
-        const states = db.prepare('SELECT count(*) FROM window_state').pluck().get();
-        assert.equal(states, WINDOWS.length - 1);
-      } finally {
-        db.close();
-      }
-    } finally {
-      await cleanup();
-    }
-  });
-
   it('refuses after a restart a replay key claimed before it, until the claim expires', async () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     let reopened: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
@@ -225,13 +186,15 @@ describe('SQLite store internals', () => {
         replayKey: 'iv-1',
         replayKeyExpiresAt: T0 + 10 * MINUTE,
       };
-      assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true);
+      assert.equal((await store.events.writeEvents([claim], T0))[0]?.ok, true);
       await store.close();
       reopened = await openSqliteStore({ dataDir });
-      assert.deepEqual(await reopened.writeEvents([claim], T0 + MINUTE), [{ ok: false, reason: 'replayed' }]);
+      assert.deepEqual(await reopened.events.writeEvents([claim], T0 + MINUTE), [{ ok: false, reason: 'replayed' }]);
       const later = { ...claim, replayKeyExpiresAt: T0 + 30 * MINUTE };
-      assert.equal((await reopened.writeEvents([later], T0 + 10 * MINUTE))[0]?.ok, true, 'expired: taken over');
-      assert.deepEqual(await reopened.writeEvents([later], T0 + 11 * MINUTE), [{ ok: false, reason: 'replayed' }]);
+      assert.equal((await reopened.events.writeEvents([later], T0 + 10 * MINUTE))[0]?.ok, true, 'expired: taken over');
+      assert.deepEqual(await reopened.events.writeEvents([later], T0 + 11 * MINUTE), [
+        { ok: false, reason: 'replayed' },
+      ]);
     } finally {
       await reopened?.close();
       await cleanup();
@@ -249,19 +212,19 @@ describe('SQLite store internals', () => {
         replayKeyExpiresAt: T0 + 5 * MINUTE,
       });
       const group = ['iv-a', 'iv-b', 'iv-c'].map(claim);
-      assert.ok((await store.writeEvents(group, T0)).every((result) => result.ok));
+      assert.ok((await store.events.writeEvents(group, T0)).every((result) => result.ok));
       const rows = readFile(path.join(dataDir, SQLITE_FILE_NAME), (db) =>
         db.prepare('SELECT count(*) FROM replay_claim_groups').pluck().get(),
       );
       assert.equal(rows, 1);
       // a write without a replay key records nothing
-      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await store.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
       await store.close();
       reopened = await openSqliteStore({ dataDir });
       for (const write of group) {
-        assert.deepEqual(await reopened.writeEvents([write], T0 + MINUTE), [{ ok: false, reason: 'replayed' }]);
+        assert.deepEqual(await reopened.events.writeEvents([write], T0 + MINUTE), [{ ok: false, reason: 'replayed' }]);
       }
-      assert.equal((await reopened.writeEvents([claim('iv-d')], T0 + MINUTE))[0]?.ok, true);
+      assert.equal((await reopened.events.writeEvents([claim('iv-d')], T0 + MINUTE))[0]?.ok, true);
     } finally {
       await reopened?.close();
       await cleanup();
@@ -272,15 +235,15 @@ describe('SQLite store internals', () => {
     const { store, service, cleanup } = await withShopStore();
     try {
       const claim = { serviceId: service.id, events: [makeEvent()], replayKey: 'iv', replayKeyExpiresAt: T0 + 1_500 };
-      assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true);
+      assert.equal((await store.events.writeEvents([claim], T0))[0]?.ok, true);
       for (const now of [T0 + 1_499, T0 + 1_999]) {
         assert.deepEqual(
-          await store.writeEvents([claim], now),
+          await store.events.writeEvents([claim], now),
           [{ ok: false, reason: 'replayed' }],
           `at +${now - T0} ms`,
         );
       }
-      assert.equal((await store.writeEvents([claim], T0 + 2_000))[0]?.ok, true, 'expired: taken over');
+      assert.equal((await store.events.writeEvents([claim], T0 + 2_000))[0]?.ok, true, 'expired: taken over');
     } finally {
       await cleanup();
     }
@@ -297,9 +260,9 @@ describe('SQLite store internals', () => {
       };
       // the second write of the group is invalid: the whole group rolls back after the first claimed its key
       const invalid = { ...claim, replayKey: 'iv-2', replayKeyExpiresAt: null };
-      await assert.rejects(store.writeEvents([claim, invalid], T0), TypeError);
-      assert.equal(await store.countEvents(service.id), 0);
-      assert.equal((await store.writeEvents([claim], T0))[0]?.ok, true, 'the sender retries: not a replay');
+      await assert.rejects(store.events.writeEvents([claim, invalid], T0), TypeError);
+      assert.equal(await store.events.countEvents(service.id), 0);
+      assert.equal((await store.events.writeEvents([claim], T0))[0]?.ok, true, 'the sender retries: not a replay');
     } finally {
       await cleanup();
     }
@@ -312,9 +275,9 @@ describe('SQLite store internals', () => {
       const stored = plainWrite(service.id, [crawler]);
       // the second write of the group is invalid: the whole group rolls back, the new agent's row with it
       const invalid = { ...plainWrite(service.id, [makeEvent()]), replayKey: 'iv', replayKeyExpiresAt: null };
-      await assert.rejects(store.writeEvents([stored, invalid], T0), TypeError);
-      await store.writeEvents([stored], T0);
-      const [latest] = await store.latestEvents(service.id, 10);
+      await assert.rejects(store.events.writeEvents([stored, invalid], T0), TypeError);
+      await store.events.writeEvents([stored], T0);
+      const [latest] = await store.events.latestEvents(service.id, 10);
       assert.equal(latest?.useragent, 'NewCrawler/1.0');
       assert.deepEqual(latest?.agent, crawler.agent);
     } finally {
@@ -339,7 +302,7 @@ describe('SQLite store internals', () => {
     const migrated = await openSqliteStore({ dataDir });
     try {
       await migrated.migrate();
-      const token = await migrated.findTokenByHash('old-hash', T0);
+      const token = await migrated.accounts.findTokenByHash('old-hash', T0);
       assert.equal(token?.scope, 'admin');
       assert.equal(token?.name, 'grafana');
       assert.equal(token?.expiresAt, null);
@@ -379,7 +342,7 @@ describe('SQLite store internals', () => {
     const migrated = await openSqliteStore({ dataDir });
     try {
       await migrated.migrate();
-      const latest = await migrated.latestEvents(service.id, 10);
+      const latest = await migrated.events.latestEvents(service.id, 10);
       assert.deepEqual(
         latest.map((event) => [event.seq, event.url, event.useragent, event.agent]),
         [
@@ -388,7 +351,7 @@ describe('SQLite store internals', () => {
           [1, '/a', chrome.useragent, chrome.agent],
         ],
       );
-      const [next] = await migrated.writeEvents([plainWrite(service.id, [chrome])], T0);
+      const [next] = await migrated.events.writeEvents([plainWrite(service.id, [chrome])], T0);
       assert.equal(next?.ok && next.stored[0]?.seq, 5, 'seq goes on after the deleted 4');
       const agents = readFile(file, (db) => db.prepare('SELECT count(*) FROM agents').pluck().get());
       assert.equal(agents, 2, 'one row per string and parse');
@@ -426,7 +389,7 @@ describe('SQLite store internals', () => {
         [T0 + 2 * MINUTE, `[[1,"late",${T0 + 2 * MINUTE}]]`],
       ]);
       const claim = { serviceId: 1, events: [makeEvent()], replayKey: 'late', replayKeyExpiresAt: T0 + 10 * MINUTE };
-      assert.deepEqual(await migrated.writeEvents([claim], T0), [{ ok: false, reason: 'replayed' }]);
+      assert.deepEqual(await migrated.events.writeEvents([claim], T0), [{ ok: false, reason: 'replayed' }]);
     } finally {
       await migrated.close();
       await cleanup();
@@ -438,17 +401,20 @@ describe('SQLite store internals', () => {
     const second = await openSqliteStore({ dataDir });
     let third: Awaited<ReturnType<typeof openSqliteStore>> | null = null;
     try {
-      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      await store.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
       // the second reads and manages beside it, as a CLI command does, but writes no events
-      assert.equal(await second.countEvents(service.id), 1);
-      await assert.rejects(second.writeEvents([plainWrite(service.id, [makeEvent()])], T0), DataDirectoryBusyError);
+      assert.equal(await second.events.countEvents(service.id), 1);
+      await assert.rejects(
+        second.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0),
+        DataDirectoryBusyError,
+      );
       // a server's store takes the lock at open: it fails at start, not at its first event
       await assert.rejects(openSqliteStore({ dataDir, writesEvents: true }), /another process is writing events/);
-      assert.equal(await second.countEvents(service.id), 1, 'nothing stored by the refused write');
+      assert.equal(await second.events.countEvents(service.id), 1, 'nothing stored by the refused write');
 
       await store.close();
       third = await openSqliteStore({ dataDir, writesEvents: true });
-      assert.equal((await third.writeEvents([plainWrite(service.id, [makeEvent()])], T0))[0]?.ok, true);
+      assert.equal((await third.events.writeEvents([plainWrite(service.id, [makeEvent()])], T0))[0]?.ok, true);
     } finally {
       await third?.close();
       await second.close();
@@ -466,9 +432,9 @@ describe('SQLite store internals', () => {
         replayKeyExpiresAt: expiresAt,
       });
       // two commits, two recorded groups; a group goes once all its claims have expired
-      await store.writeEvents([claim('old', T0 + MINUTE)], T0);
-      await store.writeEvents([claim('new', T0 + 10 * MINUTE), claim('newer', T0 + 11 * MINUTE)], T0);
-      await store.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
+      await store.events.writeEvents([claim('old', T0 + MINUTE)], T0);
+      await store.events.writeEvents([claim('new', T0 + 10 * MINUTE), claim('newer', T0 + 11 * MINUTE)], T0);
+      await store.events.pruneRollups(T0 + 5 * MINUTE, ALL_ROWS);
       const db = new Database(path.join(dataDir, SQLITE_FILE_NAME), { readonly: true });
       try {
         assert.deepEqual(db.prepare('SELECT claims FROM replay_claim_groups').pluck().all(), [
@@ -512,17 +478,20 @@ describe('SQLite agents under retention', () => {
   const agentCount = (dataDir: string) =>
     readFile(path.join(dataDir, SQLITE_FILE_NAME), (db) => db.prepare('SELECT count(*) FROM agents').pluck().get());
   const latest = async (store: Store, serviceId: number) =>
-    (await store.latestEvents(serviceId, 10)).map((event) => [event.url, event.useragent, event.agent.device]);
+    (await store.events.latestEvents(serviceId, 10)).map((event) => [event.url, event.useragent, event.agent.device]);
 
   it('deletes the agents only deleted events referred to, and adds one again when it comes back', async () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     try {
-      await store.writeEvents([plainWrite(service.id, [bot(T0), makeEvent({ ts: T0 + 10 * DAY, url: '/new' })])], T0);
+      await store.events.writeEvents(
+        [plainWrite(service.id, [bot(T0), makeEvent({ ts: T0 + 10 * DAY, url: '/new' })])],
+        T0,
+      );
       assert.equal(agentCount(dataDir), 2);
-      assert.equal(await store.deleteEventsBefore(T0 + 5 * DAY, ALL_ROWS), 1);
+      assert.equal(await store.events.deleteEventsBefore(T0 + 5 * DAY, ALL_ROWS), 1);
       assert.equal(agentCount(dataDir), 1, "the bot's agent went with its only event");
       assert.deepEqual(await latest(store, service.id), [['/new', makeEvent().useragent, 'desktop']]);
-      await store.writeEvents([plainWrite(service.id, [bot(T0 + 10 * DAY, '/back')])], T0 + 10 * DAY);
+      await store.events.writeEvents([plainWrite(service.id, [bot(T0 + 10 * DAY, '/back')])], T0 + 10 * DAY);
       assert.equal(agentCount(dataDir), 2);
       assert.deepEqual((await latest(store, service.id))[0], ['/back', 'OldBot/1.0', 'bot']);
     } finally {
@@ -534,13 +503,13 @@ describe('SQLite agents under retention', () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     let reopened: Store | null = null;
     try {
-      await store.writeEvents([plainWrite(service.id, [bot(T0, '/1')])], T0);
+      await store.events.writeEvents([plainWrite(service.id, [bot(T0, '/1')])], T0);
       await store.close();
       // a cold start reads the agent's last_ts from its row; the writer's memory holds it after that
       reopened = await openSqliteStore({ dataDir });
-      await reopened.writeEvents([plainWrite(service.id, [bot(T0 + 3 * DAY, '/2')])], T0 + 3 * DAY);
-      await reopened.writeEvents([plainWrite(service.id, [bot(T0 + 6 * DAY, '/3')])], T0 + 6 * DAY);
-      assert.equal(await reopened.deleteEventsBefore(T0 + 5 * DAY, ALL_ROWS), 2);
+      await reopened.events.writeEvents([plainWrite(service.id, [bot(T0 + 3 * DAY, '/2')])], T0 + 3 * DAY);
+      await reopened.events.writeEvents([plainWrite(service.id, [bot(T0 + 6 * DAY, '/3')])], T0 + 6 * DAY);
+      assert.equal(await reopened.events.deleteEventsBefore(T0 + 5 * DAY, ALL_ROWS), 2);
       assert.equal(agentCount(dataDir), 1);
       assert.deepEqual(await latest(reopened, service.id), [['/3', 'OldBot/1.0', 'bot']]);
     } finally {
@@ -552,12 +521,15 @@ describe('SQLite agents under retention', () => {
   it("keeps an agent's time as it was when the group that moved it rolled back", async () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     try {
-      await store.writeEvents([plainWrite(service.id, [bot(T0, '/1')])], T0);
+      await store.events.writeEvents([plainWrite(service.id, [bot(T0, '/1')])], T0);
       const invalid = { ...plainWrite(service.id, [makeEvent()]), replayKey: 'iv', replayKeyExpiresAt: null };
-      await assert.rejects(store.writeEvents([plainWrite(service.id, [bot(T0 + 3 * DAY)]), invalid], T0), TypeError);
+      await assert.rejects(
+        store.events.writeEvents([plainWrite(service.id, [bot(T0 + 3 * DAY)]), invalid], T0),
+        TypeError,
+      );
       // within a day of the rolled-back time, not of the stored one: the row must be moved now
-      await store.writeEvents([plainWrite(service.id, [bot(T0 + 3.5 * DAY, '/2')])], T0 + 3.5 * DAY);
-      assert.equal(await store.deleteEventsBefore(T0 + 2 * DAY, ALL_ROWS), 1);
+      await store.events.writeEvents([plainWrite(service.id, [bot(T0 + 3.5 * DAY, '/2')])], T0 + 3.5 * DAY);
+      assert.equal(await store.events.deleteEventsBefore(T0 + 2 * DAY, ALL_ROWS), 1);
       assert.equal(agentCount(dataDir), 1);
       assert.deepEqual(await latest(store, service.id), [['/2', 'OldBot/1.0', 'bot']]);
     } finally {
@@ -568,11 +540,11 @@ describe('SQLite agents under retention', () => {
   it('leaves agents alone while old events remain to be deleted', async () => {
     const { store, dataDir, service, cleanup } = await withShopStore();
     try {
-      await store.writeEvents([plainWrite(service.id, [bot(T0, '/1'), bot(T0, '/2'), bot(T0, '/3')])], T0);
-      assert.equal(await store.deleteEventsBefore(T0 + 5 * DAY, 2), 2);
+      await store.events.writeEvents([plainWrite(service.id, [bot(T0, '/1'), bot(T0, '/2'), bot(T0, '/3')])], T0);
+      assert.equal(await store.events.deleteEventsBefore(T0 + 5 * DAY, 2), 2);
       assert.equal(agentCount(dataDir), 1);
       assert.equal((await latest(store, service.id)).length, 1, 'the old event left still reads with its agent');
-      assert.equal(await store.deleteEventsBefore(T0 + 5 * DAY, 2), 1);
+      assert.equal(await store.events.deleteEventsBefore(T0 + 5 * DAY, 2), 1);
       assert.equal(agentCount(dataDir), 0);
     } finally {
       await cleanup();

@@ -17,7 +17,7 @@ export async function startListeningTmon(options?: TestTmonOptions): Promise<Lis
 }
 
 export async function storedEvents(tmon: TestTmon, limit = 1000): Promise<StoredEvent[]> {
-  return tmon.runtime.store.latestEvents(tmon.service.id, limit);
+  return tmon.runtime.eventStore.latestEvents(tmon.service.id, limit);
 }
 
 /** How many times each id is stored. */

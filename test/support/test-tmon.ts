@@ -12,8 +12,8 @@ import { loadConfig } from '../../src/config.js';
 import type { AppLogger } from '../../src/log.js';
 import { createRuntime, type Runtime } from '../../src/runtime.js';
 import type { Service, TokenScope } from '../../src/store/store.js';
-import { createTempSchema, TEST_DATABASE_URL } from '../store/postgres-temp.js';
 import { FakeClock } from './fake-clock.js';
+import { createTempSchema, TEST_DATABASE_URL } from './postgres-temp.js';
 
 export const ALICE_PASSWORD = 'alice-password-1';
 export const VECTOR_SECRET = '0cc175b9c0f1b6a831c399e269772661';
@@ -39,7 +39,7 @@ export interface TestTmonOptions {
 
 /** A token of the named user (scope `admin` unless said: what a token could do before scopes), for tests. */
 export async function addTestToken(
-  runtime: Pick<Runtime, 'accounts' | 'store'>,
+  runtime: Pick<Runtime, 'accounts'>,
   userName: string,
   scope: TokenScope = 'admin',
   serviceId: number | null = null,

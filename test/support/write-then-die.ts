@@ -12,5 +12,8 @@ if (!dataDir || !serviceId || !count) throw new Error('usage: write-then-die DAT
 const store = await openSqliteStore({ dataDir });
 await store.migrate();
 const events = Array.from({ length: Number(count) }, (_, i) => makeEvent({ url: `/crash/${i % 3}` }));
-await store.writeEvents([{ serviceId: Number(serviceId), events, replayKey: null, replayKeyExpiresAt: null }], T0);
+await store.events.writeEvents(
+  [{ serviceId: Number(serviceId), events, replayKey: null, replayKeyExpiresAt: null }],
+  T0,
+);
 process.kill(process.pid, 'SIGKILL');

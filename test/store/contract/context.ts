@@ -1,12 +1,17 @@
 import { afterEach, beforeEach } from 'node:test';
 import type { EnrichedEvent } from '../../../src/enrich/enriched-event.js';
+import type { AccountStore } from '../../../src/store/account-store.js';
+import type { EventStore } from '../../../src/store/event-store.js';
 import type { EventWrite, Service, Store, User } from '../../../src/store/store.js';
 import { T0 } from '../../support/temp-store.js';
 
 export type OpenStore = () => Promise<{ store: Store; cleanup(): Promise<void> }>;
 
 export interface Context {
+  /** the whole store, for what concerns both halves (migrations) */
   store: Store;
+  accounts: AccountStore;
+  events: EventStore;
   user: User;
   service: Service;
 }
@@ -21,14 +26,15 @@ export function useStore(open: OpenStore): () => Context {
   beforeEach(async () => {
     const opened = await open();
     cleanup = opened.cleanup;
-    const user = await opened.store.createUser({ name: 'ann', passwordHash: 'hash-ann', admin: false, now: T0 });
-    const service = await opened.store.createService({
+    const { accounts, events } = opened.store;
+    const user = await accounts.createUser({ name: 'ann', passwordHash: 'hash-ann', admin: false, now: T0 });
+    const service = await accounts.createService({
       name: 'shop',
       ownerId: user.id,
       secret: 'a'.repeat(32),
       now: T0,
     });
-    context = { store: opened.store, user, service };
+    context = { store: opened.store, accounts, events, user, service };
   });
   afterEach(async () => {
     await cleanup?.();

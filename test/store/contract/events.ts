@@ -8,9 +8,9 @@ export function describeEvents(open: OpenStore): void {
     const ctx = useStore(open);
 
     it('stores every write of a group and answers each with its stored events', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const now = T0 + 5 * SECOND;
-      const results = await store.writeEvents(
+      const results = await events.writeEvents(
         [
           plainWrite(service.id, [makeEvent({ url: '/a' }), makeEvent({ url: '/b' })]),
           plainWrite(service.id, [makeEvent()]),
@@ -35,86 +35,86 @@ export function describeEvents(open: OpenStore): void {
         assert.equal(event.serviceId, service.id);
         assert.equal(event.receivedAt, now);
       }
-      assert.equal(await store.countEvents(service.id), 3);
-      assert.equal(await store.countEvents(), 3);
+      assert.equal(await events.countEvents(service.id), 3);
+      assert.equal(await events.countEvents(), 3);
     });
 
     it('writes nothing of a group when one of its writes fails', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const broken = { serviceId: service.id, events: [makeEvent()], replayKey: 'iv', replayKeyExpiresAt: null };
-      await assert.rejects(store.writeEvents([plainWrite(service.id, [makeEvent()]), broken], T0));
-      assert.equal(await store.countEvents(), 0);
-      assert.deepEqual(await store.topValues(service.id, 'country', 'all', 10, T0), []);
+      await assert.rejects(events.writeEvents([plainWrite(service.id, [makeEvent()]), broken], T0));
+      assert.equal(await events.countEvents(), 0);
+      assert.deepEqual(await events.topValues(service.id, 'country', 'all', 10, T0), []);
       // the store keeps working after the failed group
-      await store.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
-      assert.deepEqual(await store.topValues(service.id, 'country', 'all', 10, T0), [{ key: 'DE', requests: 1 }]);
+      await events.writeEvents([plainWrite(service.id, [makeEvent()])], T0);
+      assert.deepEqual(await events.topValues(service.id, 'country', 'all', 10, T0), [{ key: 'DE', requests: 1 }]);
     });
 
     it('accepts an event id twice in one batch but stores and counts it once', async () => {
-      const { store, service } = ctx();
-      const [result] = await store.writeEvents(
+      const { events, service } = ctx();
+      const [result] = await events.writeEvents(
         [plainWrite(service.id, [makeEvent({ id: 'e1' }), makeEvent({ id: 'e1' }), makeEvent({ id: null })])],
         T0,
       );
       assert.ok(result?.ok);
       assert.equal(result.accepted, 3);
       assert.equal(result.stored.length, 2);
-      assert.equal(await store.countEvents(service.id), 2);
-      assert.deepEqual(await store.topValues(service.id, 'country', 'all', 10, T0), [{ key: 'DE', requests: 2 }]);
+      assert.equal(await events.countEvents(service.id), 2);
+      assert.deepEqual(await events.topValues(service.id, 'country', 'all', 10, T0), [{ key: 'DE', requests: 2 }]);
     });
 
     it('accepts an event id already stored by an earlier batch without storing it again', async () => {
-      const { store, user, service } = ctx();
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ id: 'e1' })])], T0);
-      const [again] = await store.writeEvents([plainWrite(service.id, [makeEvent({ id: 'e1' })])], T0 + SECOND);
+      const { accounts, events, user, service } = ctx();
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ id: 'e1' })])], T0);
+      const [again] = await events.writeEvents([plainWrite(service.id, [makeEvent({ id: 'e1' })])], T0 + SECOND);
       assert.deepEqual(again, { ok: true, accepted: 1, stored: [] });
-      assert.deepEqual((await store.requestSeries(service.id, 'minute', 1, T0 + SECOND))[0]?.requests, 1);
+      assert.deepEqual((await events.requestSeries(service.id, 'minute', 1, T0 + SECOND))[0]?.requests, 1);
       // ids are unique per service, not across services
-      const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
-      const [other] = await store.writeEvents([plainWrite(blog.id, [makeEvent({ id: 'e1' })])], T0);
+      const blog = await accounts.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
+      const [other] = await events.writeEvents([plainWrite(blog.id, [makeEvent({ id: 'e1' })])], T0);
       assert.ok(other?.ok && other.stored.length === 1);
     });
 
     it('refuses a replayed key while the other writes of the group are stored', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const claim = (url: string) => ({
         serviceId: service.id,
         events: [makeEvent({ url })],
         replayKey: 'iv-1',
         replayKeyExpiresAt: T0 + 5 * MINUTE,
       });
-      const results = await store.writeEvents(
+      const results = await events.writeEvents(
         [claim('/first'), claim('/replayed'), plainWrite(service.id, [makeEvent({ url: '/plain' })])],
         T0,
       );
       assert.equal(results[0]?.ok, true);
       assert.deepEqual(results[1], { ok: false, reason: 'replayed' });
       assert.equal(results[2]?.ok, true);
-      const [later] = await store.writeEvents([claim('/later')], T0 + MINUTE);
+      const [later] = await events.writeEvents([claim('/later')], T0 + MINUTE);
       assert.deepEqual(later, { ok: false, reason: 'replayed' });
-      assert.deepEqual((await store.latestEvents(service.id, 10)).map((e) => e.url).sort(), ['/first', '/plain']);
+      assert.deepEqual((await events.latestEvents(service.id, 10)).map((e) => e.url).sort(), ['/first', '/plain']);
     });
 
     it('lets an expired replay key be claimed again', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const claim = { serviceId: service.id, events: [makeEvent()], replayKey: 'iv', replayKeyExpiresAt: T0 + MINUTE };
-      await store.writeEvents([claim], T0);
-      const [again] = await store.writeEvents([{ ...claim, replayKeyExpiresAt: T0 + 2 * MINUTE }], T0 + MINUTE);
+      await events.writeEvents([claim], T0);
+      const [again] = await events.writeEvents([{ ...claim, replayKeyExpiresAt: T0 + 2 * MINUTE }], T0 + MINUTE);
       assert.equal(again?.ok, true);
-      const [third] = await store.writeEvents([claim], T0 + MINUTE + 1);
+      const [third] = await events.writeEvents([claim], T0 + MINUTE + 1);
       assert.deepEqual(third, { ok: false, reason: 'replayed' }, 'the second claim holds until its own expiry');
     });
 
     it('keeps replay keys per service', async () => {
-      const { store, user, service } = ctx();
-      const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
+      const { accounts, events, user, service } = ctx();
+      const blog = await accounts.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
       const claim = (serviceId: number) => ({
         serviceId,
         events: [makeEvent()],
         replayKey: 'iv',
         replayKeyExpiresAt: T0 + MINUTE,
       });
-      const results = await store.writeEvents([claim(service.id), claim(blog.id)], T0);
+      const results = await events.writeEvents([claim(service.id), claim(blog.id)], T0);
       assert.deepEqual(
         results.map((r) => r.ok),
         [true, true],
@@ -126,7 +126,7 @@ export function describeEvents(open: OpenStore): void {
     const ctx = useStore(open);
 
     it('returns the latest events newest first with every stored field', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const full = makeEvent({
         ts: T0 + 2 * SECOND,
         url: '/full?x=1',
@@ -140,8 +140,8 @@ export function describeEvents(open: OpenStore): void {
       });
       const noGeo = makeEvent({ ts: T0 + 2 * SECOND, url: '/private', ip: '10.0.0.1', geo: null, method: null });
       const older = makeEvent({ ts: T0, url: '/older' });
-      await store.writeEvents([plainWrite(service.id, [older, full, noGeo])], T0 + 3 * SECOND);
-      const latest = await store.latestEvents(service.id, 10);
+      await events.writeEvents([plainWrite(service.id, [older, full, noGeo])], T0 + 3 * SECOND);
+      const latest = await events.latestEvents(service.id, 10);
       assert.deepEqual(
         latest.map((e) => e.url),
         ['/private', '/full?x=1', '/older'],
@@ -153,17 +153,17 @@ export function describeEvents(open: OpenStore): void {
       assert.equal(receivedAt, T0 + 3 * SECOND);
       assert.equal(latest[0]?.geo, null);
       assert.deepEqual(
-        (await store.latestEvents(service.id, 2)).map((e) => e.url),
+        (await events.latestEvents(service.id, 2)).map((e) => e.url),
         ['/private', '/full?x=1'],
       );
     });
 
     it('pages a service’s events by seq, oldest first, and no other service’s', async () => {
-      const { store, user, service } = ctx();
-      const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
+      const { accounts, events, user, service } = ctx();
+      const blog = await accounts.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
       const urls = Array.from({ length: 5 }, (_, i) => `/p${i}`);
       // ts out of order: the page follows seq (arrival), not ts
-      await store.writeEvents(
+      await events.writeEvents(
         [
           plainWrite(
             service.id,
@@ -177,39 +177,39 @@ export function describeEvents(open: OpenStore): void {
         ],
         T0 + SECOND,
       );
-      const first = await store.eventsAfterSeq(service.id, 0, 2);
+      const first = await events.eventsAfterSeq(service.id, 0, 2);
       assert.deepEqual(
         first.map((e) => e.url),
         ['/p0', '/p1'],
       );
-      const rest = await store.eventsAfterSeq(service.id, first[1]!.seq, 10);
+      const rest = await events.eventsAfterSeq(service.id, first[1]!.seq, 10);
       assert.deepEqual(
         rest.map((e) => e.url),
         ['/p2', '/p3', '/p4'],
       );
-      assert.deepEqual(await store.eventsAfterSeq(service.id, rest[2]!.seq, 10), []);
+      assert.deepEqual(await events.eventsAfterSeq(service.id, rest[2]!.seq, 10), []);
       assert.deepEqual(
-        (await store.eventsAfterSeq(blog.id, 0, 10)).map((e) => e.url),
+        (await events.eventsAfterSeq(blog.id, 0, 10)).map((e) => e.url),
         ['/blog'],
       );
     });
 
     it('deletes old events in bounded steps and leaves the rollups', async () => {
-      const { store, user, service } = ctx();
-      const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
+      const { accounts, events, user, service } = ctx();
+      const blog = await accounts.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
       const old = Array.from({ length: 5 }, (_, i) => makeEvent({ ts: T0 - 20 * HOUR + i }));
-      await store.writeEvents(
+      await events.writeEvents(
         [plainWrite(service.id, [...old, makeEvent({ ts: T0 })]), plainWrite(blog.id, old.slice(0, 2))],
         T0,
       );
-      assert.equal(await store.deleteEventsBefore(T0 - DAY / 2, 4), 4);
-      assert.equal(await store.deleteEventsBefore(T0 - DAY / 2, 100), 3);
-      assert.equal(await store.deleteEventsBefore(T0 - DAY / 2, 100), 0);
-      assert.equal(await store.countEvents(service.id), 1);
-      assert.equal(await store.countEvents(blog.id), 0);
-      assert.deepEqual(await store.topValues(service.id, 'country', 'all', 10, T0), [{ key: 'DE', requests: 6 }]);
-      assert.deepEqual(await store.topValues(service.id, 'country', '24h', 10, T0), [{ key: 'DE', requests: 6 }]);
-      const series = await store.requestSeries(service.id, 'day', 2, T0);
+      assert.equal(await events.deleteEventsBefore(T0 - DAY / 2, 4), 4);
+      assert.equal(await events.deleteEventsBefore(T0 - DAY / 2, 100), 3);
+      assert.equal(await events.deleteEventsBefore(T0 - DAY / 2, 100), 0);
+      assert.equal(await events.countEvents(service.id), 1);
+      assert.equal(await events.countEvents(blog.id), 0);
+      assert.deepEqual(await events.topValues(service.id, 'country', 'all', 10, T0), [{ key: 'DE', requests: 6 }]);
+      assert.deepEqual(await events.topValues(service.id, 'country', '24h', 10, T0), [{ key: 'DE', requests: 6 }]);
+      const series = await events.requestSeries(service.id, 'day', 2, T0);
       assert.equal(
         series.reduce((sum, p) => sum + p.requests, 0),
         6,

@@ -4,6 +4,7 @@ import type { EnrichedEvent } from '../../../src/enrich/enriched-event.js';
 import { WINDOWS, type Window } from '../../../src/store/store.js';
 import { makeEvent, T0 } from '../../support/temp-store.js';
 import { DAY, HOUR, MINUTE, type OpenStore, plainWrite, SECOND, seededRandom, useStore } from './context.js';
+import { bucketFor, windowStartFor } from './window-edges.js';
 
 const paris = { country: 'FR', countryName: 'France', region: 'Île-de-France', city: 'Paris', lat: 48.86, lng: 2.35 };
 const austin = {
@@ -34,12 +35,12 @@ export function describeRankings(open: OpenStore): void {
     const ctx = useStore(open);
 
     it('ranks every dimension in every window by requests, skipping unknown values', async () => {
-      const { store, service } = ctx();
-      await store.writeEvents([plainWrite(service.id, mixedEvents(T0 + 10 * SECOND))], T0 + 10 * SECOND);
+      const { events, service } = ctx();
+      await events.writeEvents([plainWrite(service.id, mixedEvents(T0 + 10 * SECOND))], T0 + 10 * SECOND);
       const now = T0 + 20 * SECOND;
       for (const window of WINDOWS) {
-        const top = async (dimension: Parameters<typeof store.topValues>[1]) =>
-          (await store.topValues(service.id, dimension, window, 10, now)).map((v) => [v.key, v.requests]);
+        const top = async (dimension: Parameters<typeof events.topValues>[1]) =>
+          (await events.topValues(service.id, dimension, window, 10, now)).map((v) => [v.key, v.requests]);
         assert.deepEqual(
           await top('country'),
           [
@@ -95,21 +96,21 @@ export function describeRankings(open: OpenStore): void {
         );
       }
       assert.deepEqual(
-        (await store.topValues(service.id, 'url', '24h', 1, now)).map((v) => v.key),
+        (await events.topValues(service.id, 'url', '24h', 1, now)).map((v) => v.key),
         ['/'],
         'limit',
       );
     });
 
     it('tells where a ranked city is', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const springfields = [
         makeEvent({ geo: { country: 'US', region: 'Illinois', city: 'Springfield', lat: 39.8, lng: -89.64 } }),
         makeEvent({ geo: { country: 'US', region: 'Illinois', city: 'Springfield', lat: 39.8, lng: -89.64 } }),
         makeEvent({ geo: { country: 'US', region: 'Missouri', city: 'Springfield', lat: 37.21, lng: -93.29 } }),
       ];
-      await store.writeEvents([plainWrite(service.id, springfields)], T0);
-      assert.deepEqual(await store.topValues(service.id, 'city', '1h', 10, T0), [
+      await events.writeEvents([plainWrite(service.id, springfields)], T0);
+      assert.deepEqual(await events.topValues(service.id, 'city', '1h', 10, T0), [
         {
           key: 'Springfield',
           requests: 2,
@@ -124,23 +125,23 @@ export function describeRankings(open: OpenStore): void {
     });
 
     it('keeps each service to its own rankings', async () => {
-      const { store, user, service } = ctx();
-      const blog = await store.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
-      await store.writeEvents(
+      const { accounts, events, user, service } = ctx();
+      const blog = await accounts.createService({ name: 'blog', ownerId: user.id, secret: 'b'.repeat(32), now: T0 });
+      await events.writeEvents(
         [
           plainWrite(service.id, [makeEvent()]),
           plainWrite(blog.id, [makeEvent({ geo: paris }), makeEvent({ geo: paris })]),
         ],
         T0,
       );
-      assert.deepEqual(await store.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 1 }]);
-      assert.deepEqual(await store.topValues(blog.id, 'country', '5m', 10, T0), [{ key: 'FR', requests: 2 }]);
+      assert.deepEqual(await events.topValues(service.id, 'country', '5m', 10, T0), [{ key: 'DE', requests: 1 }]);
+      assert.deepEqual(await events.topValues(blog.id, 'country', '5m', 10, T0), [{ key: 'FR', requests: 2 }]);
     });
 
     it('lets events leave each window exactly when their bucket does', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const t = T0 + 30 * SECOND; // mid-minute and mid-hour
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ ts: t })])], t);
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ ts: t })])], t);
       // window = the bucket holding `now` and the previous (length − 1) whole buckets
       const edges: [Window, number, number][] = [
         ['5m', T0 + 5 * MINUTE - 1, T0 + 5 * MINUTE],
@@ -152,58 +153,58 @@ export function describeRankings(open: OpenStore): void {
       ];
       for (const [window, lastIn, firstOut] of edges) {
         assert.deepEqual(
-          await store.topValues(service.id, 'os', window, 10, lastIn),
+          await events.topValues(service.id, 'os', window, 10, lastIn),
           [{ key: 'Windows', requests: 1 }],
           window,
         );
-        assert.deepEqual(await store.topValues(service.id, 'os', window, 10, firstOut), [], window);
+        assert.deepEqual(await events.topValues(service.id, 'os', window, 10, firstOut), [], window);
       }
-      assert.deepEqual(await store.topValues(service.id, 'os', 'all', 10, T0 + 400 * DAY), [
+      assert.deepEqual(await events.topValues(service.id, 'os', 'all', 10, T0 + 400 * DAY), [
         { key: 'Windows', requests: 1 },
       ]);
     });
 
     it('ages the rankings while no events arrive', async () => {
-      const { store, service } = ctx();
-      await store.writeEvents([plainWrite(service.id, mixedEvents(T0))], T0);
-      assert.equal((await store.topValues(service.id, 'country', '5m', 10, T0 + 4 * MINUTE))[0]?.requests, 3);
-      await store.advanceWindows(T0 + 6 * MINUTE);
-      assert.deepEqual(await store.topValues(service.id, 'country', '5m', 10, T0 + 6 * MINUTE), []);
-      assert.equal((await store.topValues(service.id, 'country', '24h', 10, T0 + 6 * MINUTE))[0]?.requests, 3);
+      const { events, service } = ctx();
+      await events.writeEvents([plainWrite(service.id, mixedEvents(T0))], T0);
+      assert.equal((await events.topValues(service.id, 'country', '5m', 10, T0 + 4 * MINUTE))[0]?.requests, 3);
+      await events.advanceWindows(T0 + 6 * MINUTE);
+      assert.deepEqual(await events.topValues(service.id, 'country', '5m', 10, T0 + 6 * MINUTE), []);
+      assert.equal((await events.topValues(service.id, 'country', '24h', 10, T0 + 6 * MINUTE))[0]?.requests, 3);
     });
 
     it('counts a late event in the windows that still reach it and never in the others', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const now = T0 + 10 * MINUTE;
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ ts: now - 2 * HOUR, url: '/late' })])], now);
-      assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, now), []);
-      assert.deepEqual(await store.topValues(service.id, 'url', '1h', 10, now), []);
-      assert.deepEqual(await store.topValues(service.id, 'url', '24h', 10, now), [{ key: '/late', requests: 1 }]);
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ ts: now - 2 * HOUR, url: '/late' })])], now);
+      assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, now), []);
+      assert.deepEqual(await events.topValues(service.id, 'url', '1h', 10, now), []);
+      assert.deepEqual(await events.topValues(service.id, 'url', '24h', 10, now), [{ key: '/late', requests: 1 }]);
       for (const later of [now + HOUR, now + 22 * HOUR - MINUTE]) {
         for (const window of WINDOWS) {
-          for (const value of await store.topValues(service.id, 'url', window, 10, later)) {
+          for (const value of await events.topValues(service.id, 'url', window, 10, later)) {
             assert.ok(value.requests > 0, `${window} never goes to zero or below`);
           }
         }
-        assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, later), []);
+        assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, later), []);
       }
-      assert.deepEqual(await store.topValues(service.id, 'url', '24h', 10, now + 22 * HOUR), []);
-      assert.deepEqual(await store.topValues(service.id, 'url', '7d', 10, now + 22 * HOUR), [
+      assert.deepEqual(await events.topValues(service.id, 'url', '24h', 10, now + 22 * HOUR), []);
+      assert.deepEqual(await events.topValues(service.id, 'url', '7d', 10, now + 22 * HOUR), [
         { key: '/late', requests: 1 },
       ]);
     });
 
     it('never counts an event from the bucket just before the window start', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const now = T0 + 10 * MINUTE; // the 5m window starts at T0 + 6 min
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 5 * MINUTE + 59 * SECOND })])], now);
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 6 * MINUTE, url: '/in' })])], now);
-      assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, now), [{ key: '/in', requests: 1 }]);
-      assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, now + HOUR), []);
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 5 * MINUTE + 59 * SECOND })])], now);
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 6 * MINUTE, url: '/in' })])], now);
+      assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, now), [{ key: '/in', requests: 1 }]);
+      assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, now + HOUR), []);
       const hourNow = T0 + 7 * DAY + 30 * MINUTE; // the 7d window starts at T0 + 1 h
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 59 * MINUTE, url: '/old' })])], hourNow);
-      assert.deepEqual(await store.topValues(service.id, 'url', '7d', 10, hourNow), []);
-      const month = await store.topValues(service.id, 'url', '30d', 10, hourNow);
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 59 * MINUTE, url: '/old' })])], hourNow);
+      assert.deepEqual(await events.topValues(service.id, 'url', '7d', 10, hourNow), []);
+      const month = await events.topValues(service.id, 'url', '30d', 10, hourNow);
       assert.deepEqual(
         month.find((v) => v.key === '/old'),
         { key: '/old', requests: 1 },
@@ -211,34 +212,34 @@ export function describeRankings(open: OpenStore): void {
     });
 
     it('counts an event from the near future until its bucket leaves the window', async () => {
-      const { store, service } = ctx();
-      await store.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 4 * MINUTE, url: '/early' })])], T0);
-      assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, T0), [{ key: '/early', requests: 1 }]);
-      assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, T0 + 8 * MINUTE), [
+      const { events, service } = ctx();
+      await events.writeEvents([plainWrite(service.id, [makeEvent({ ts: T0 + 4 * MINUTE, url: '/early' })])], T0);
+      assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, T0), [{ key: '/early', requests: 1 }]);
+      assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, T0 + 8 * MINUTE), [
         { key: '/early', requests: 1 },
       ]);
-      assert.deepEqual(await store.topValues(service.id, 'url', '5m', 10, T0 + 9 * MINUTE), []);
+      assert.deepEqual(await events.topValues(service.id, 'url', '5m', 10, T0 + 9 * MINUTE), []);
     });
 
     it('counts exactly the events whose bucket is inside each window, for random late and early events', async () => {
-      const { store, service } = ctx();
+      const { events, service } = ctx();
       const random = seededRandom(7);
       const written: EnrichedEvent[] = [];
       let now = T0;
       for (let step = 0; step < 40; step++) {
         now += Math.floor(random() * 3 * HOUR);
-        const events = Array.from({ length: 1 + Math.floor(random() * 20) }, () =>
+        const batch = Array.from({ length: 1 + Math.floor(random() * 20) }, () =>
           makeEvent({
             // from 24 h late to 5 min early, as the collector accepts
             ts: now - Math.floor(random() * (DAY + 5 * MINUTE)) + 5 * MINUTE,
             geo: { country: ['DE', 'FR', 'US', 'JP'][Math.floor(random() * 4)] },
           }),
         );
-        written.push(...events);
-        await store.writeEvents([plainWrite(service.id, events)], now);
+        written.push(...batch);
+        await events.writeEvents([plainWrite(service.id, batch)], now);
         const at = now + Math.floor(random() * 10 * MINUTE);
         for (const window of WINDOWS) {
-          const actual = await store.topValues(service.id, 'country', window, 10, at);
+          const actual = await events.topValues(service.id, 'country', window, 10, at);
           const start = windowStartFor(window, at);
           const expected = new Map<string, number>();
           for (const event of written) {
@@ -253,19 +254,4 @@ export function describeRankings(open: OpenStore): void {
       }
     });
   });
-}
-
-function granularityMs(window: Window): number {
-  return window === '7d' || window === '30d' ? HOUR : MINUTE;
-}
-
-function bucketFor(window: Window, ts: number): number {
-  const size = granularityMs(window);
-  return Math.floor(ts / size) * size;
-}
-
-function windowStartFor(window: Window, now: number): number {
-  const buckets = { '5m': 5, '10m': 10, '1h': 60, '24h': 1_440, '7d': 168, '30d': 720, all: Number.POSITIVE_INFINITY };
-  if (window === 'all') return Number.NEGATIVE_INFINITY;
-  return bucketFor(window, now) - (buckets[window] - 1) * granularityMs(window);
 }
