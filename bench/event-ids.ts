@@ -28,6 +28,7 @@ import { parseOptions } from './support/args.js';
 import { createBenchSchema, DEFAULT_DATABASE_URL } from './support/postgres.js';
 import { cpuSince, cpuSnapshot } from './support/proc-cpu.js';
 import { fixed, int, machineLine, megabytes, table } from './support/report.js';
+import { commandAsTyped, RECORD_OPTION, recordResults } from './support/results-file.js';
 import { SeedEvents } from './support/seed-data.js';
 
 const options = parseOptions('npm run bench:event-ids --', {
@@ -44,6 +45,7 @@ const options = parseOptions('npm run bench:event-ids --', {
     help: 'sqlite or postgres (a schema tmon_bench_<random> per kind, dropped)',
   },
   'database-url': { kind: 'string', default: DEFAULT_DATABASE_URL, help: 'the PostgreSQL for --store postgres' },
+  record: RECORD_OPTION,
 });
 const onPostgres = options.store === 'postgres';
 if (!onPostgres && options.store !== 'sqlite')
@@ -123,8 +125,8 @@ async function open(kind: IdKind): Promise<Contender> {
   const { store, remove, size } = await openFor();
   await store.migrate();
   const now = Date.now();
-  const owner = await store.createUser({ name: 'bench', passwordHash: 'unused', admin: true, now });
-  const service = await store.createService({ name: 'bench', ownerId: owner.id, secret: 'x'.repeat(32), now });
+  const owner = await store.accounts.createUser({ name: 'bench', passwordHash: 'unused', admin: true, now });
+  const service = await store.accounts.createService({ name: 'bench', ownerId: owner.id, secret: 'x'.repeat(32), now });
   return { kind, store, remove, size, serviceId: service.id, written: 0, cpuMicros: 0, bytesWritten: 0 };
 }
 
@@ -142,7 +144,7 @@ async function writeSlice(contender: Contender, source: SeedEvents, count: numbe
   }
   const bytesBefore = await bytesWrittenSoFar();
   const cpuBefore = cpuSnapshot([], onPostgres);
-  for (const group of groups) await contender.store.writeEvents(group, Date.now());
+  for (const group of groups) await contender.store.events.writeEvents(group, Date.now());
   const cpu = cpuSince(cpuBefore);
   // this process (the store's JavaScript, SQLite) and PostgreSQL's server processes
   contender.cpuMicros += (cpu.loadGenerator + cpu.postgres) * 1e6;
@@ -159,10 +161,10 @@ async function main(): Promise<void> {
   process.stdout.write(
     'note: one process writes every store in turn: compare the ratios of one run, not figures across runs\n',
   );
-  process.stdout.write(
-    `${int(options.events)} events per kind, ${options.group} single-event writes per commit, ` +
-      `kinds alternating in ${options.slices} slices\n`,
-  );
+  const setup =
+    `${onPostgres ? 'PostgreSQL' : 'SQLite'} store, ${int(options.events)} events per kind, ` +
+    `${options.group} single-event writes per commit, kinds alternating in ${options.slices} slices`;
+  process.stdout.write(`${setup}\n`);
   const contenders = await Promise.all(KINDS.map(open));
   const source = new SeedEvents();
   try {
@@ -194,6 +196,11 @@ async function main(): Promise<void> {
       ]);
     }
     process.stdout.write(`\n${table(rows)}\n`);
+    if (options.record) {
+      const command = commandAsTyped('bench:event-ids', 'bench/event-ids.ts');
+      await recordResults({ benchmark: 'bench:event-ids', command, figures: [setup, table(rows)], targets: [] });
+      process.stdout.write('figures recorded in bench/RESULTS.md\n');
+    }
   } finally {
     await Promise.all(contenders.map((c) => c.remove()));
     await postgresClient?.end();

@@ -17,6 +17,7 @@ import { KeepAliveClient } from './support/http-timer.js';
 import { type Summary, summarize } from './support/percentiles.js';
 import { fileSizes, procMemory } from './support/proc-memory.js';
 import { describeMachine, fixed, int, megabytes, printTargets, type Target, table } from './support/report.js';
+import { commandAsTyped, RECORD_OPTION, recordResults } from './support/results-file.js';
 import { seedEvents } from './support/seed.js';
 import { addAdmin, addService, addToken, describeNodeOptions, describeStorage, startTmon } from './support/tmon.js';
 
@@ -32,6 +33,7 @@ const options = parseOptions('npm run bench:query --', {
     help: 'accept-encoding of the requests: gzip (as browsers) or identity',
   },
   keep: { kind: 'boolean', help: 'keep a fresh data directory (print its path) instead of removing it' },
+  record: RECORD_OPTION,
 });
 
 const SERVICE_NAME = 'bench';
@@ -80,20 +82,20 @@ function cases(wsid: number): Case[] {
   return out;
 }
 
-/** The data directory with a seeded service: reused as it is when it already holds one. */
-async function prepare(dataDir: string): Promise<number> {
+/** The data directory with a seeded service (its id and event count): reused as it is when it already holds one. */
+async function prepare(dataDir: string): Promise<{ serviceId: number; events: number }> {
   if (existsSync(path.join(dataDir, SQLITE_FILE_NAME))) {
     const store = await openSqliteStore({ dataDir });
     try {
-      const service = await store.findServiceByName(SERVICE_NAME);
-      const count = service ? await store.countEvents(service.id) : 0;
+      const service = await store.accounts.findServiceByName(SERVICE_NAME);
+      const count = service ? await store.events.countEvents(service.id) : 0;
       if (service && count > 0) {
-        const [newest] = await store.latestEvents(service.id, 1);
+        const [newest] = await store.events.latestEvents(service.id, 1);
         const age = newest ? (Date.now() - newest.ts) / 60_000 : Number.NaN;
         log(`reusing ${dataDir}: ${int(count)} events, the newest ${fixed(age, 0)} min old`);
         if (age > 10)
           log('  (older than 10 min: the 10m window is empty, the 24h one holds fewer events than when seeded)');
-        return service.id;
+        return { serviceId: service.id, events: count };
       }
     } finally {
       await store.close();
@@ -104,12 +106,14 @@ async function prepare(dataDir: string): Promise<number> {
   const service = await addService(dataDir, SERVICE_NAME);
   log(`seeding ${int(options.events)} events over ${options.days} days into ${dataDir}`);
   const store = await openSqliteStore({ dataDir });
+  let events: number;
   try {
     await store.migrate();
-    const seeded = await seedEvents(store, service.id, options.events, options.days);
+    const seeded = await seedEvents(store.events, service.id, options.events, options.days);
+    events = seeded.events;
     const t0 = performance.now();
-    await store.advanceWindows(Date.now());
-    await store.pruneRollups(Date.now(), Number.MAX_SAFE_INTEGER);
+    await store.events.advanceWindows(Date.now());
+    await store.events.pruneRollups(Date.now(), Number.MAX_SAFE_INTEGER);
     log(
       `seeded ${int(seeded.events)} events in ${fixed(seeded.seconds, 0)} s (${int(seeded.events / seeded.seconds)} events/s); ` +
         `${seeded.shape.countries} countries, ${int(seeded.shape.cities)} cities, ${int(seeded.shape.urls)} URLs; ` +
@@ -118,7 +122,7 @@ async function prepare(dataDir: string): Promise<number> {
   } finally {
     await store.close();
   }
-  return service.id;
+  return { serviceId: service.id, events };
 }
 
 async function measure(client: KeepAliveClient, c: Case): Promise<Measured> {
@@ -152,7 +156,7 @@ async function main(): Promise<number> {
   const dataDir = options.reuse
     ? path.resolve(options.reuse)
     : await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-query-'));
-  const serviceId = await prepare(dataDir);
+  const { serviceId, events } = await prepare(dataDir);
 
   const tmon = await startTmon({ dataDir });
   let measured: Measured[];
@@ -176,8 +180,8 @@ async function main(): Promise<number> {
   }
   const sizes = await fileSizes(dataDir);
 
-  log();
-  log(
+  const figures: string[] = [];
+  figures.push(
     table([
       ['endpoint', 'window', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'results', 'bytes', 'errors'],
       ...measured.map((m) => [
@@ -193,16 +197,14 @@ async function main(): Promise<number> {
       ]),
     ]),
   );
-  log();
   const dbBytes = Object.values(sizes).reduce((a, b) => a + b, 0);
-  log(
-    `tmon resident memory after the run: ${megabytes(memory.rss)}, peak ${megabytes(memory.peak)} (VmRSS / VmHWM); exit code ${exitCode}`,
+  figures.push(
+    `tmon resident memory after the run: ${megabytes(memory.rss)}, peak ${megabytes(memory.peak)} (VmRSS / VmHWM); exit code ${exitCode}\n` +
+      `database: ${Object.entries(sizes)
+        .map(([name, size]) => `${name} ${megabytes(size)}`)
+        .join(', ')} (total ${megabytes(dbBytes)})`,
   );
-  log(
-    `database: ${Object.entries(sizes)
-      .map(([name, size]) => `${name} ${megabytes(size)}`)
-      .join(', ')} (total ${megabytes(dbBytes)})`,
-  );
+  for (const block of figures) log(`\n${block}`);
   log();
 
   const queries = measured.slice(1);
@@ -229,6 +231,18 @@ async function main(): Promise<number> {
     },
   ];
   printTargets(targets);
+  if (options.record) {
+    await recordResults({
+      benchmark: 'bench:query',
+      command: commandAsTyped('bench:query', 'bench/query.ts'),
+      figures: [
+        `${int(events)} events stored${options.reuse ? ' (a reused data directory)' : ''}; ${options.warmup} warm-up + ${options.requests} timed requests per row, accept-encoding: ${options.encoding}`,
+        ...figures,
+      ],
+      targets,
+    });
+    log('figures recorded in bench/RESULTS.md');
+  }
 
   if (options.reuse) log(`data directory kept for --reuse: ${dataDir}`);
   else if (options.keep) log(`data directory kept: ${dataDir} (run again with --reuse ${dataDir})`);
