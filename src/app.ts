@@ -15,7 +15,8 @@ import type { IngestCounters } from './ingest/counters.js';
 import type { Collect } from './ingest/pipeline.js';
 import type { LiveChannels } from './live/live-channels.js';
 import { type AppLogger, createLogger } from './log.js';
-import type { Store } from './store/store.js';
+import type { AccountStore } from './store/account-store.js';
+import type { EventStore } from './store/event-store.js';
 import { adminRoutes } from './web/admin/routes.js';
 import { tokenRoutes } from './web/admin/token-routes.js';
 import { authRoutes } from './web/auth/routes.js';
@@ -27,6 +28,7 @@ import { liveRoute } from './web/data/live-route.js';
 import { dataRoutes } from './web/data/routes.js';
 import { installErrorHandler } from './web/errors.js';
 import { installNoSniff } from './web/no-sniff.js';
+import { openApiRoute, registerOpenApi } from './web/openapi.js';
 import { opsRoutes } from './web/ops-routes.js';
 import { faviconRoutes } from './web/pages/favicon.js';
 import { configuredOrigin } from './web/pages/reached-origin.js';
@@ -45,7 +47,8 @@ const COMPRESS_SYNC_BYTES = 1024 * 1024;
 
 export interface AppDeps {
   config: Config;
-  store: Store;
+  accountStore: AccountStore;
+  eventStore: EventStore;
   accounts: Accounts;
   collect: Collect;
   channels: LiveChannels;
@@ -96,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app, config.debug);
   // closing, fastify answers new requests 503 (they would not see their commit): so must collect
   app.addHook('preClose', async () => collectFastPath.stop());
+  // first: it describes the routes registered after it (/api/openapi.json)
+  await registerOpenApi(app);
   // POST /data/collect, the busiest route by far, sits beside the rest rather than under the plugins
   // below: a hook a plugin adds to a context reaches every context inside it, so the collect route
   // would run the cookie and compression hooks on every request (~10 % more CPU per answer, see
@@ -127,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       assets: deps.assets,
     });
     await web.register(pageRoutes, {
-      store: deps.store,
+      store: deps.accountStore,
       accounts: deps.accounts,
       assets: deps.assets,
       docsHtml: deps.docsHtml,
@@ -135,17 +140,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await web.register(assetRoutes, { assets: deps.assets });
     await web.register(faviconRoutes);
-    await web.register(adminRoutes, { store: deps.store, accounts: deps.accounts });
-    await web.register(tokenRoutes, { store: deps.store, accounts: deps.accounts });
-    await web.register(dataRoutes, { store: deps.store, accounts: deps.accounts, clock: deps.clock });
+    await web.register(adminRoutes, { store: deps.accountStore, accounts: deps.accounts });
+    await web.register(tokenRoutes, { store: deps.accountStore, accounts: deps.accounts });
+    await web.register(dataRoutes, { store: deps.eventStore, accounts: deps.accounts, clock: deps.clock });
     await web.register(liveRoute, {
-      store: deps.store,
+      store: deps.eventStore,
       accounts: deps.accounts,
       channels: deps.channels,
       clock: deps.clock,
       maxStreamsPerUser: config.maxStreamsPerUser,
       maxStreams: config.maxStreams,
     });
+    await web.register(openApiRoute);
     await web.register(opsRoutes, {
       accounts: deps.accounts,
       counters: deps.counters,

@@ -10,11 +10,24 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
 import { boundService, type Caller, scopeAllows } from '../../accounts/caller.js';
-import type { Service, Store, User } from '../../store/store.js';
+import type { AccountStore } from '../../store/account-store.js';
+import type { Service, User } from '../../store/store.js';
+import { described } from '../answer-schemas.js';
 import { requireCsrfToken } from '../auth/csrf.js';
 import { requireCaller } from '../auth/current-user.js';
 import { visibleServiceFor } from '../auth/visible-service.js';
 import { HttpError } from '../errors.js';
+import {
+  MeAnswer,
+  NewServiceAnswer,
+  NewUserAnswer,
+  PasswordChangedAnswer,
+  RemovedAnswer,
+  ServiceAnswer,
+  ServicesAnswer,
+  UserAnswer,
+  UsersAnswer,
+} from './answers.js';
 import { presentService, presentUser } from './present.js';
 import {
   IdParams,
@@ -28,7 +41,7 @@ import {
 } from './schemas.js';
 
 export interface AdminRouteDeps {
-  store: Store;
+  store: AccountStore;
   accounts: Accounts;
 }
 
@@ -61,86 +74,137 @@ export async function adminRoutes(fastify: FastifyInstance, { store, accounts }:
     );
   };
 
-  app.get('/api/me', async (request) => ({
-    status: 200,
+  const presentOne = async (service: Service, caller: Caller) => {
+    const [shown] = await present([service], caller);
+    if (!shown) throw new Error('presenting one service gave none');
+    return shown;
+  };
+
+  app.get('/api/me', { schema: described('users', 'Who you are', { 200: MeAnswer }) }, async (request) => ({
+    status: 200 as const,
     results: presentUser((await requireCaller(request, accounts, 'read')).user),
   }));
 
-  app.post('/api/me/password', { schema: { body: OwnPasswordChange } }, async (request) => {
+  const passwordSchema = {
+    ...described('users', 'Change your own password (your other sessions end)', { 200: PasswordChangedAnswer }),
+    body: OwnPasswordChange,
+  };
+  app.post('/api/me/password', { schema: passwordSchema }, async (request) => {
     const caller = await requireCaller(request, accounts, 'admin');
     await accounts.changeOwnPassword(caller, request.body.current_password, request.body.password);
-    return { status: 200, results: { updated: true } };
+    return { status: 200 as const, results: { updated: true as const } };
   });
 
-  app.get('/api/services', async (request) => {
+  const listSchema = described('services', 'The services you can see', { 200: ServicesAnswer });
+  app.get('/api/services', { schema: listSchema }, async (request) => {
     const caller = await requireCaller(request, accounts, 'read');
     const { user } = caller;
     const all = user.admin ? await store.listServices() : await store.listServicesForUser(user.id);
     const bound = boundService(caller);
     const services = bound === null ? all : all.filter((s) => s.id === bound);
-    return { status: 200, results: await present(services, caller) };
+    return { status: 200 as const, results: await present(services, caller) };
   });
 
-  app.post('/api/services', { schema: { body: NewService } }, async (request, reply) => {
+  const createSchema = {
+    ...described('services', 'Create a service: its id and secret', { 201: NewServiceAnswer }),
+    body: NewService,
+  };
+  app.post('/api/services', { schema: createSchema }, async (request, reply) => {
     const caller = await requireCaller(request, accounts, 'admin');
     const service = await accounts.addService({ name: request.body.name, ownerName: caller.user.name });
-    const [shown] = await present([service], caller);
-    return reply.code(201).send({ status: 201, results: shown });
+    const shown = await presentOne(service, caller);
+    return reply.code(201).send({ status: 201 as const, results: shown });
   });
 
-  app.get('/api/services/:id', { schema: { params: IdParams } }, async (request) => {
+  const showSchema = {
+    ...described('services', 'A service, with its secret if you manage it', { 200: ServiceAnswer }),
+    params: IdParams,
+  };
+  app.get('/api/services/:id', { schema: showSchema }, async (request) => {
     const caller = await requireCaller(request, accounts, 'read');
     const service = await visibleServiceFor(caller, accounts, request.params.id);
     if (!service) throw new HttpError('not_found', `no service with id ${request.params.id}`);
-    return { status: 200, results: (await present([service], caller))[0] };
+    return { status: 200 as const, results: await presentOne(service, caller) };
   });
 
-  app.post('/api/services/:id/rotate-secret', { schema: { params: IdParams } }, async (request) => {
+  const rotateSchema = {
+    ...described('services', 'A new secret; the previous one stays valid for a grace period', { 200: ServiceAnswer }),
+    params: IdParams,
+  };
+  app.post('/api/services/:id/rotate-secret', { schema: rotateSchema }, async (request) => {
     const { caller } = await managed(request, request.params.id);
     const rotated = await accounts.rotateSecret(request.params.id);
-    return { status: 200, results: (await present([rotated], caller))[0] };
+    return { status: 200 as const, results: await presentOne(rotated, caller) };
   });
 
-  app.patch('/api/services/:id', { schema: { params: IdParams, body: ServiceChanges } }, async (request) => {
+  const changeSchema = {
+    ...described('services', 'Accept or refuse the legacy protocols (Gen 1, Gen 2)', { 200: ServiceAnswer }),
+    params: IdParams,
+    body: ServiceChanges,
+  };
+  app.patch('/api/services/:id', { schema: changeSchema }, async (request) => {
     const { caller } = await managed(request, request.params.id);
     const updated = await accounts.updateSettings(request.params.id, { allowLegacy: request.body.allow_legacy });
-    return { status: 200, results: (await present([updated], caller))[0] };
+    return { status: 200 as const, results: await presentOne(updated, caller) };
   });
 
-  app.delete('/api/services/:id', { schema: { params: IdParams } }, async (request) => {
+  const removeSchema = {
+    ...described('services', 'Remove a service and its events', { 200: RemovedAnswer }),
+    params: IdParams,
+  };
+  app.delete('/api/services/:id', { schema: removeSchema }, async (request) => {
     await managed(request, request.params.id);
     await accounts.removeService(request.params.id);
-    return { status: 200, results: { id: request.params.id, removed: true } };
+    return { status: 200 as const, results: { id: request.params.id, removed: true as const } };
   });
 
-  app.post('/api/services/:id/shares', { schema: { params: IdParams, body: NewShare } }, async (request) => {
+  const shareSchema = {
+    ...described('services', 'Share a service with a user, who may then view it', { 200: ServiceAnswer }),
+    params: IdParams,
+    body: NewShare,
+  };
+  app.post('/api/services/:id/shares', { schema: shareSchema }, async (request) => {
     const { caller, service } = await managed(request, request.params.id);
     const viewer = await store.findUserByName(request.body.user);
     if (!viewer) throw new HttpError('not_found', `no user named "${request.body.user}"`);
     if (viewer.id === service.ownerId) throw new HttpError('bad_request', 'the owner already sees the service');
     await store.shareService(service.id, viewer.id);
-    return { status: 200, results: (await present([service], caller))[0] };
+    return { status: 200 as const, results: await presentOne(service, caller) };
   });
 
-  app.delete('/api/services/:id/shares/:userId', { schema: { params: ShareParams } }, async (request) => {
+  const unshareSchema = {
+    ...described('services', 'Stop sharing a service with a user', { 200: ServiceAnswer }),
+    params: ShareParams,
+  };
+  app.delete('/api/services/:id/shares/:userId', { schema: unshareSchema }, async (request) => {
     const { caller, service } = await managed(request, request.params.id);
     await store.unshareService(service.id, request.params.userId);
-    return { status: 200, results: (await present([service], caller))[0] };
+    return { status: 200 as const, results: await presentOne(service, caller) };
   });
 
-  app.get('/api/users', async (request) => {
-    await asAdmin(request);
-    return { status: 200, results: (await store.listUsers()).map(presentUser) };
-  });
+  app.get(
+    '/api/users',
+    { schema: described('users', 'Every user (admins)', { 200: UsersAnswer }) },
+    async (request) => {
+      await asAdmin(request);
+      return { status: 200 as const, results: (await store.listUsers()).map(presentUser) };
+    },
+  );
 
-  app.post('/api/users', { schema: { body: NewUser } }, async (request, reply) => {
+  const newUserSchema = { ...described('users', 'Add a user (admins)', { 201: NewUserAnswer }), body: NewUser };
+  app.post('/api/users', { schema: newUserSchema }, async (request, reply) => {
     await asAdmin(request);
     const { name, password, admin = false } = request.body;
     const user = await accounts.addUser(name, password, admin);
-    return reply.code(201).send({ status: 201, results: presentUser(user) });
+    return reply.code(201).send({ status: 201 as const, results: presentUser(user) });
   });
 
-  app.patch('/api/users/:id', { schema: { params: IdParams, body: UserChanges } }, async (request) => {
+  const userChangeSchema = {
+    ...described('users', 'Grant or take admin rights, or reset a password (admins)', { 200: UserAnswer }),
+    params: IdParams,
+    body: UserChanges,
+  };
+  app.patch('/api/users/:id', { schema: userChangeSchema }, async (request) => {
     const caller = await asAdmin(request);
     const target = await store.findUserById(request.params.id);
     if (!target) throw new HttpError('not_found', `no user with id ${request.params.id}`);
@@ -150,15 +214,19 @@ export async function adminRoutes(fastify: FastifyInstance, { store, accounts }:
     if (request.body.admin !== undefined) await store.setUserAdmin(target.id, request.body.admin);
     // a reset ends the target's sessions (an admin resetting their own keeps the one they use)
     if (request.body.password !== undefined) await accounts.setPassword(target.name, request.body.password, caller);
-    return { status: 200, results: presentUser((await store.findUserById(target.id))!) };
+    return { status: 200 as const, results: presentUser((await store.findUserById(target.id))!) };
   });
 
-  app.delete('/api/users/:id', { schema: { params: IdParams } }, async (request) => {
+  const removeUserSchema = {
+    ...described('users', 'Remove a user (admins)', { 200: RemovedAnswer }),
+    params: IdParams,
+  };
+  app.delete('/api/users/:id', { schema: removeUserSchema }, async (request) => {
     const { user: me } = await asAdmin(request);
     if (request.params.id === me.id) throw new HttpError('bad_request', 'you cannot remove yourself');
     const target = await store.findUserById(request.params.id);
     if (!target) throw new HttpError('not_found', `no user with id ${request.params.id}`);
     await accounts.removeUser(target.name);
-    return { status: 200, results: { id: target.id, removed: true } };
+    return { status: 200 as const, results: { id: target.id, removed: true as const } };
   });
 }

@@ -7,15 +7,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
-import type { Store } from '../../store/store.js';
+import type { AccountStore } from '../../store/account-store.js';
+import { described } from '../answer-schemas.js';
 import { requireCsrfToken } from '../auth/csrf.js';
 import { requireCaller } from '../auth/current-user.js';
 import { HttpError } from '../errors.js';
+import { NewTokenAnswer, RevokedAnswer, TokensAnswer } from './answers.js';
 import { presentToken } from './present.js';
 import { IdParams, NewToken, TokenQuery } from './schemas.js';
 
 export interface TokenRouteDeps {
-  store: Store;
+  store: AccountStore;
   accounts: Accounts;
 }
 
@@ -24,7 +26,11 @@ export async function tokenRoutes(fastify: FastifyInstance, { store, accounts }:
   app.addHook('preHandler', requireCsrfToken);
   const userNames = async () => new Map((await store.listUsers()).map((u) => [u.id, u.name]));
 
-  app.get('/api/tokens', { schema: { querystring: TokenQuery } }, async (request) => {
+  const listSchema = {
+    ...described('tokens', 'Your tokens (an admin: everyone’s, or one user’s with ?user=)', { 200: TokensAnswer }),
+    querystring: TokenQuery,
+  };
+  app.get('/api/tokens', { schema: listSchema }, async (request) => {
     const { user } = await requireCaller(request, accounts, 'admin');
     let owner: number | null = user.id;
     if (request.query.user !== undefined) {
@@ -37,10 +43,14 @@ export async function tokenRoutes(fastify: FastifyInstance, { store, accounts }:
       owner = null;
     }
     const names = await userNames();
-    return { status: 200, results: (await accounts.listTokens(owner)).map((t) => presentToken(t, names)) };
+    return { status: 200 as const, results: (await accounts.listTokens(owner)).map((t) => presentToken(t, names)) };
   });
 
-  app.post('/api/tokens', { schema: { body: NewToken } }, async (request, reply) => {
+  const createSchema = {
+    ...described('tokens', 'Create a token (needs a session or an admin token)', { 201: NewTokenAnswer }),
+    body: NewToken,
+  };
+  app.post('/api/tokens', { schema: createSchema }, async (request, reply) => {
     const { user } = await requireCaller(request, accounts, 'admin');
     const { name, label, scope, service_id, expires_in } = request.body;
     const { token, record } = await accounts.addToken({
@@ -50,12 +60,15 @@ export async function tokenRoutes(fastify: FastifyInstance, { store, accounts }:
       serviceId: service_id ?? null,
       expires: expires_in ?? null,
     });
-    return reply.code(201).send({ status: 201, results: { ...presentToken(record, await userNames()), token } });
+    return reply
+      .code(201)
+      .send({ status: 201 as const, results: { ...presentToken(record, await userNames()), token } });
   });
 
-  app.delete('/api/tokens/:id', { schema: { params: IdParams } }, async (request) => {
+  const revokeSchema = { ...described('tokens', 'Revoke a token', { 200: RevokedAnswer }), params: IdParams };
+  app.delete('/api/tokens/:id', { schema: revokeSchema }, async (request) => {
     const { user } = await requireCaller(request, accounts, 'admin');
     const revoked = await accounts.revokeToken(request.params.id, user);
-    return { status: 200, results: { id: revoked.id, revoked: true } };
+    return { status: 200 as const, results: { id: revoked.id, revoked: true as const } };
   });
 }

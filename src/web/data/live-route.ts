@@ -12,7 +12,9 @@ import { scopeAllows } from '../../accounts/caller.js';
 import type { Clock } from '../../clock.js';
 import type { LiveChannels } from '../../live/live-channels.js';
 import { type SlotRefusal, StreamSlots } from '../../live/stream-slots.js';
-import type { Store, StoredEvent } from '../../store/store.js';
+import type { EventStore } from '../../store/event-store.js';
+import type { StoredEvent } from '../../store/store.js';
+import { ERROR_RESPONSES, SESSION_OR_TOKEN } from '../answer-schemas.js';
 import { requireVisibleService, visibleServiceFor } from '../auth/visible-service.js';
 import { HttpError } from '../errors.js';
 import { AccessWatch } from './access-watch.js';
@@ -29,8 +31,27 @@ const ACCESS_CHECK_MS = 2_000;
 /** a stream whose access could not be confirmed (the database is down) for this long is closed */
 const ACCESS_UNCONFIRMED_MS = 5_000;
 
+/** The stream's messages are JSON of the SnapshotFrame and EventsFrame schemas (answers.ts). */
+const LIVE_SCHEMA = {
+  summary: 'Server-Sent Events: the latest events, then a frame at most every 250 ms with the events stored since',
+  description:
+    'A `snapshot` message (`{"events":[…],"counts":{"last_second","last_minute"}}`, events as /data/latest), ' +
+    'then `events` messages with the same fields and `skipped` (events a slow reader was not sent). ' +
+    'An `access-ended` message closes the stream when the caller loses access. 429 beyond the open streams allowed.',
+  tags: ['query'],
+  security: SESSION_OR_TOKEN,
+  params: WsidParams,
+  response: {
+    200: {
+      description: 'An event stream',
+      content: { 'text/event-stream': { schema: { type: 'string' } } },
+    },
+    ...ERROR_RESPONSES,
+  },
+};
+
 export interface LiveRouteDeps {
-  store: Store;
+  store: Pick<EventStore, 'latestEvents'>;
   accounts: Accounts;
   channels: LiveChannels;
   clock: Clock;
@@ -63,7 +84,7 @@ export async function liveRoute(fastify: FastifyInstance, deps: LiveRouteDeps): 
     for (const stream of open) stream.close('server_closing');
   });
 
-  app.get('/:wsid/live', { schema: { params: WsidParams }, compress: false }, async (request, reply) => {
+  app.get('/:wsid/live', { schema: LIVE_SCHEMA, compress: false }, async (request, reply) => {
     const { caller, service } = await requireVisibleService(request, accounts, request.params.wsid);
     const slot = slots.take(caller.user.id);
     if (!slot.granted) {

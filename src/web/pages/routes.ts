@@ -5,7 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/accounts.js';
-import type { Store, User } from '../../store/store.js';
+import type { AccountStore } from '../../store/account-store.js';
+import type { User } from '../../store/store.js';
 import { csrfTokenOf } from '../auth/csrf.js';
 import { SESSION_COOKIE } from '../auth/current-user.js';
 import { logoutForm } from '../auth/logout-page.js';
@@ -16,9 +17,11 @@ import { reachedOrigin } from './reached-origin.js';
 import type { UiAssets } from './ui-assets.js';
 
 const LAST_SERVICE_COOKIE = 'tmon_last_wsid';
+/** pages are HTML for browsers, no part of the JSON API: hidden from /api/openapi.json */
+const HTML_PAGE = { schema: { hide: true } };
 
 export interface PageRouteDeps {
-  store: Store;
+  store: AccountStore;
   accounts: Accounts;
   assets: UiAssets;
   docsHtml: string;
@@ -73,7 +76,7 @@ export async function pageRoutes(
     return user && csrfToken ? { name: user.name, csrfToken } : null;
   }
 
-  app.get('/', async (request, reply) => {
+  app.get('/', HTML_PAGE, async (request, reply) => {
     const tags = assets.built ? assets.tags('pages') : { scripts: [], styles: [] };
     const origin = reachedOrigin(request, configuredOrigin);
     // stored by no cache: the page shows the request's own Host (a cache keyed on the path would hand
@@ -82,7 +85,7 @@ export async function pageRoutes(
     return html(reply, 200, renderDocsPage(docsHtml, tags, origin, await viewerOf(request)));
   });
 
-  app.get<{ Params: { wsid?: string } }>('/view/dashboard/:wsid?', async (request, reply) => {
+  app.get<{ Params: { wsid?: string } }>('/view/dashboard/:wsid?', HTML_PAGE, async (request, reply) => {
     const user = await signedIn(request, reply);
     if (!user) return reply;
     if (!assets.built) return notBuilt(reply);
@@ -104,7 +107,7 @@ export async function pageRoutes(
     return html(reply, 200, appPage(request, user, 'dashboard', { wsid, 'service-name': service.name }));
   });
 
-  app.get('/admin', async (request, reply) => {
+  app.get('/admin', HTML_PAGE, async (request, reply) => {
     const user = await signedIn(request, reply);
     if (!user) return reply;
     if (!assets.built) return notBuilt(reply);
