@@ -282,7 +282,7 @@ async function main(): Promise<number> {
     printTargets(targets);
     if (options.record) {
       await recordResults({
-        benchmark: 'bench:ingest',
+        benchmark: pg ? 'bench:ingest --store postgres' : 'bench:ingest',
         command: commandAsTyped('bench:ingest', 'bench/ingest.ts'),
         figures,
         targets,
