@@ -9,6 +9,7 @@ import { BACKUP_USAGE, backupCommand } from './backup.js';
 import { EXPORT_USAGE, exportCommand } from './export.js';
 import { IMPORT_USAGE, importCommand } from './import.js';
 import { LOADGEN_USAGE, loadgenCommand } from './loadgen.js';
+import { LOGS_USAGE, logsCommand } from './logs.js';
 import { MIGRATE_USAGE, migrateCommand } from './migrate.js';
 import { RESTORE_USAGE, restoreCommand } from './restore.js';
 import { SEND_USAGE, sendCommand } from './send.js';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
   send: { run: sendCommand, usage: SEND_USAGE },
   loadgen: { run: loadgenCommand, usage: LOADGEN_USAGE },
+  logs: { run: logsCommand, usage: LOGS_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },
   import: { run: importCommand, usage: IMPORT_USAGE },
   backup: { run: backupCommand, usage: BACKUP_USAGE },
