@@ -1,4 +1,4 @@
-import type { Resolution } from '../store/store.js';
+import type { Resolution } from './vocabulary.js';
 
 /** Bucket sizes in ms. Buckets are aligned to the Unix epoch, so they are UTC (no leap seconds in ms time). */
 export const RESOLUTION_MS: Readonly<Record<Resolution, number>> = Object.freeze({

@@ -1,8 +1,8 @@
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
-import { DIMENSIONS, type Dimension, type Resolution } from '../store/store.js';
 import { bucketStart } from './buckets.js';
 import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
+import { DIMENSIONS, type Dimension, type Resolution } from './vocabulary.js';
 
 /** `requests` is the per-resolution request series (key ''); the others rank values. */
 export type RollupDimension = Dimension | 'requests';

@@ -1,5 +1,5 @@
 import type { EnrichedEvent, Geo } from '../enrich/enriched-event.js';
-import type { Dimension } from '../store/store.js';
+import type { Dimension } from './vocabulary.js';
 
 /** What of an event its rankings read. */
 export type RankedFields = Pick<EnrichedEvent, 'url' | 'geo' | 'agent'>;

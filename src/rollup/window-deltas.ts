@@ -1,6 +1,6 @@
-import { type Dimension, WINDOWS, type Window } from '../store/store.js';
 import { bucketStart } from './buckets.js';
 import type { RollupAccumulator } from './deltas.js';
+import { type Dimension, WINDOWS, type Window } from './vocabulary.js';
 import { SLIDING_WINDOWS, type SlidingWindow } from './windows.js';
 
 /** Counts to add to one materialized window row. */

@@ -1,5 +1,5 @@
-import type { Resolution, Window } from '../store/store.js';
 import { bucketStart, RESOLUTION_MS } from './buckets.js';
+import type { Resolution, Window } from './vocabulary.js';
 
 /** A window that slides: the bucket holding `now` and the `buckets − 1` whole buckets before it. */
 export interface SlidingWindowSpec {

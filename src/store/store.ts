@@ -87,15 +87,14 @@ export interface NewApiToken {
   now: number;
 }
 
-/** A dimension that tmon ranks requests by. */
-export type Dimension = 'country' | 'city' | 'os' | 'device' | 'browser' | 'url';
-export const DIMENSIONS: readonly Dimension[] = ['country', 'city', 'os', 'device', 'browser', 'url'];
-
-export type Window = '5m' | '10m' | '1h' | '24h' | '7d' | '30d' | 'all';
-export const WINDOWS: readonly Window[] = ['5m', '10m', '1h', '24h', '7d', '30d', 'all'];
-
-export type Resolution = 'second' | 'minute' | 'hour' | 'day';
-export const RESOLUTIONS: readonly Resolution[] = ['second', 'minute', 'hour', 'day'];
+export {
+  DIMENSIONS,
+  type Dimension,
+  RESOLUTIONS,
+  type Resolution,
+  WINDOWS,
+  type Window,
+} from '../rollup/vocabulary.js';
 
 /** One ranked value. For `city`, the key is the city and `place` carries where it is. */
 export interface RankedValue {
