@@ -15,6 +15,8 @@ export function Admin({ user, admin }: { user: string; admin: boolean }) {
   const [servicesError, setServicesError] = useState<string | null>(null);
   const [users, setUsers] = useState<UserInfo[] | null>(null);
   const [usersError, setUsersError] = useState<string | null>(null);
+  // bumped when a service's access-log section makes a token, so the tokens list loads it
+  const [tokensMade, setTokensMade] = useState(0);
 
   const loadServices = useCallback(async () => {
     try {
@@ -70,7 +72,13 @@ export function Admin({ user, admin }: { user: string; admin: boolean }) {
         {me === null && !meError && <p class="muted">Loading…</p>}
         {me && (
           <>
-            <ServicesSection me={me} services={services} loadError={servicesError} reload={loadServices} />
+            <ServicesSection
+              me={me}
+              services={services}
+              loadError={servicesError}
+              reload={loadServices}
+              onTokenCreated={() => setTokensMade((n) => n + 1)}
+            />
             {me.admin && (
               <UsersSection
                 me={me}
@@ -80,7 +88,7 @@ export function Admin({ user, admin }: { user: string; admin: boolean }) {
                 onUserRemoved={loadServices}
               />
             )}
-            <TokensSection me={me} services={services} />
+            <TokensSection me={me} services={services} tokensMade={tokensMade} />
           </>
         )}
       </main>

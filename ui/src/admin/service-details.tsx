@@ -1,6 +1,6 @@
 /**
  * One service's details: id and secret (for its owner and admins), secret
- * rotation, legacy protocols, sharing, removal. A viewer it was shared with
+ * rotation, legacy protocols, sharing, sending its access logs, removal. A viewer it was shared with
  * sees the id and owner only.
  */
 import { useState } from 'preact/hooks';
@@ -8,6 +8,7 @@ import { api } from '../shared/api';
 import { ConfirmDialog } from '../shared/confirm-dialog';
 import { formatDateTime } from '../shared/format';
 import { useAction } from '../shared/use-action';
+import { AccessLogsSection } from './access-logs-section';
 import { SharesEditor } from './shares-editor';
 import type { Me, ServiceInfo } from './types';
 
@@ -18,9 +19,11 @@ interface Props {
   fresh: boolean;
   onChanged(): Promise<void>;
   onRemoved(): Promise<void>;
+  /** an ingest token was made here: the tokens list shows it */
+  onTokenCreated(): void;
 }
 
-export function ServiceDetails({ id, service: s, me, fresh, onChanged, onRemoved }: Props) {
+export function ServiceDetails({ id, service: s, me, fresh, onChanged, onRemoved, onTokenCreated }: Props) {
   const manages = me.admin || s.owner_id === me.id;
   const [confirm, setConfirm] = useState<'rotate' | 'remove' | null>(null);
   const action = useAction();
@@ -83,6 +86,7 @@ export function ServiceDetails({ id, service: s, me, fresh, onChanged, onRemoved
             Accept the legacy protocols (Gen 1 AES, Gen 2 HMAC)
           </label>
           <SharesEditor service={s} onChanged={onChanged} />
+          <AccessLogsSection service={s} onTokenCreated={onTokenCreated} />
           <div class="details-actions">
             <button type="button" onClick={() => setConfirm('rotate')} disabled={action.busy}>
               Rotate secret

@@ -15,9 +15,10 @@ interface Props {
   services: ServiceInfo[] | null;
   loadError: string | null;
   reload(): Promise<void>;
+  onTokenCreated(): void;
 }
 
-export function ServicesSection({ me, services, loadError, reload }: Props) {
+export function ServicesSection({ me, services, loadError, reload, onTokenCreated }: Props) {
   const [open, setOpen] = useState<number | null>(null);
   const [justCreated, setJustCreated] = useState<number | null>(null);
 
@@ -73,6 +74,7 @@ export function ServicesSection({ me, services, loadError, reload }: Props) {
                   me={me}
                   fresh={justCreated === s.id}
                   onChanged={reload}
+                  onTokenCreated={onTokenCreated}
                   onRemoved={async () => {
                     setOpen(null);
                     await reload();

@@ -21,9 +21,11 @@ const LIFETIMES = ['never', '7d', '30d', '90d', '1y'];
 interface Props {
   me: Me;
   services: ServiceInfo[] | null;
+  /** how many tokens other sections have made: each one reloads the list */
+  tokensMade: number;
 }
 
-export function TokensSection({ me, services }: Props) {
+export function TokensSection({ me, services, tokensMade }: Props) {
   const [tokens, setTokens] = useState<TokenInfo[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<TokenInfo | null>(null);
@@ -37,7 +39,8 @@ export function TokensSection({ me, services }: Props) {
       setLoadError(errorMessage(e));
     }
   }, []);
-  useEffect(() => void load(), [load]);
+  // tokensMade is no input of load: it is the reason to load again
+  useEffect(() => void load(), [load, tokensMade]);
 
   const revoke = async () => {
     if (!revoking) return;
