@@ -1,16 +1,24 @@
 /**
- * The one place where `tmon send` and `tmon loadgen` read the environment, as
- * config.ts is for the server: TMON_SERVER, the default of --server. The
- * senders need no other setting of the server's Config (and must not fail on
- * a server setting that is invalid where they run).
+ * The one place where the sending commands (`tmon send`, `tmon loadgen`,
+ * `tmon logs`) read the environment, as config.ts is for the server:
+ * TMON_SERVER, the default of --server, and TMON_TOKEN, the default of
+ * `tmon logs`' --token. The senders need no other setting of the server's
+ * Config (and must not fail on a server setting that is invalid where they run).
  */
 
 export interface SenderEnvironment {
   /** TMON_SERVER: where tmon is when --server is not given */
   readonly server: string | undefined;
+  /** TMON_TOKEN: the ingest token `tmon logs` sends with when --token is not given */
+  readonly token: string | undefined;
 }
 
 export function senderEnvironment(env: Record<string, string | undefined> = process.env): SenderEnvironment {
-  const server = env.TMON_SERVER?.trim();
-  return Object.freeze({ server: server === undefined || server === '' ? undefined : server });
+  return Object.freeze({ server: setting(env.TMON_SERVER), token: setting(env.TMON_TOKEN) });
+}
+
+/** an empty or blank variable counts as unset */
+function setting(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }

@@ -1,0 +1,208 @@
+/**
+ * Sends one batch of log events to `POST /data/collect` with the ingest token
+ * as a bearer, gzipped, and sees it through: network errors, timeouts, 408,
+ * 429 and 5xx are retried with backoff (a Retry-After wins); an event the
+ * server refuses (the batch is refused whole, naming the event's index) is
+ * taken out and the rest sent again; any other 4xx (a wrong token first of
+ * all) ends the batch with a BatchNotSent that says why, because the same
+ * request would be refused again.
+ */
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { collectUrl, parseRetryAfter } from '@tmon/client';
+import { cannotReachMessage, networkFailureReason } from '../network-failure.js';
+
+const gzipAsync = promisify(gzip);
+
+/** Where a line came from, for the summary: its source's name and its line number (from 1). */
+export interface LineRef {
+  readonly source: string;
+  readonly line: number;
+}
+
+/** One event ready to send: its JSON text and the line it was read from. */
+export interface OutgoingEvent {
+  readonly json: string;
+  readonly line: LineRef;
+}
+
+/** An event tmon refused on its own (a `ts` beyond its retention, extra fields too large…). */
+export interface EventRefusal {
+  readonly line: LineRef;
+  /** the server's message about the event, without the "event N: " that named it */
+  readonly message: string;
+}
+
+export interface BatchResult {
+  /** what tmon answered `accepted`: stored, or already stored under the same id */
+  accepted: number;
+  refused: EventRefusal[];
+}
+
+export interface BatchSenderOptions {
+  /** tmon's address; /data/collect is added */
+  server: string;
+  token: string;
+  /** after this long without an answer that ends the batch, it is given up (Infinity: never) */
+  giveUpAfterMs: number;
+  /** one try's limit: the answer comes after the commit, which a busy server may take seconds to reach */
+  tryTimeoutMs?: number;
+  /** told before each wait, to show why the import stalls */
+  onRetry?: (reason: string, waitMs: number) => void;
+  fetch?: typeof fetch;
+  random?: () => number;
+}
+
+/** The batch could not be sent: tmon refused the request as a whole, or could not be reached in time. */
+export class BatchNotSent extends Error {
+  override name = 'BatchNotSent';
+  constructor(
+    message: string,
+    readonly kind: 'refused' | 'unreachable',
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_TRY_TIMEOUT_MS = 60_000;
+/** backoff 0.5 s, 1 s, 2 s … up to 30 s, each with up to half of it random (docs/protocol.md asks senders for this) */
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+/** a Retry-After beyond this is read as this: a misconfigured proxy must not park an import for hours */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** level 1: log JSON shrinks several times already, for a fraction of the default level's CPU */
+const GZIP_LEVEL = 1;
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  retryAfterMs: number | null;
+}
+
+export async function sendBatch(events: readonly OutgoingEvent[], options: BatchSenderOptions): Promise<BatchResult> {
+  const url = collectUrl(options.server);
+  const result: BatchResult = { accepted: 0, refused: [] };
+  let remaining = events;
+  let failingSince: number | null = null;
+  let tries = 0;
+  let failures = 0;
+  while (remaining.length > 0) {
+    const body: Uint8Array<ArrayBuffer> = await gzipAsync(
+      `{"events":[${remaining.map((event) => event.json).join(',')}]}`,
+      {
+        level: GZIP_LEVEL,
+      },
+    );
+    tries += 1;
+    let answer: Answer;
+    try {
+      answer = await post(url, body, options);
+    } catch (error) {
+      failingSince ??= performance.now();
+      const reason = networkFailureReason(error);
+      await waitBeforeRetry(options, failingSince, failures++, null, reason, (elapsedMs) =>
+        cannotReachMessage(options.server, reason, tries, elapsedMs),
+      );
+      continue;
+    }
+    if (answer.status === 200) {
+      result.accepted += typeof answer.body.accepted === 'number' ? answer.body.accepted : remaining.length;
+      return result;
+    }
+    const refusal = answer.status === 400 ? refusedEventIndex(answer.body, remaining.length) : null;
+    if (refusal !== null) {
+      const refused = remaining[refusal.index] as OutgoingEvent;
+      result.refused.push({ line: refused.line, message: refusal.message });
+      remaining = remaining.filter((_, i) => i !== refusal.index);
+      continue;
+    }
+    const said = `${answer.status} ${String(answer.body.error)}: ${String(answer.body.message)}`;
+    if (!isRetryable(answer.status)) {
+      const what = answer.status === 401 || answer.status === 403 ? 'the token' : 'the batch';
+      throw new BatchNotSent(`tmon refused ${what} (${said})`, 'refused');
+    }
+    failingSince ??= performance.now();
+    await waitBeforeRetry(
+      options,
+      failingSince,
+      failures++,
+      answer.retryAfterMs,
+      `tmon answered ${said}`,
+      () => `tmon kept answering ${said} (${tries} tries)`,
+    );
+  }
+  return result;
+}
+
+async function post(url: string, body: Uint8Array<ArrayBuffer>, options: BatchSenderOptions): Promise<Answer> {
+  const response = await (options.fetch ?? fetch)(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${options.token}`,
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+      accept: 'application/json',
+    },
+    body,
+    signal: AbortSignal.timeout(options.tryTimeoutMs ?? DEFAULT_TRY_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: answerBody(text, response.status),
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
+  };
+}
+
+/** A proxy in front of tmon may answer HTML or nothing: its first words still say what happened. */
+function answerBody(text: string, status: number): Record<string, unknown> {
+  if (text.startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        return parsed as Record<string, unknown>;
+      }
+    } catch (error) {
+      return { error: 'not_tmon', message: `unreadable JSON (${(error as Error).message})` };
+    }
+  }
+  return { status, error: 'not_tmon', message: text.slice(0, 200).trim() || '(no body)' };
+}
+
+/** tmon names the one event that made it refuse a batch: "event 3: ts is more than … in the past". */
+function refusedEventIndex(body: Record<string, unknown>, count: number): { index: number; message: string } | null {
+  const match = typeof body.message === 'string' ? /^event (\d+): (.*)$/s.exec(body.message) : null;
+  if (match === null) return null;
+  const index = Number(match[1]);
+  return index < count ? { index, message: match[2] as string } : null;
+}
+
+function isRetryable(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
+
+async function waitBeforeRetry(
+  options: BatchSenderOptions,
+  failingSince: number,
+  failures: number,
+  retryAfterMs: number | null,
+  reason: string,
+  giveUpMessage: (elapsedMs: number) => string,
+): Promise<void> {
+  const random = options.random ?? Math.random;
+  const waitMs =
+    retryAfterMs === null
+      ? backoffMs(failures, random)
+      : // never earlier than asked; up to a tenth later, so importers that met the same busy server spread out
+        Math.min(MAX_RETRY_AFTER_MS, retryAfterMs) * (1 + random() * 0.1);
+  const elapsedMs = performance.now() - failingSince;
+  if (elapsedMs + waitMs > options.giveUpAfterMs) throw new BatchNotSent(giveUpMessage(elapsedMs), 'unreachable');
+  options.onRetry?.(reason, waitMs);
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
+/** "Equal jitter": half the delay fixed, half random. */
+export function backoffMs(failures: number, random: () => number): number {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** failures);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
