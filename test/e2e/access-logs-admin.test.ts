@@ -6,7 +6,8 @@
  * token sends a bearer batch to that service.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
@@ -26,6 +27,8 @@ suiteOrSkip("the admin page's access-log setup in a real browser", chromiumMissi
   let page: Page;
   let wsid = 0;
   let token = '';
+  /** the nginx command as the page first showed it */
+  let shownCommand = '';
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-e2e-logs-'));
@@ -60,6 +63,7 @@ suiteOrSkip("the admin page's access-log setup in a real browser", chromiumMissi
     const match = /--token (tmon_\S+)/.exec(command);
     assert.ok(match, command);
     token = match[1]!;
+    shownCommand = command;
     assert.equal(
       command,
       `tmon logs follow /var/log/nginx/access.log --server ${server.url} --token ${token} --format '${nginx.format}'`,
@@ -111,4 +115,57 @@ suiteOrSkip("the admin page's access-log setup in a real browser", chromiumMissi
     const latest = await page.evaluate((id) => fetch(`/${id}/data/latest`).then((r) => r.json()), wsid);
     assert.ok(JSON.stringify(latest).includes('/from-the-log'), JSON.stringify(latest));
   });
+
+  it('runs the command as shown: a line nginx appends is on the dashboard within a second', async () => {
+    const logFile = path.join(dataDir, 'access.log');
+    await writeFile(logFile, '');
+    // the page's command as the user's shell runs it, with this checkout's tmon, the test's log and state file
+    const command = shownCommand
+      .replace(/^tmon /, `${JSON.stringify(process.execPath)} --import tsx src/main.ts `)
+      .replace(' /var/log/nginx/access.log ', ` ${logFile} --state ${path.join(dataDir, 'follow-state.json')} `);
+    assert.notEqual(command, shownCommand);
+    const follower = spawn('/bin/sh', ['-c', `exec ${command}`], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let output = '';
+    follower.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    try {
+      await page.goto(`${server.url}/view/dashboard/${wsid}`);
+      await page.getByRole('status').filter({ hasText: 'live' }).waitFor();
+      await waitUntil(
+        () => output.includes('following'),
+        20_000,
+        () => output,
+      );
+      await appendFile(logFile, `${nginxLine('/appended-by-nginx')}\n`);
+      const appended = Date.now();
+      await page
+        .getByRole('region', { name: 'Latest requests' })
+        .getByText('/appended-by-nginx')
+        .waitFor({ timeout: 3_000 });
+      const elapsed = Date.now() - appended;
+      assert.ok(elapsed < 1_000, `on the dashboard ${elapsed} ms after it was written`);
+    } finally {
+      follower.kill('SIGTERM');
+      await exited(follower);
+    }
+    assert.doesNotMatch(output, /not sent|refused/, output);
+  });
 });
+
+/** a line as nginx writes it with the admin page's format: client, now, request, status, bytes, referrer, agent, seconds */
+function nginxLine(url: string): string {
+  const now = new Date();
+  const month = now.toLocaleString('en', { month: 'short', timeZone: 'UTC' });
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(now.getUTCDate())}/${month}/${now.getUTCFullYear()}:${two(now.getUTCHours())}:${two(now.getUTCMinutes())}:${two(now.getUTCSeconds())} +0000`;
+  return `81.2.69.142 - - [${time}] "GET ${url} HTTP/1.1" 200 512 "-" "Mozilla/5.0 (X11; Linux x86_64)" 0.042`;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms:\n${describe()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
