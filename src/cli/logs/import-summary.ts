@@ -2,7 +2,8 @@
  * What an import counts as it goes, and the summary it ends with:
  * "read 120,431 lines; tmon accepted 120,400 events; refused 31 lines:
  * no_match 29 (lines 17, 5,210, 88,001, …), bad_time 2 (lines 9, 12)".
- * Each reason keeps its first few line numbers so the user can look at them.
+ * Each reason keeps its first few line numbers so the user can look at them;
+ * what tmon itself refused is listed by its message, quoted.
  */
 import type { LogRefusalReason } from '../../logs/log-record.js';
 import type { EventRefusal, LineRef } from './batch-sender.js';
@@ -57,9 +58,8 @@ export class ImportTally {
       parts.push(`refused ${thousands(refused)} ${plural(refused, 'line')}: ${this.listed(this.refused)}`);
     const byServer = total(this.refusedByServer);
     if (byServer > 0) {
-      parts.push(
-        `tmon refused ${thousands(byServer)} ${plural(byServer, 'event')}: ${this.listed(this.refusedByServer)}`,
-      );
+      const listed = this.listed(this.refusedByServer, (message) => JSON.stringify(message));
+      parts.push(`tmon refused ${thousands(byServer)} ${plural(byServer, 'event')}: ${listed}`);
     }
     for (const [source, reason] of this.unreadable) parts.push(`could not read ${source} to its end: ${reason}`);
     return parts.join('; ');
@@ -77,12 +77,12 @@ export class ImportTally {
   }
 
   /** "no_match 29 (lines 17, 5,210, 88,001, …), bad_time 2 (lines 9, 12)", the most frequent reason first */
-  private listed(refusals: Map<string, Refusals>): string {
+  private listed(refusals: Map<string, Refusals>, named: (reason: string) => string = (reason) => reason): string {
     return [...refusals]
       .sort((a, b) => b[1].count - a[1].count)
       .map(([reason, { count, examples }]) => {
         const more = count > examples.length ? ', …' : '';
-        return `${reason} ${thousands(count)} (${this.where(examples)}${more})`;
+        return `${named(reason)} ${thousands(count)} (${this.where(examples)}${more})`;
       })
       .join(', ');
   }

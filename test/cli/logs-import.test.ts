@@ -1,0 +1,246 @@
+/**
+ * tmon logs import against a real tmon (in this process, on a real port; the
+ * CLI runs as a child): rotated logs of several days, imported, give the
+ * rankings, the daily series and the totals counted here from the files;
+ * reimports and interrupted imports store no line twice.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { openGeoLocator } from '../../src/enrich/geoip.js';
+import { buildIpPool } from '../../src/loadgen/ip-pool.js';
+import { seededRandom } from '../../src/loadgen/random.js';
+import type { StoredEvent } from '../../src/store/store.js';
+import { countBy, type LogLine, logText, randomLogLines } from '../support/access-log-files.js';
+import { type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
+import { addTestToken } from '../support/test-tmon.js';
+import { REPO } from '../support/tmon-process.js';
+
+const DAY = 86_400_000;
+const MAIN = path.join(REPO, 'src/main.ts');
+
+interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tmon logs import …` as a child, without blocking this process (the server answering it lives here). */
+function importLogs(args: string[], env: Record<string, string>, stdin?: Buffer): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'logs', 'import', ...args],
+      { cwd: REPO, env: { ...process.env, TMON_SERVER: '', TMON_TOKEN: '', ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(stdin);
+  });
+}
+
+async function allEvents(tmon: ListeningTmon, serviceId: number): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for (let after = 0; ; ) {
+    const page = await tmon.runtime.eventStore.eventsAfterSeq(serviceId, after, 5_000);
+    if (page.length === 0) return events;
+    events.push(...page);
+    after = page[page.length - 1]!.seq;
+  }
+}
+
+describe('tmon logs import', () => {
+  let tmon: ListeningTmon;
+  let dir: string;
+  let env: Record<string, string>;
+  let locate: (ip: string) => string;
+  let ips: string[];
+
+  before(async () => {
+    tmon = await startListeningTmon();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'tmon-logs-import-'));
+    const token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
+    env = { TMON_SERVER: tmon.url, TMON_TOKEN: token };
+    // real public addresses the shipped DB-IP database places, as loadgen draws them
+    const locator = await openGeoLocator({ cacheSize: 0 });
+    ips = buildIpPool((ip) => locator.locate(ip), { size: 60, random: seededRandom(7) }).ips;
+    locate = (ip) => locator.locate(ip)?.country ?? 'unknown';
+  });
+
+  after(async () => {
+    await tmon.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Tells the test service's events apart from the next test's: each test imports into a fresh service. */
+  async function freshService(name: string): Promise<{ id: number; env: Record<string, string> }> {
+    const service = await tmon.runtime.accounts.addService({ name, ownerName: 'alice' });
+    const token = await addTestToken(tmon.runtime, 'alice', 'ingest', service.id);
+    return { id: service.id, env: { ...env, TMON_TOKEN: token } };
+  }
+
+  it('imports rotated logs of several days: rankings, daily series and totals match the files', async () => {
+    const now = tmon.clock.read();
+    const random = seededRandom(11);
+    const days = 5;
+    const lines = randomLogLines(random, ips, 6_000, now - days * DAY + 60_000, now - 60_000);
+    // logrotate's names: the oldest gzipped, yesterday's plain, today's being written
+    const parts = {
+      'access.log.2.gz': lines.slice(0, 3_000),
+      'access.log.1': lines.slice(3_000, 4_800),
+      'access.log': lines.slice(4_800),
+    };
+    await writeFile(path.join(dir, 'access.log.2.gz'), gzipSync(logText(parts['access.log.2.gz'], random)));
+    await writeFile(path.join(dir, 'access.log.1'), logText(parts['access.log.1'], random));
+    await writeFile(path.join(dir, 'access.log'), logText(parts['access.log'], random));
+    const service = await freshService('rotated');
+    const files = ['access.log', 'access.log.1', 'access.log.2.gz'].map((name) => path.join(dir, name));
+
+    const run = await importLogs([...files, '--json'], service.env);
+    assert.equal(run.status, 0, run.stderr);
+    const summary = JSON.parse(run.stdout);
+    assert.equal(summary.lines_read, lines.length);
+    assert.equal(summary.accepted, lines.length);
+    assert.equal(summary.refused_lines, 0);
+
+    const store = tmon.runtime.eventStore;
+    assert.equal(await store.countEvents(service.id), lines.length);
+    const countries = await store.topValues(service.id, 'country', 'all', 500, now);
+    assert.deepEqual(
+      countries.map((c): [string, number] => [c.key, c.requests]).sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      countBy(lines, (line) => locate(line.ip)),
+    );
+    const urls = await store.topValues(service.id, 'url', 'all', 100, now);
+    assert.deepEqual(
+      urls.map((u): [string, number] => [u.key, u.requests]).sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      countBy(lines, (line) => line.url),
+    );
+    const series = await store.requestSeries(service.id, 'day', days + 1, now);
+    assert.deepEqual(
+      series.filter((point) => point.requests > 0).map((point): [string, number] => [String(point.ts), point.requests]),
+      countBy(lines, (line) => Math.floor(line.ts / DAY) * DAY),
+    );
+    // oldest first: the first events stored are the gzipped file's, given last on the command line
+    const first = (await store.eventsAfterSeq(service.id, 0, 1))[0]!;
+    assert.ok(first.ts <= parts['access.log.2.gz'].at(-1)!.ts, 'the oldest file was sent first');
+
+    const again = await importLogs([...files, '--json'], service.env);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(JSON.parse(again.stdout).accepted, lines.length);
+    assert.equal(await store.countEvents(service.id), lines.length, 'the second import stores nothing');
+  });
+
+  it('counts refused lines by reason with their line numbers, and goes on past them', async () => {
+    const now = tmon.clock.read();
+    const random = seededRandom(12);
+    const good = randomLogLines(random, ips, 50, now - 3_600_000, now - 60_000);
+    const text = logText(good, random).split('\n');
+    text.splice(2, 0, 'not an access log line');
+    text.splice(9, 0, '203.0.113.5 - - [07/Foo/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8"');
+    text.splice(20, 0, 'another broken line');
+    // tmon refuses this one itself: older than the 400 days it takes when retention is off
+    text.splice(30, 0, logText(randomLogLines(random, ips, 1, now - 500 * DAY, now - 500 * DAY), random).trimEnd());
+    const file = path.join(dir, 'refused.log');
+    await writeFile(file, text.join('\n'));
+    const service = await freshService('refused');
+
+    const run = await importLogs([file], service.env);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(
+        '^read 54 lines; tmon accepted 50 events; refused 3 lines: no_match 2 \\(lines 3, 21\\), bad_time 1 \\(line 10\\); ' +
+          'tmon refused 1 event: "ts is more than 400 days[^"]* in the past" 1 \\(line 31\\)\n$',
+      ),
+    );
+    assert.equal(await tmon.runtime.eventStore.countEvents(service.id), 50);
+  });
+
+  it('reads gzipped stdin, telling gzip by its bytes', async () => {
+    const now = tmon.clock.read();
+    const random = seededRandom(13);
+    const lines = randomLogLines(random, ips, 1_500, now - 2 * DAY, now - 60_000);
+    const service = await freshService('stdin');
+    const run = await importLogs(['-', '--json'], service.env, gzipSync(logText(lines, random)));
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).accepted, lines.length);
+    const stored = await allEvents(tmon, service.id);
+    assert.deepEqual(
+      countBy(stored, (event) => event.url),
+      countBy(lines, (line) => line.url),
+    );
+  });
+
+  it('sends the lines before a gzipped file breaks off, names that file and exits 1', async () => {
+    const now = tmon.clock.read();
+    const random = seededRandom(17);
+    const lines = randomLogLines(random, ips, 3_000, now - DAY, now - 60_000);
+    const gzipped = gzipSync(logText(lines.slice(0, 2_000), random));
+    const cut = path.join(dir, 'cut.log.1.gz');
+    await writeFile(cut, gzipped.subarray(0, Math.floor(gzipped.length / 2)));
+    const whole = path.join(dir, 'whole.log');
+    await writeFile(whole, logText(lines.slice(2_000), random));
+    const service = await freshService('cut');
+
+    const run = await importLogs([cut, whole, '--json'], service.env);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, new RegExp(`tmon logs: could not read ${cut} to the end\n$`));
+    const summary = JSON.parse(run.stdout);
+    assert.match(summary.unreadable[cut], /^unexpected end of file \(after line \d+\)$/);
+    const readFromCut = Number(/after line (\d+)/.exec(summary.unreadable[cut])![1]);
+    assert.ok(readFromCut > 0 && readFromCut < 2_000, `${readFromCut} lines of the cut file`);
+    assert.equal(summary.lines_read, readFromCut + 1_000);
+    assert.equal(await tmon.runtime.eventStore.countEvents(service.id), readFromCut + 1_000);
+  });
+
+  it('stores every line exactly once when an interrupted import is run again', async () => {
+    const now = tmon.clock.read();
+    const random = seededRandom(14);
+    const lines: LogLine[] = randomLogLines(random, ips, 40_000, now - 3 * DAY, now - 60_000);
+    const file = path.join(dir, 'interrupted.log');
+    await writeFile(file, logText(lines, random));
+    const service = await freshService('interrupted');
+    const store = tmon.runtime.eventStore;
+
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, 'logs', 'import', file], {
+      cwd: REPO,
+      env: { ...process.env, ...service.env },
+      stdio: 'ignore',
+    });
+    await waitFor(async () => (await store.countEvents(service.id)) >= 2_000, 60_000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const partly = await store.countEvents(service.id);
+    assert.ok(partly < lines.length, `the import was cut short (${partly} of ${lines.length} stored)`);
+
+    const rerun = await importLogs([file], service.env);
+    assert.equal(rerun.status, 0, rerun.stderr);
+    const stored = await allEvents(tmon, service.id);
+    assert.equal(stored.length, lines.length);
+    assert.equal(new Set(stored.map((event) => event.id)).size, lines.length, 'no id stored twice');
+  });
+
+  it('stops at once with one line and exit code 1 when tmon refuses the token', async () => {
+    const file = path.join(dir, 'small.log');
+    await writeFile(
+      file,
+      logText(
+        randomLogLines(seededRandom(15), ips, 10, tmon.clock.read() - 60_000, tmon.clock.read()),
+        seededRandom(16),
+      ),
+    );
+    const run = await importLogs([file], { ...env, TMON_TOKEN: 'tmon_not-a-token' });
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^tmon logs: tmon refused the token \(401 [a-z_]+: .+\)\n$/);
+  });
+
+  it('says a token is needed when neither --token nor TMON_TOKEN gives one', async () => {
+    const run = await importLogs([path.join(dir, 'small.log')], { TMON_SERVER: tmon.url });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /an ingest token is needed: --token T or TMON_TOKEN/);
+  });
+});
