@@ -12,6 +12,7 @@ import type { Accounts } from './accounts/accounts.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { IngestCounters } from './ingest/counters.js';
+import type { CheckIngestToken } from './ingest/ingest-tokens.js';
 import type { Collect } from './ingest/pipeline.js';
 import type { LiveChannels } from './live/live-channels.js';
 import { type AppLogger, createLogger } from './log.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   eventStore: EventStore;
   accounts: Accounts;
   collect: Collect;
+  /** bearer batches' tokens, checked by the collect route before it reads a large body */
+  checkIngestToken: CheckIngestToken;
   channels: LiveChannels;
   counters: IngestCounters;
   queuedEvents: () => number;
@@ -105,7 +108,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // below: a hook a plugin adds to a context reaches every context inside it, so the collect route
   // would run the cookie and compression hooks on every request (~10 % more CPU per answer, see
   // bench/README.md). It parses its own bodies and gzips its own answers.
-  await app.register(collectRoutes, { handle: handleCollect, counters: deps.counters });
+  await app.register(collectRoutes, {
+    handle: handleCollect,
+    counters: deps.counters,
+    checkIngestToken: deps.checkIngestToken,
+  });
   await app.register(async (web) => {
     installNoSniff(web);
     await web.register(cookie);

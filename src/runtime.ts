@@ -11,11 +11,13 @@ import { Redis } from 'ioredis';
 import { createAccounts } from './accounts/accounts.js';
 import type { AppDeps } from './app.js';
 import type { Clock } from './clock.js';
+import { bearerTsWindow } from './collect/bearer-batch.js';
 import type { Config } from './config.js';
 import { createEnricher } from './enrich/enrich.js';
 import { type GeoLocator, openGeoLocator } from './enrich/geoip.js';
 import { createAgentParser } from './enrich/user-agent.js';
 import { IngestCounters } from './ingest/counters.js';
+import { createIngestTokenCheck } from './ingest/ingest-tokens.js';
 import { createPipeline } from './ingest/pipeline.js';
 import { createServiceDirectory } from './ingest/service-directory.js';
 import { WriteBuffer } from './ingest/write-buffer.js';
@@ -96,7 +98,6 @@ export async function createRuntime(
     });
     const services = createServiceDirectory(store.accounts);
     const enrich = createEnricher({ geo, parseAgent: createAgentParser(), anonymizeIps: config.anonymizeIp });
-    const collect = createPipeline({ services, enrich, buffer, clock, counters });
     const accounts = createAccounts({
       store: store.accounts,
       serviceData: store.events,
@@ -105,6 +106,16 @@ export async function createRuntime(
       sessionDays: config.sessionDays,
       onServiceChanged: (id) => services.forget(id),
       maxServicesPerUser: config.maxServicesPerUser,
+    });
+    const checkIngestToken = createIngestTokenCheck({ callerForToken: accounts.callerForToken, clock });
+    const collect = createPipeline({
+      services,
+      enrich,
+      buffer,
+      clock,
+      counters,
+      checkIngestToken,
+      bearerTsWindow: bearerTsWindow(config.retentionDays),
     });
     const channels = new LiveChannels(hub, clock);
     // a command that gets no answer in 1 s fails, and login counts in this process instead (web/rate-limit-store.ts)
@@ -138,6 +149,7 @@ export async function createRuntime(
       eventStore: store.events,
       accounts,
       collect,
+      checkIngestToken,
       channels,
       counters,
       clock,

@@ -32,16 +32,25 @@ export const EVENT_LIMITS = {
   extraBytes: 4096,
   /** extra itself is depth 1; an object in it 2; an object in that 3 */
   extraDepth: 3,
-  /** `ts` may lag the receipt by a day (queued, retried senders)… */
+  /** `ts` may lag the receipt by a day (queued, retried senders; bearer batches: see bearer-batch.ts)… */
   tsPastMs: 24 * 60 * 60 * 1000,
   /** …and lead it by 5 min (clock skew), no more. */
   tsFutureMs: 5 * 60 * 1000,
 } as const;
 
+/** How far back an event's `ts` may go, and that limit in words for the refusal. */
+export interface TsWindow {
+  pastMs: number;
+  pastWords: string;
+}
+
+/** the window of events sent as they happen (v2, Gen 1, Gen 2) */
+export const LIVE_TS_WINDOW: TsWindow = { pastMs: EVENT_LIMITS.tsPastMs, pastWords: '24 h' };
+
 /** Longest IPv6 text with an IPv4 tail is 45 chars; the slack allows a zone id. */
 const IP_MAX_LENGTH = 64;
 
-export function validateEvent(raw: unknown, now: number): CollectedEvent | Refusal {
+export function validateEvent(raw: unknown, now: number, tsWindow = LIVE_TS_WINDOW): CollectedEvent | Refusal {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return refuse('not_an_object', 'the event must be a JSON object');
   }
@@ -92,7 +101,7 @@ export function validateEvent(raw: unknown, now: number): CollectedEvent | Refus
       }
       case 'ts': {
         if (absent) break;
-        const checked = checkTs(value, now);
+        const checked = checkTs(value, now, tsWindow);
         if (typeof checked !== 'number') return checked;
         ts = checked;
         break;
@@ -164,13 +173,13 @@ function loneSurrogate(where: string): Refusal {
   return refuse('invalid_field', `${where} holds a lone UTF-16 surrogate (a \\ud800-\\udfff escape without its pair)`);
 }
 
-function checkTs(value: unknown, now: number): number | Refusal {
+function checkTs(value: unknown, now: number, tsWindow: TsWindow): number | Refusal {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     return refuse('invalid_field', 'ts must be a number of milliseconds since the epoch');
   }
   // Some clients send time.time() * 1000: keep whole milliseconds.
   const ts = Math.floor(value);
-  if (ts < now - EVENT_LIMITS.tsPastMs) return refuse('invalid_field', 'ts is more than 24 h in the past');
+  if (ts < now - tsWindow.pastMs) return refuse('invalid_field', `ts is more than ${tsWindow.pastWords} in the past`);
   if (ts > now + EVENT_LIMITS.tsFutureMs) return refuse('invalid_field', 'ts is more than 5 min in the future');
   return ts;
 }

@@ -1,11 +1,12 @@
 /**
- * A collect body as read off the wire → which of the three collection
- * protocols it speaks (docs/protocol.md), told apart by its fields: the
- * pipeline's first step. It checks the envelope only: nothing here knows a
- * secret.
+ * A collect body as read off the wire → which of the four collection
+ * protocols it speaks (docs/protocol.md), told apart by its fields and, for
+ * bearer batches, by a Bearer Authorization header: the pipeline's first
+ * step. It checks the envelope only: nothing here knows a secret or a token.
  */
 import { parse as parseQueryString } from 'fast-querystring';
-import { type Refusal, refuse } from '../errors/refusal.js';
+import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
+import { bearerEvents, isBearer } from './bearer-batch.js';
 
 export type CollectRequest =
   /** Gen 1: AES-CFB8 form post */
@@ -13,7 +14,12 @@ export type CollectRequest =
   /** Gen 2: base64 JSON + HMAC-SHA1 form post */
   | { protocol: 'gen2'; wsid: number; data: string; signature: string }
   /** v2: AES-256-GCM JSON body */
-  | { protocol: 'v2'; wsid: number; iv: string; data: string };
+  | { protocol: 'v2'; wsid: number; iv: string; data: string }
+  /** bearer batch: plain JSON events, the token in the Authorization header */
+  | { protocol: 'bearer'; authorization: string; events: unknown[] };
+
+/** A request authenticated by the service's secret: it is opened (open-request.ts) rather than its token checked. */
+export type SecretRequest = Exclude<CollectRequest, { protocol: 'bearer' }>;
 
 export type BodyKind = 'form' | 'json';
 
@@ -22,21 +28,28 @@ export interface CollectBody {
   kind: BodyKind;
   /** the body as sent (once decompressed), decoded as UTF-8 */
   text: string;
+  /** the Authorization header, only when the request has one (the HTTP layers leave the key out otherwise) */
+  authorization?: string;
 }
 
 /** A decimal positive integer that fits a service id without rounding. */
 const WSID_TEXT = /^[1-9][0-9]{0,15}$/;
 
 /** The body parsed as its kind says, and its protocol told apart. */
-export function identifyBody({ kind, text }: CollectBody): CollectRequest | Refusal {
-  if (kind === 'form') return identifyForm(formFields(text));
+export function identifyBody({ kind, text, authorization }: CollectBody): CollectRequest | Refusal {
+  // the Bearer scheme decides: a request sent with a token is a bearer batch, whatever its body
+  const bearer = isBearer(authorization);
+  if (kind === 'form') {
+    if (bearer) return refuse('unsupported_media_type', 'a request with a Bearer token is a JSON body {"events":[…]}');
+    return identifyForm(formFields(text));
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
     return refuse('bad_json', `body is not valid JSON: ${(error as Error).message}`);
   }
-  return identifyJson(parsed);
+  return bearer ? identifyBearer(parsed, authorization) : identifyJson(parsed);
 }
 
 /**
@@ -52,11 +65,11 @@ function formFields(body: string): Record<string, string | string[]> {
 }
 
 /** An envelope already parsed (a form's fields or a JSON value) → its protocol. */
-export function identifyRequest(body: unknown, kind: BodyKind): CollectRequest | Refusal {
+export function identifyRequest(body: unknown, kind: BodyKind): SecretRequest | Refusal {
   return kind === 'form' ? identifyForm(body) : identifyJson(body);
 }
 
-function identifyForm(body: unknown): CollectRequest | Refusal {
+function identifyForm(body: unknown): SecretRequest | Refusal {
   if (!isRecord(body)) return refuse('bad_request', 'the form body could not be read');
   const wsidText = formField(body, 'wsid');
   if (typeof wsidText !== 'string') return wsidText;
@@ -80,9 +93,21 @@ function formField(body: Record<string, unknown>, name: string): string | Refusa
   return value;
 }
 
-function identifyJson(body: unknown): CollectRequest | Refusal {
+function identifyBearer(body: unknown, authorization: string): CollectRequest | Refusal {
   if (!isRecord(body)) return refuse('not_an_object', 'the JSON body must be an object');
-  if (body.v === undefined) return refuse('bad_request', 'v is missing: a JSON body must carry "v": 2');
+  const events = bearerEvents(body);
+  return isRefusal(events) ? events : { protocol: 'bearer', authorization, events };
+}
+
+/** A JSON body without a Bearer header: v2, or a bearer batch whose token is missing (or under another scheme). */
+function identifyJson(body: unknown): SecretRequest | Refusal {
+  if (!isRecord(body)) return refuse('not_an_object', 'the JSON body must be an object');
+  if (body.v === undefined) {
+    if (Object.hasOwn(body, 'events')) {
+      return refuse('unauthorized', 'a batch {"events":[…]} needs the header Authorization: Bearer <ingest token>');
+    }
+    return refuse('bad_request', 'v is missing: a JSON body must carry "v": 2');
+  }
   if (body.v !== 2) return refuse('bad_request', `unsupported protocol version v=${JSON.stringify(body.v)}`);
   const { wsid } = body;
   if (wsid === undefined) return refuse('missing_field', 'wsid is missing');

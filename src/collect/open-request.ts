@@ -7,7 +7,7 @@ import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
 import type { CollectedEvent } from './event.types.js';
 import { decryptGen1 } from './gen1-aes.js';
 import { verifyGen2 } from './gen2-hmac.js';
-import type { CollectRequest } from './identify.js';
+import type { SecretRequest } from './identify.js';
 import { parseLegacyPayload, parseV2Payload, V2_WINDOW_MS } from './payload.js';
 import { openV2 } from './v2-gcm.js';
 
@@ -23,7 +23,7 @@ export interface OpenedRequest {
   replayableUntil: number | null;
 }
 
-export function openRequest(req: CollectRequest, secrets: readonly string[], now: number): OpenedRequest | Refusal {
+export function openRequest(req: SecretRequest, secrets: readonly string[], now: number): OpenedRequest | Refusal {
   switch (req.protocol) {
     case 'gen1':
       return openGen1(req, secrets, now);

@@ -89,27 +89,28 @@ export const ERROR_CATALOGUE = {
   bad_batch_size: {
     status: 400,
     place: 'collect',
-    means: 'A v2 batch holds no event, or more than 1,000.',
-    todo: 'Send 1 to 1,000 events per request.',
+    means: 'A batch holds no event, or more than its limit: 1,000 events for v2, 10,000 for a bearer batch.',
+    todo: 'Send 1 to 1,000 events per v2 request, 1 to 10,000 per bearer batch.',
   },
   bad_event: {
     status: 400,
     place: 'collect',
     means:
-      'One event of a v2 batch is invalid: the whole batch is refused, and the message names the event by its index.',
-    todo: 'Fix or drop that event and send the batch again (with a new iv and sent_at).',
+      'One event of a v2 or bearer batch is invalid: the whole batch is refused, and the message names the event by its index.',
+    todo: 'Fix or drop that event and send the batch again (a v2 batch with a new iv and sent_at).',
   },
   unauthorized: {
     status: 401,
-    place: 'api',
+    place: 'both',
     means:
-      'Not logged in, a wrong name or password at login, or an API token that is missing, malformed, expired or revoked.',
+      'Not logged in, a wrong name or password at login, or an API token that is missing, malformed, expired or revoked; on collect, a bearer batch without such a valid token.',
     todo: 'Log in again, or send a valid token as `Authorization: Bearer <token>`.',
   },
   forbidden: {
     status: 403,
-    place: 'api',
-    means: 'The caller is known but may not do this (not an admin, a read-only token, a missing CSRF token).',
+    place: 'both',
+    means:
+      'The caller is known but may not do this (not an admin, a read-only token, a missing CSRF token); on collect, a bearer batch sent with a token whose scope is not ingest.',
     todo: 'Use an account or token with the right to do it.',
   },
   unknown_service: {
@@ -169,7 +170,8 @@ export const ERROR_CATALOGUE = {
   body_too_large: {
     status: 413,
     place: 'both',
-    means: 'The body is over its limit, as sent or once inflated: 64 KiB for Gen 1, Gen 2 and the API, 1 MiB for v2.',
+    means:
+      'The body is over its limit, as sent or once inflated: 64 KiB for Gen 1, Gen 2 and the API, 1 MiB for v2, 8 MiB for a bearer batch.',
     todo: 'Send fewer events per request.',
   },
   unsupported_media_type: {

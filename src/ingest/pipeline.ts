@@ -1,20 +1,25 @@
 /**
  * The collect path as named steps: tell the protocol apart (parse the body,
  * check its envelope) → find the service → check the protocol is allowed →
- * open (decrypt/verify, parse, validate) → enrich → commit. Each step
+ * open (decrypt/verify, parse, validate) → enrich → commit. A bearer batch
+ * finds its service through its token instead, and its events need no
+ * opening, only validating with its wider `ts` window. Each step
  * returns the value for the next or a Refusal, and every refusal is counted
  * here by its reason, a store out of reach included: the route only reads
  * the body and answers.
  */
 import { validSecrets } from '../accounts/accounts.js';
 import type { Clock } from '../clock.js';
+import { validateBearerEvents } from '../collect/bearer-batch.js';
+import type { TsWindow } from '../collect/event.js';
 import type { CollectedEvent } from '../collect/event.types.js';
-import { type CollectBody, identifyBody } from '../collect/identify.js';
+import { type CollectBody, type CollectRequest, identifyBody } from '../collect/identify.js';
 import { openRequest } from '../collect/open-request.js';
 import { V2_WINDOW_MS } from '../collect/payload.js';
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
 import type { IngestCounters } from './counters.js';
+import type { CheckIngestToken } from './ingest-tokens.js';
 import type { ServiceDirectory } from './service-directory.js';
 import { OverloadedError, type WriteBuffer } from './write-buffer.js';
 
@@ -28,11 +33,16 @@ export interface PipelineDeps {
   buffer: WriteBuffer;
   clock: Clock;
   counters: IngestCounters;
+  /** bearer batches: the service their token may send to */
+  checkIngestToken: CheckIngestToken;
+  /** bearer batches: how far back `ts` may go (the retention horizon, bearerTsWindow) */
+  bearerTsWindow: TsWindow;
 }
 
 export type Collect = (body: CollectBody) => Promise<Accepted | Refusal>;
 
-export function createPipeline({ services, enrich, buffer, clock, counters }: PipelineDeps): Collect {
+export function createPipeline(deps: PipelineDeps): Collect {
+  const { services, enrich, buffer, clock, counters, checkIngestToken, bearerTsWindow } = deps;
   return async function collect(body) {
     let outcome: Accepted | Refusal;
     try {
@@ -51,6 +61,7 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
   async function run(body: CollectBody): Promise<Accepted | Refusal> {
     const request = identifyBody(body);
     if (isRefusal(request)) return request;
+    if (request.protocol === 'bearer') return runBearer(request);
     const now = clock();
     const service = await services.find(request.wsid);
     if (!service) return refuse('unknown_service', `no service with wsid ${request.wsid}`);
@@ -61,14 +72,28 @@ export function createPipeline({ services, enrich, buffer, clock, counters }: Pi
     const opened = openRequest(request, validSecrets(service, now), now);
     if (isRefusal(opened)) return opened;
 
-    const events = opened.events.map(enrich);
+    return commit(service.id, opened.events.map(enrich), opened.replayKey, claimExpiry(opened.replayableUntil, now));
+  }
+
+  async function runBearer(request: Extract<CollectRequest, { protocol: 'bearer' }>): Promise<Accepted | Refusal> {
+    const grant = await checkIngestToken(request.authorization);
+    if (isRefusal(grant)) return grant;
+    // the store removes a service's tokens with it: this is a removal seen by the token before the directory
+    const service = await services.find(grant.serviceId);
+    if (!service) return refuse('unauthorized', "this token's service has been removed");
+    const events = validateBearerEvents(request.events, clock(), bearerTsWindow);
+    if (isRefusal(events)) return events;
+    return commit(service.id, events.map(enrich), null, null);
+  }
+
+  async function commit(
+    serviceId: number,
+    events: EnrichedEvent[],
+    replayKey: string | null,
+    replayKeyExpiresAt: number | null,
+  ): Promise<Accepted | Refusal> {
     try {
-      const result = await buffer.submit({
-        serviceId: service.id,
-        events,
-        replayKey: opened.replayKey,
-        replayKeyExpiresAt: claimExpiry(opened.replayableUntil, now),
-      });
+      const result = await buffer.submit({ serviceId, events, replayKey, replayKeyExpiresAt });
       if (!result.ok) return refuse('replayed', 'this iv was already used for this service');
       return { accepted: result.accepted };
     } catch (error) {

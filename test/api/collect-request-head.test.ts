@@ -23,6 +23,7 @@ describe('the collect request head', () => {
       headBytes: bytes.length,
       bodyBytes: 42,
       acceptEncoding: undefined,
+      authorization: undefined,
       close: false,
     });
     const json = readCollectHead(
@@ -45,6 +46,13 @@ describe('the collect request head', () => {
     assert.equal(reading.read, 'collect');
     assert.equal(reading.read === 'collect' && reading.bodyBytes, 7);
     assert.equal(reading.read === 'collect' && reading.acceptEncoding, 'br, gzip');
+  });
+
+  it("carries a bearer batch's Authorization, and leaves a request with two to node:http", () => {
+    const reading = readCollectHead(head([...plain, 'Authorization:  Bearer tmon_abc ']));
+    assert.equal(reading.read === 'collect' && reading.authorization, 'Bearer tmon_abc');
+    const twice = head([...plain, 'Authorization: Bearer a', 'authorization: Bearer b']);
+    assert.deepEqual(readCollectHead(twice), { read: 'elsewhere' });
   });
 
   it('notes a Connection: close among the connection options', () => {

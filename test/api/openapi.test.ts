@@ -134,14 +134,18 @@ describe('the OpenAPI description', () => {
     }
   });
 
-  it('describes the collect bodies: v2 as JSON, Gen 2 and Gen 1 as forms', () => {
+  it('describes the collect bodies: v2 and bearer batches as JSON, Gen 2 and Gen 1 as forms', () => {
     const collect = document.paths['/data/collect']?.post as unknown as { requestBody?: { content: object } };
     assert.ok(collect?.requestBody, 'POST /data/collect has a request body');
     const content = collect.requestBody.content as Record<
       string,
       { schema: { title?: string; anyOf?: { title: string }[] } }
     >;
-    assert.match(content['application/json']?.schema.title ?? '', /^v2/);
+    const json = content['application/json']?.schema.anyOf?.map((s) => s.title) ?? [];
+    assert.deepEqual(
+      json.map((title) => title.split(' (')[0]),
+      ['v2', 'bearer batch'],
+    );
     const forms = content['application/x-www-form-urlencoded']?.schema.anyOf?.map((s) => s.title) ?? [];
     assert.deepEqual(
       forms.map((title) => title.split(' (')[0]),

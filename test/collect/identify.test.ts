@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { identifyRequest } from '../../src/collect/identify.js';
+import { identifyBody, identifyRequest } from '../../src/collect/identify.js';
 import { formObject, GEN1_BODY, GEN2_BODY, V2_BODY } from './vectors.js';
 
 describe('identifyRequest', () => {
@@ -105,3 +105,47 @@ describe('identifyRequest', () => {
     });
   });
 });
+
+describe('identifyBody and bearer batches', () => {
+  const events = [{ url: '/', ip: '8.8.8.8', useragent: 'x' }];
+
+  it('reads a JSON body with a Bearer header as a bearer batch, in any case of the scheme', () => {
+    for (const authorization of ['Bearer tmon_abc', 'bearer tmon_abc', 'BEARER\ttmon_abc']) {
+      assert.deepEqual(identifyBody({ kind: 'json', text: JSON.stringify({ events }), authorization }), {
+        protocol: 'bearer',
+        authorization,
+        events,
+      });
+    }
+  });
+
+  it('refuses a batch of events without a Bearer header, 401', () => {
+    for (const authorization of [undefined, 'Basic YTpi']) {
+      const body = {
+        kind: 'json' as const,
+        text: JSON.stringify({ events }),
+        ...(authorization ? { authorization } : {}),
+      };
+      assert.equal(codeOf(identifyBody(body)), 'unauthorized', String(authorization));
+    }
+  });
+
+  it('leaves a v2 body with another scheme to v2: a proxy in front may add its own Authorization', () => {
+    const identified = identifyBody({ kind: 'json', text: V2_BODY, authorization: 'Basic YTpi' });
+    assert.equal((identified as { protocol: string }).protocol, 'v2');
+  });
+
+  it('refuses a Bearer request that is a form, a v2 body, or no batch', () => {
+    const authorization = 'Bearer tmon_abc';
+    assert.equal(codeOf(identifyBody({ kind: 'form', text: GEN2_BODY, authorization })), 'unsupported_media_type');
+    assert.equal(codeOf(identifyBody({ kind: 'json', text: V2_BODY, authorization })), 'bad_request');
+    assert.equal(codeOf(identifyBody({ kind: 'json', text: '[]', authorization })), 'not_an_object');
+    assert.equal(codeOf(identifyBody({ kind: 'json', text: '{"events":[]}', authorization })), 'bad_batch_size');
+    const tooMany = JSON.stringify({ events: Array.from({ length: 10_001 }, () => events[0]) });
+    assert.equal(codeOf(identifyBody({ kind: 'json', text: tooMany, authorization })), 'bad_batch_size');
+  });
+});
+
+function codeOf(outcome: unknown): string | undefined {
+  return (outcome as { refused?: string }).refused;
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encryptGen1 } from '../../src/collect/gen1-aes.js';
 import { signGen2 } from '../../src/collect/gen2-hmac.js';
-import { type CollectRequest, identifyRequest } from '../../src/collect/identify.js';
+import { identifyRequest, type SecretRequest } from '../../src/collect/identify.js';
 import { openRequest } from '../../src/collect/open-request.js';
 import { sealV2 } from '../../src/collect/v2-gcm.js';
 import { formObject, GEN1_BODY, GEN2_BODY, OTHER_SECRET, SECRET, V2_BODY, V2_NOW } from './vectors.js';
@@ -22,7 +22,7 @@ const EXPECTED_EVENT = {
   extra: null,
 };
 
-function identified(body: unknown, kind: 'form' | 'json'): CollectRequest {
+function identified(body: unknown, kind: 'form' | 'json'): SecretRequest {
   const req = identifyRequest(body, kind);
   assert.ok(!('refused' in req), JSON.stringify(req));
   return req;
@@ -118,8 +118,8 @@ describe('openRequest', () => {
 
   it('answers an event refusal once the key is proven right', () => {
     const bad = '{"url":"/","ip":"nope","useragent":"x"}';
-    const g1: CollectRequest = { protocol: 'gen1', wsid: 1, data: encryptGen1(bad, SECRET) };
-    const g2: CollectRequest = { protocol: 'gen2', wsid: 1, ...signGen2(bad, SECRET) };
+    const g1: SecretRequest = { protocol: 'gen1', wsid: 1, data: encryptGen1(bad, SECRET) };
+    const g2: SecretRequest = { protocol: 'gen2', wsid: 1, ...signGen2(bad, SECRET) };
     for (const req of [g1, g2]) {
       assert.deepEqual(openRequest(req, [OTHER_SECRET, SECRET], NOW), {
         refused: 'invalid_field',
@@ -129,7 +129,7 @@ describe('openRequest', () => {
   });
 
   it('answers bad_json for a signed Gen 2 payload that is not JSON', () => {
-    const req: CollectRequest = { protocol: 'gen2', wsid: 1, ...signGen2('not json', SECRET) };
+    const req: SecretRequest = { protocol: 'gen2', wsid: 1, ...signGen2('not json', SECRET) };
     assert.equal(codeOf(openRequest(req, [SECRET], NOW)), 'bad_json');
   });
 

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ListeningTmon, startListeningTmon, storedEvents } from '../support/client-helpers.js';
+import { addTestToken } from '../support/test-tmon.js';
 import { REPO } from '../support/tmon-process.js';
 
 /** The code block after `<!-- example: NAME -->`. */
@@ -70,6 +71,19 @@ describe('the protocol page examples', () => {
       .replace(/^SECRET=.*$/m, `SECRET='${tmon.service.secret}'`);
     const output = await run('bash', ['-c', script]);
     assert.deepEqual(JSON.parse(output), { status: 200, status_code: 200, accepted: 1 });
+  });
+
+  it('runs the bearer batch shell example with curl, twice, storing its events once', async () => {
+    const token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
+    const script = example(markdown, 'shell-bearer')
+      .replace(/^SERVER=.*$/m, `SERVER=${tmon.url}`)
+      .replace(/^TOKEN=.*$/m, `TOKEN='${token}'`);
+    const before = await count();
+    for (const time of [1, 2]) {
+      const output = await run('bash', ['-c', script]);
+      assert.deepEqual(JSON.parse(output), { status: 200, status_code: 200, accepted: 2 }, `run ${time}`);
+      assert.equal(await count(), before + 2, `run ${time}`);
+    }
   });
 
   it('keeps the Go example on the protocol: same key derivation, nonce size, AAD and body fields', () => {

@@ -1,7 +1,7 @@
 /**
  * A bad-input fuzz, made repeatable: 24,000 collect requests
  * drawn from a fixed seed (test/support/collect-fuzz-requests.ts: valid Gen 1,
- * Gen 2 and v2 requests, most of them mutated at one layer or more) against
+ * Gen 2, v2 and bearer requests, most of them mutated at one layer or more) against
  * one tmon, injected into fastify and, one in six, over real sockets through
  * the socket front. It must hold that no answer is a 5xx, that every answer
  * is a 200 with `accepted` or a 4xx with the error body of docs/protocol.md, that a
@@ -16,7 +16,7 @@ import type { RefusalCode } from '../../src/errors/refusal.js';
 import { type ListeningTmon, startListeningTmon } from '../support/client-helpers.js';
 import { type FuzzContext, type FuzzRequest, fuzzRequest } from '../support/collect-fuzz-requests.js';
 import { Prng } from '../support/prng.js';
-import { VECTOR_SECRET } from '../support/test-tmon.js';
+import { addTestToken, VECTOR_SECRET } from '../support/test-tmon.js';
 
 const SEED = 0x2021_0021;
 const REQUESTS = 24_000;
@@ -74,6 +74,8 @@ describe('the collect bad-input fuzz', () => {
       { wsid: 1, secret: VECTOR_SECRET },
       { wsid: 2, secret: V2_ONLY_SECRET },
     ],
+    // made once tmon is up
+    tokens: { ingest: '', read: '' },
   };
 
   before(async () => {
@@ -85,6 +87,8 @@ describe('the collect bad-input fuzz', () => {
       secret: V2_ONLY_SECRET,
     });
     await tmon.runtime.accountStore.updateServiceSettings(v2Only.id, { allowLegacy: false });
+    context.tokens.ingest = await addTestToken(tmon.runtime, 'alice', 'ingest', 1);
+    context.tokens.read = await addTestToken(tmon.runtime, 'alice', 'read', 1);
     agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   });
   after(async () => {

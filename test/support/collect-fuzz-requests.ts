@@ -1,8 +1,9 @@
 /**
  * Mutated collect requests for the bad-input fuzz (test/security/
- * collect-fuzz.test.ts): a valid Gen 1, Gen 2 or v2 request, then mutations
- * at any of its layers — the events, the JSON text they are sent as, the
- * protocol's envelope, the body's bytes, the HTTP request around them. Every
+ * collect-fuzz.test.ts): a valid Gen 1, Gen 2, v2 or bearer request, then
+ * mutations at any of its layers — the events, the JSON text they are sent
+ * as, the protocol's envelope (a bearer batch's: its Authorization header),
+ * the body's bytes, the HTTP request around them. Every
  * choice comes from the Prng given, so a seed makes the same request every run.
  */
 import { gzipSync } from 'node:zlib';
@@ -22,6 +23,8 @@ export interface FuzzContext {
   now: number;
   /** [0]: a service that takes every protocol; [1]: one that takes only v2, with another secret */
   services: readonly [FuzzService, FuzzService];
+  /** bearer batches: a token of scope ingest for services[0], and one of scope read */
+  tokens: { ingest: string; read: string };
 }
 
 export interface Expected {
@@ -87,9 +90,9 @@ const BAD_IPS = [
 ];
 
 let zeroBombMemo: Buffer | undefined;
-/** 8 MiB of zeros, gzipped: about 8 KB that inflate past every collect limit */
+/** 9 MiB of zeros, gzipped: about 9 KB that inflate past every collect limit, a bearer batch's 8 MiB included */
 const zeroBomb = () => {
-  zeroBombMemo ??= gzipSync(Buffer.alloc(8 * 1024 * 1024), { level: 9 });
+  zeroBombMemo ??= gzipSync(Buffer.alloc(9 * 1024 * 1024), { level: 9 });
   return zeroBombMemo;
 };
 
@@ -200,6 +203,17 @@ const FORM_MUTATIONS: Mutation<Form>[] = [
   ],
 ];
 
+/** a bearer batch's Authorization header that does not let it in: none, malformed, unknown, another scheme or scope */
+const bearerRefused = (r: Prng, { tokens }: FuzzContext): string | undefined =>
+  r.pick([
+    undefined,
+    'Bearer',
+    'Bearer tmon_unknown',
+    `Bearer ${tokens.ingest} x`,
+    'Basic YTpi',
+    `Bearer ${tokens.read}`,
+  ]);
+
 const ENVELOPE_MUTATIONS: Mutation<Event>[] = [
   ['another v', (e, r) => ({ ...e, v: r.pick([1, 3, '2', null, undefined]) })],
   ['another wsid', (e, r) => ({ ...e, wsid: r.pick(['1', 0, -1, 2, 3, 1.5, 1e300, null, undefined, true]) })],
@@ -280,20 +294,22 @@ export function fuzzRequest(r: Prng, context: FuzzContext): FuzzRequest {
     return mutate(value, r, context);
   };
 
-  const protocol = r.pick(['gen1', 'gen2', 'v2'] as const);
+  const protocol = r.pick(['gen1', 'gen2', 'v2', 'bearer'] as const);
   const [anyProtocol, v2Only] = context.services;
-  const service = r.chance(0.9) ? anyProtocol : v2Only;
+  // a bearer batch's service is its token's
+  const service = protocol !== 'bearer' && r.chance(0.1) ? v2Only : anyProtocol;
   // the other service's secret now and then: a request its service cannot open
   const rightSecret = r.chance(0.97);
   const secret = rightSecret ? service.secret : (service === anyProtocol ? v2Only : anyProtocol).secret;
   label.push(`${protocol} to wsid ${service.wsid}${rightSecret ? '' : ' with the wrong secret'}`);
 
-  let count = protocol === 'v2' ? r.pick([1, 1, 1, 2, 3, 5, 10, 10, 20]) : 1;
-  if (protocol === 'v2' && r.chance(0.004)) {
-    count = r.pick([0, 1000, 1001]);
+  const batched = protocol === 'v2' || protocol === 'bearer';
+  let count = batched ? r.pick([1, 1, 1, 2, 3, 5, 10, 10, 20]) : 1;
+  if (batched && r.chance(0.004)) {
+    count = r.pick(protocol === 'v2' ? [0, 1000, 1001] : [0, 2000, 10_001]);
     label.push(`a batch of ${count}`);
   }
-  const events: unknown[] = Array.from({ length: count }, () => validEvent(r, context));
+  const events: unknown[] = Array.from({ length: count }, () => validEvent(r, context, protocol === 'bearer'));
   if (layers.has('event') && events.length > 0) {
     const at = r.int(events.length);
     events[at] = r.chance(0.05)
@@ -310,13 +326,28 @@ export function fuzzRequest(r: Prng, context: FuzzContext): FuzzRequest {
       batch[key] = r.pick<unknown>([context.now - 301_000, context.now + 301_000, undefined, '1', null, {}]);
     }
     text = JSON.stringify(batch);
+  } else if (protocol === 'bearer') {
+    const batch: Event = { events };
+    if (layers.has('batch')) {
+      label.push('a bad batch');
+      batch[r.pick(['events', 'v'])] = r.pick<unknown>([undefined, '1', null, {}, 2]);
+    }
+    text = JSON.stringify(batch);
   } else {
     text = JSON.stringify(events[0]);
   }
   if (layers.has('text')) text = apply(text, TEXT_MUTATIONS);
 
   let body: Buffer;
-  if (protocol === 'v2') {
+  // a bearer batch's token: the right one, unless its envelope (the header) is mutated
+  let authorization: string | undefined = protocol === 'bearer' ? `Bearer ${context.tokens.ingest}` : undefined;
+  if (protocol === 'bearer') {
+    if (layers.has('envelope')) {
+      authorization = bearerRefused(r, context);
+      label.push(`Authorization ${JSON.stringify(authorization)}`);
+    }
+    body = Buffer.from(text);
+  } else if (protocol === 'v2') {
     let envelope: Event = { ...sealV2(text, { wsid: service.wsid, secret, iv: r.bytes(12) }) };
     if (layers.has('envelope')) envelope = apply(envelope, ENVELOPE_MUTATIONS);
     body = Buffer.from(JSON.stringify(envelope));
@@ -339,20 +370,20 @@ export function fuzzRequest(r: Prng, context: FuzzContext): FuzzRequest {
   if (layers.has('body')) body = apply(body, BODY_MUTATIONS);
   if (layers.has('oversize')) {
     label.push('over the size limit');
-    const pad = Buffer.alloc(protocol === 'v2' ? 1024 * 1024 : 64 * 1024, 'A');
-    body =
-      protocol === 'v2'
-        ? Buffer.concat([Buffer.from('{"pad":"'), pad, Buffer.from('"}')])
-        : Buffer.concat([body, Buffer.from('&pad='), pad]);
+    const pad = Buffer.alloc(batched ? 1024 * 1024 : 64 * 1024, 'A');
+    body = batched
+      ? Buffer.concat([Buffer.from('{"pad":"'), pad, Buffer.from('"}')])
+      : Buffer.concat([body, Buffer.from('&pad='), pad]);
   }
 
-  const headers: Record<string, string> = { 'content-type': protocol === 'v2' ? JSON_TYPE : FORM_TYPE };
+  const headers: Record<string, string> = { 'content-type': batched ? JSON_TYPE : FORM_TYPE };
+  if (authorization !== undefined) headers.authorization = authorization;
   if (layers.has('content type')) {
     const type = r.pick([
       'text/plain',
       'application/xml',
       'multipart/form-data; boundary=x',
-      protocol === 'v2' ? FORM_TYPE : JSON_TYPE,
+      batched ? FORM_TYPE : JSON_TYPE,
       '',
       'application/json; charset=utf-16',
       'Application/JSON',
@@ -369,7 +400,9 @@ export function fuzzRequest(r: Prng, context: FuzzContext): FuzzRequest {
   // what a request sent as made gets: accepted whole, unless its service cannot take it
   let expected: Expected | null = null;
   if (asMade) {
-    if (!rightSecret || (protocol !== 'v2' && service === v2Only)) expected = { status: 403 };
+    if (protocol === 'bearer')
+      expected = count === 0 || count > 10_000 ? { status: 400 } : { status: 200, accepted: count };
+    else if (!rightSecret || (protocol !== 'v2' && service === v2Only)) expected = { status: 403 };
     else if (count === 0 || count > 1000) expected = { status: 400 };
     else expected = { status: 200, accepted: count };
   }
@@ -408,14 +441,15 @@ export function fuzzRequest(r: Prng, context: FuzzContext): FuzzRequest {
   return { label: label.join(', '), method, headers, payload: body, expected };
 }
 
-function validEvent(r: Prng, { now }: FuzzContext): Event {
+/** A valid event; in a bearer batch, now and then one from months ago (history, back to the retention horizon). */
+function validEvent(r: Prng, { now }: FuzzContext, bearer: boolean): Event {
   const event: Event = { url: `/p/${r.int(1000)}`, ip: r.pick(IPS), useragent: r.pick(AGENTS) };
   if (r.chance(0.3)) event.username = `user${r.int(50)}`;
   if (r.chance(0.3)) event.method = r.pick(['GET', 'POST', 'put']);
   if (r.chance(0.3)) event.status = 100 + r.int(500);
   if (r.chance(0.3)) event.duration_ms = r.int(100_000) / 10;
   if (r.chance(0.2)) event.referrer = 'https://ref.example/x';
-  if (r.chance(0.2)) event.ts = now - r.int(3_600_000);
+  if (r.chance(0.2)) event.ts = now - r.int(bearer && r.chance(0.5) ? 300 * 86_400_000 : 3_600_000);
   if (r.chance(0.2)) event.plan = r.pick(['free', 'pro']);
   if (r.chance(0.1)) event.cart = { items: [r.int(9), r.int(9)], total: r.int(999) };
   // no `id`: a repeated one is accepted and stored once, which the fuzz's count could not tell from a loss

@@ -7,8 +7,9 @@
  * schemas are the same ErrorAnswer every route uses.
  */
 import { Type } from '@sinclair/typebox';
+import { BEARER_MAX_EVENTS } from '../../collect/bearer-batch.js';
 import { ErrorAnswer } from '../answer-schemas.js';
-import { BODY_LIMITS, COLLECT_MEDIA_TYPES } from './endpoint.js';
+import { BEARER_BODY_LIMIT, BODY_LIMITS, COLLECT_MEDIA_TYPES } from './endpoint.js';
 
 const Wsid = Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'the service id' });
 const Base64 = Type.String({ contentEncoding: 'base64', minLength: 1 });
@@ -26,6 +27,30 @@ const V2Body = Type.Object(
   {
     title: 'v2 (AES-256-GCM, 1 to 1,000 events)',
     description: `tmon's own protocol: encrypted, authenticated, replay-proof. At most ${BODY_LIMITS.json} bytes.`,
+  },
+);
+
+const BearerBody = Type.Object(
+  {
+    events: Type.Array(
+      Type.Object(
+        {
+          url: Type.String({ maxLength: 2048 }),
+          ip: Type.String({ description: 'the client address, IPv4 or IPv6' }),
+          useragent: Type.String({ maxLength: 1024 }),
+          ts: Type.Optional(Type.Integer({ description: 'ms since the epoch, back to the retention horizon' })),
+          id: Type.Optional(Type.String({ maxLength: 64, description: 'stored once per service: resends are safe' })),
+        },
+        { description: 'an event as docs/protocol.md describes it; other fields are kept as extra properties' },
+      ),
+      { minItems: 1, maxItems: BEARER_MAX_EVENTS },
+    ),
+  },
+  {
+    title: `bearer batch (an ingest token, 1 to ${BEARER_MAX_EVENTS.toLocaleString('en')} events)`,
+    description:
+      'Events in clear, for access logs and history, with `Authorization: Bearer <token>` of scope ingest: ' +
+      `they go to the token's service. At most ${BEARER_BODY_LIMIT} bytes.`,
   },
 );
 
@@ -59,13 +84,15 @@ const Accepted = Type.Object(
 );
 
 export const COLLECT_DESCRIPTION = {
-  summary: 'Send events: v2 (JSON), Gen 2 or Gen 1 (forms); docs/protocol.md',
+  summary: 'Send events: v2 or a bearer batch (JSON), Gen 2 or Gen 1 (forms); docs/protocol.md',
   description:
-    'Authenticated by the service secret inside the body, not by a session or token. Any body may be ' +
+    'Authenticated by the service secret inside the body, or, for a bearer batch, by a token of scope ' +
+    'ingest (never by a session). Any body may be ' +
     'sent gzip-compressed (`Content-Encoding: gzip`); its size limit holds once inflated too. 4xx answers ' +
     'must not be retried; 503 says when to retry in Retry-After.',
   tags: ['collect'],
-  security: [] as { [scheme: string]: string[] }[],
+  // none: the secret is in the body; or an ingest token, for a bearer batch
+  security: [{}, { token: [] }] as { [scheme: string]: string[] }[],
   headers: Type.Object({
     'content-encoding': Type.Optional(
       Type.String({ enum: ['gzip', 'x-gzip', 'identity'], description: 'absent: the body as is' }),
@@ -73,7 +100,7 @@ export const COLLECT_DESCRIPTION = {
   }),
   body: {
     content: {
-      [COLLECT_MEDIA_TYPES.json]: { schema: V2Body },
+      [COLLECT_MEDIA_TYPES.json]: { schema: Type.Union([V2Body, BearerBody]) },
       [COLLECT_MEDIA_TYPES.form]: { schema: Type.Union([Gen2Form, Gen1Form]) },
     },
   },

@@ -36,3 +36,11 @@ export const BODY_LIMITS: Readonly<Record<BodyKind, number>> = {
   form: 64 * 1024,
   json: 1024 * 1024,
 };
+
+/**
+ * The largest bearer batch (up to 10,000 events of logs), as sent and once
+ * inflated. Only the fastify route reads one larger than BODY_LIMITS.json,
+ * and only after its token has passed (body-limit.ts): a sender without a
+ * valid token never makes tmon hold more than a v2 batch.
+ */
+export const BEARER_BODY_LIMIT = 8 * 1024 * 1024;

@@ -20,7 +20,7 @@
  */
 import type http from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
-import type { BodyKind } from '../../collect/identify.js';
+import type { BodyKind, CollectBody } from '../../collect/identify.js';
 import { type ConnectionLimits, type ConnectionLog, createLimitedServer } from '../connection-limits.js';
 import { encodeAnswer } from './answer.js';
 import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from './endpoint.js';
@@ -106,9 +106,9 @@ function readAndAnswer(
   request.once('end', () => {
     // node:http has read exactly content-length bytes; decoded once, as fastify's string parsers do
     const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8');
-    void answerOrInternalError(handle, { kind, text }, log, debug).then((answer) =>
-      writeAnswer(request, response, answer),
-    );
+    const { authorization } = request.headers;
+    const body: CollectBody = authorization === undefined ? { kind, text } : { kind, text, authorization };
+    void answerOrInternalError(handle, body, log, debug).then((answer) => writeAnswer(request, response, answer));
   });
 }
 

@@ -5,7 +5,7 @@
  *
  *   POST /data/collect HTTP/1.1, a Host, one Content-Length within the body
  *   kind's limit, a form or JSON Content-Type spelled as senders write it,
- *   no Content-Encoding
+ *   no Content-Encoding, at most one Authorization (a bearer batch's token)
  *
  * — and says `elsewhere` for everything else, which node:http then reads
  * from the first byte. So it never has to refuse, answer or interpret
@@ -51,6 +51,7 @@ const READ_NAMES: ReadonlyMap<number, string> = new Map(
     'content-type',
     'content-length',
     'accept-encoding',
+    'authorization',
     'content-encoding',
     'transfer-encoding',
   ].map((name) => [name.length, name]),
@@ -68,6 +69,8 @@ export type HeadReading =
       headBytes: number;
       bodyBytes: number;
       acceptEncoding: string | undefined;
+      /** the Authorization header's value, trimmed as node:http trims it; undefined: none */
+      authorization: string | undefined;
       /** the sender asked to close the connection after the answer */
       close: boolean;
     };
@@ -88,6 +91,7 @@ export function readCollectHead(bytes: Buffer): HeadReading {
   let kind: BodyKind | undefined;
   let bodyBytes: number | undefined;
   let acceptEncoding: string | undefined;
+  let authorization: string | undefined;
   let close = false;
   let host = false;
   let contentTypes = 0;
@@ -127,6 +131,11 @@ export function readCollectHead(bytes: Buffer): HeadReading {
         acceptEncoding = acceptEncoding === undefined ? value : `${acceptEncoding}, ${value}`;
         break;
       }
+      case 'authorization':
+        // node:http would keep the first of two: which one counts is not this parser's to decide
+        if (authorization !== undefined) return ELSEWHERE;
+        authorization = bytes.toString('latin1', from, to);
+        break;
       case 'connection':
         for (const option of bytes.toString('latin1', from, to).toLowerCase().split(',')) {
           const token = option.trim();
@@ -145,7 +154,7 @@ export function readCollectHead(bytes: Buffer): HeadReading {
   }
   if (!host || kind === undefined || contentTypes !== 1 || bodyBytes === undefined) return ELSEWHERE;
   if (bodyBytes === 0 || bodyBytes > BODY_LIMITS[kind]) return ELSEWHERE;
-  return { read: 'collect', kind, headBytes, bodyBytes, acceptEncoding, close };
+  return { read: 'collect', kind, headBytes, bodyBytes, acceptEncoding, authorization, close };
 }
 
 const isBlank = (byte: number) => byte === SP || byte === HTAB;

@@ -7,55 +7,58 @@
  * injected request), and refuses what those leave to it: other methods,
  * oversized bodies, other content types and content codings.
  */
+import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BodyKind, CollectBody } from '../../collect/identify.js';
+import type { CollectBody } from '../../collect/identify.js';
 import { FASTIFY_ERROR_CODES } from '../../errors/catalogue.js';
 import { isRefusal, type Refusal, refuse } from '../../errors/refusal.js';
 import type { IngestCounters } from '../../ingest/counters.js';
+import type { CheckIngestToken } from '../../ingest/ingest-tokens.js';
 import { encodeAnswer } from './answer.js';
 import { decodeBody } from './decode-body.js';
 import { COLLECT_DESCRIPTION } from './description.js';
 import { BODY_LIMITS, COLLECT_MEDIA_TYPES, COLLECT_PATH } from './endpoint.js';
 import { type CollectAnswer, type CollectHandler, refusalAnswer } from './handle-collect.js';
+import { RefusedBody, readJsonBody } from './json-body.js';
 
 const OTHER_METHODS = ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
-
-/** A body refused while it was read (its Content-Encoding): the error handler answers the refusal. */
-class RefusedBody extends Error {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message);
-  }
-}
 
 export interface CollectRouteDeps {
   handle: CollectHandler;
   /** refusals fastify makes before the handler runs (method, size, content type) are counted here */
   counters: Pick<IngestCounters, 'countRefusal'>;
+  /** a bearer batch larger than a v2 one is read only once its token has passed (json-body.ts) */
+  checkIngestToken: CheckIngestToken;
 }
 
-export async function collectRoutes(app: FastifyInstance, { handle, counters }: CollectRouteDeps): Promise<void> {
-  // this plugin's own parsers: the legacy and v2 bodies have different size limits, which hold for a body as
-  // sent and once decoded
+export async function collectRoutes(
+  app: FastifyInstance,
+  { handle, counters, checkIngestToken }: CollectRouteDeps,
+): Promise<void> {
+  // this plugin's own parsers: the legacy, v2 and bearer bodies have different size limits, which hold for a body
+  // as sent and once decoded; a JSON body's depends on its Authorization header, so it is read by json-body.ts
   app.removeAllContentTypeParsers();
-  for (const [kind, contentType] of Object.entries(COLLECT_MEDIA_TYPES) as [BodyKind, string][]) {
-    const limit = BODY_LIMITS[kind];
-    app.addContentTypeParser(contentType, { parseAs: 'buffer', bodyLimit: limit }, (request, sent, done) => {
-      const bytes = sent as Buffer;
-      const encoding = request.headers['content-encoding'];
-      // nearly every body comes as is: decoded as fastify's string parser would
-      if (encoding === undefined) {
-        done(null, { kind, text: bytes.toString('utf8') } satisfies CollectBody);
-        return;
-      }
-      decodeBody(bytes, encoding, limit).then(
-        (decoded) => {
-          if (isRefusal(decoded)) done(new RefusedBody(decoded), undefined);
-          else done(null, { kind, text: decoded.toString('utf8') } satisfies CollectBody);
-        },
-        (error: Error) => done(error, undefined),
-      );
-    });
-  }
+  app.addContentTypeParser(COLLECT_MEDIA_TYPES.json, (request: FastifyRequest, payload: IncomingMessage) =>
+    readJsonBody(request, payload, checkIngestToken),
+  );
+  const limit = BODY_LIMITS.form;
+  app.addContentTypeParser(COLLECT_MEDIA_TYPES.form, { parseAs: 'buffer', bodyLimit: limit }, (request, sent, done) => {
+    const bytes = sent as Buffer;
+    const { authorization } = request.headers;
+    const encoding = request.headers['content-encoding'];
+    // nearly every body comes as is: decoded as fastify's string parser would
+    if (encoding === undefined) {
+      done(null, formBody(bytes, authorization));
+      return;
+    }
+    decodeBody(bytes, encoding, limit).then(
+      (decoded) => {
+        if (isRefusal(decoded)) done(new RefusedBody(decoded), undefined);
+        else done(null, formBody(decoded, authorization));
+      },
+      (error: Error) => done(error, undefined),
+    );
+  });
 
   const refuseEarly = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
     counters.countRefusal(refusal.refused);
@@ -92,6 +95,12 @@ export async function collectRoutes(app: FastifyInstance, { handle, counters }: 
       return refuseEarly(request, reply, refuse('method_not_allowed', `use POST for ${COLLECT_PATH}`));
     },
   });
+}
+
+/** The body for the handler: the Authorization header only when there is one, as the fast ways hand it. */
+function formBody(bytes: Buffer, authorization: string | undefined): CollectBody {
+  const text = bytes.toString('utf8');
+  return authorization === undefined ? { kind: 'form', text } : { kind: 'form', text, authorization };
 }
 
 function send(request: FastifyRequest, reply: FastifyReply, answer: CollectAnswer) {

@@ -22,6 +22,7 @@
  */
 import type http from 'node:http';
 import type net from 'node:net';
+import type { CollectBody } from '../../collect/identify.js';
 import type { ConnectionLimits } from '../connection-limits.js';
 import type { Deadline, DeadlineSweep } from '../deadline-sweep.js';
 import { REQUEST_TIMEOUT_ANSWER } from '../http-deadlines.js';
@@ -208,9 +209,9 @@ class FrontConnection implements Deadline {
   #answer(head: CollectHead, text: string): void {
     this.#answering = true;
     const { handle, log, debug } = this.context;
-    void answerOrInternalError(handle, { kind: head.kind, text }, log, debug).then((answer) =>
-      this.#written(head, answer),
-    );
+    const { kind, authorization } = head;
+    const body: CollectBody = authorization === undefined ? { kind, text } : { kind, text, authorization };
+    void answerOrInternalError(handle, body, log, debug).then((answer) => this.#written(head, answer));
   }
 
   #written(head: CollectHead, answer: CollectAnswer): void {
