@@ -63,9 +63,9 @@ after(async () => {
 const logFile = () => path.join(logDirectory, 'access.log');
 const spoolDirectory = () => path.join(logDirectory, 'spool');
 
-async function startFollower(): Promise<Follower> {
-  const args = ['logs', 'follow', logFile(), '--server', server.url, '--token', ingestToken];
-  args.push('--state', path.join(logDirectory, 'state.json'), '--spool', spoolDirectory());
+async function startFollower(file = logFile(), token = ingestToken, spool = spoolDirectory()): Promise<Follower> {
+  const args = ['logs', 'follow', file, '--server', server.url, '--token', token, '--spool', spool];
+  args.push('--state', path.join(path.dirname(spool), `${path.basename(spool)}-state.json`));
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/main.ts'), ...args], {
     cwd: REPO,
     env: { ...process.env, TMON_SERVER: '', TMON_TOKEN: '' },
@@ -185,4 +185,15 @@ it('stores every line of a followed log exactly once through rotation, truncatio
   assert.deepEqual(await readdir(spoolDirectory()), []);
   assert.match(follower.output(), /cannot reach/);
   assert.match(follower.output(), /tmon answers again/);
+});
+
+it('exits 1 when tmon refuses its token, keeping the unsent batch in the spool', async () => {
+  const file = path.join(logDirectory, 'other.log');
+  const spool = path.join(logDirectory, 'refused-spool');
+  await writeFile(file, '');
+  const refused = await startFollower(file, 'tmon_not-a-token', spool);
+  await appendFile(file, lines(1));
+  assert.equal(await exited(refused.child), 1, refused.output());
+  assert.match(refused.output(), /tmon refused the \w+ \(401 [^)]*\); the unsent batches stay in /);
+  assert.equal((await readdir(spool)).length, 1);
 });

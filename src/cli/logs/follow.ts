@@ -80,7 +80,7 @@ export async function followCommand(argv: string[]): Promise<void> {
   process.on('SIGTERM', onSignal);
   report(
     `following ${files.join(', ')} for ${target.server} (state ${stateFile}, spool ${spoolDirectory}` +
-      `${spool.batchCount > 0 ? `, ${spool.batchCount} batches waiting from before` : ''})`,
+      `${spool.batchCount > 0 ? `, ${counted(spool.batchCount, 'batch', 'batches')} waiting from before` : ''})`,
   );
   try {
     const reading = reader.run(stopping.signal).finally(() => readerDone.abort());
@@ -117,8 +117,12 @@ export async function followCommand(argv: string[]): Promise<void> {
     changes.close();
     for (const tail of tails) await tail.close();
     const waiting =
-      spool.batchCount > 0 ? `; ${spool.batchCount} batches wait in ${spoolDirectory} for the next run` : '';
-    report(`stopped: ${reader.linesRead} lines read, ${eventsStored} events stored${refusals.summary()}${waiting}`);
+      spool.batchCount > 0
+        ? `; left for the next run in ${spoolDirectory}: ${counted(spool.batchCount, 'batch', 'batches')}`
+        : '';
+    report(
+      `stopped: ${counted(reader.linesRead, 'line')} read, ${counted(eventsStored, 'event')} stored${refusals.summary()}${waiting}`,
+    );
   }
 }
 
@@ -152,4 +156,8 @@ class RefusalCounter {
     if (count <= REFUSALS_SHOWN_PER_REASON) this.report(message());
     if (count === REFUSALS_SHOWN_PER_REASON + 1) this.report(`more lines refused as ${reason}: counted, not shown`);
   }
+}
+
+function counted(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

@@ -58,7 +58,7 @@ export async function sendSpooled(spool: Spool, options: SpoolSenderOptions, sto
       options.onStored(result.accepted);
       if (unreachable) {
         unreachable = false;
-        options.report(`tmon answers again; sending the ${spool.batchCount} batches waiting in ${spool.directory}`);
+        options.report(`tmon answers again: sending what waited in ${spool.directory}`);
       }
     } catch (error) {
       if (!(error instanceof BatchNotSent)) throw error;

@@ -11,6 +11,7 @@
  */
 import type { BigIntStats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
+import { CommandFailed } from '../../args.js';
 import { readFirstLineHash } from './first-line.js';
 import { endOfLastLine, type FileLine, readCompleteLines } from './read-lines.js';
 
@@ -206,8 +207,12 @@ async function openOrNull(path: string): Promise<FileHandle | null> {
   try {
     return await open(path, 'r');
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     // gone between the look and the open: the next read looks again
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (code === 'ENOENT') return null;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new CommandFailed(`cannot read ${path}: permission denied (the log's group, often adm, may read it)`);
+    }
     throw error;
   }
 }
