@@ -16,7 +16,7 @@ import { buildIpPool } from '../../src/loadgen/ip-pool.js';
 import { seededRandom } from '../../src/loadgen/random.js';
 import type { StoredEvent } from '../../src/store/store.js';
 import { countBy, type LogLine, logText, randomLogLines } from '../support/access-log-files.js';
-import { type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
+import { freePort, type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
 import { addTestToken } from '../support/test-tmon.js';
 import { REPO } from '../support/tmon-process.js';
 
@@ -58,6 +58,8 @@ describe('tmon logs import', () => {
   let env: Record<string, string>;
   let locate: (ip: string) => string;
   let ips: string[];
+  /** ten good lines, for the tests about refusals of the whole run */
+  let smallLog: string;
 
   before(async () => {
     tmon = await startListeningTmon();
@@ -68,6 +70,9 @@ describe('tmon logs import', () => {
     const locator = await openGeoLocator({ cacheSize: 0 });
     ips = buildIpPool((ip) => locator.locate(ip), { size: 60, random: seededRandom(7) }).ips;
     locate = (ip) => locator.locate(ip)?.country ?? 'unknown';
+    smallLog = path.join(dir, 'small.log');
+    const now = tmon.clock.read();
+    await writeFile(smallLog, logText(randomLogLines(seededRandom(15), ips, 10, now - 60_000, now), seededRandom(16)));
   });
 
   after(async () => {
@@ -224,22 +229,30 @@ describe('tmon logs import', () => {
   });
 
   it('stops at once with one line and exit code 1 when tmon refuses the token', async () => {
-    const file = path.join(dir, 'small.log');
-    await writeFile(
-      file,
-      logText(
-        randomLogLines(seededRandom(15), ips, 10, tmon.clock.read() - 60_000, tmon.clock.read()),
-        seededRandom(16),
-      ),
-    );
-    const run = await importLogs([file], { ...env, TMON_TOKEN: 'tmon_not-a-token' });
+    const run = await importLogs([smallLog], { ...env, TMON_TOKEN: 'tmon_not-a-token' });
     assert.equal(run.status, 1);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /^tmon logs: tmon refused the token \(401 [a-z_]+: .+\)\n$/);
   });
 
+  it('says within seconds that it cannot reach a server nobody answers, and exits 1', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const started = performance.now();
+    const run = await importLogs([smallLog], { ...env, TMON_SERVER: nobody });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, new RegExp(`cannot reach ${nobody}: connection refused; trying again in \\d+\\.\\d s\\n`));
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `tmon logs: cannot reach ${nobody}: connection refused \\(\\d+ tries in \\d+\\.\\d s\\); run the import again later: no line is stored twice\\n$`,
+      ),
+    );
+    // 15 s until tmon was reached once, and node's start
+    assert.ok(performance.now() - started < 25_000, `took ${Math.round(performance.now() - started)} ms`);
+  });
+
   it('says a token is needed when neither --token nor TMON_TOKEN gives one', async () => {
-    const run = await importLogs([path.join(dir, 'small.log')], { TMON_SERVER: tmon.url });
+    const run = await importLogs([smallLog], { TMON_SERVER: tmon.url });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /an ingest token is needed: --token T or TMON_TOKEN/);
   });

@@ -100,8 +100,13 @@ export async function sendBatch(events: readonly OutgoingEvent[], options: Batch
     } catch (error) {
       failingSince ??= performance.now();
       const reason = networkFailureReason(error);
-      await waitBeforeRetry(options, failingSince, failures++, null, reason, (elapsedMs) =>
-        cannotReachMessage(options.server, reason, tries, elapsedMs),
+      await waitBeforeRetry(
+        options,
+        failingSince,
+        failures++,
+        null,
+        `cannot reach ${options.server}: ${reason}`,
+        (elapsedMs) => cannotReachMessage(options.server, reason, tries, elapsedMs),
       );
       continue;
     }

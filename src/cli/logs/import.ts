@@ -1,4 +1,5 @@
 /** tmon logs import: sends the lines of access logs to tmon as events, with a progress bar and a summary. */
+import path from 'node:path';
 import { lineId } from '../../logs/line-id.js';
 import { isLogRefusal, type LineParser } from '../../logs/log-record.js';
 import { CommandFailed, output, parse } from '../args.js';
@@ -26,8 +27,8 @@ export const IMPORT_USAGE = `tmon logs import FILE… [--server URL] [--token T]
     sent with an id made from its file's first line and its place in the file, so importing a file again
     (also after an interruption, or renamed and gzipped by log rotation) stores none of its lines twice.
     Progress goes to stderr, the summary to stdout (--json: as JSON). Exit code 0 when every line was read
-    and sent, 1 when tmon refused the token or stayed unreachable for 2 minutes, or a file could not be
-    read to its end`;
+    and sent, 1 when tmon refused the token, could not be reached (15 s at the start, 2 minutes once it
+    took a first batch) or a file could not be read to its end`;
 
 /** events per request: a tenth of what tmon takes, so one request's commit stays short */
 const BATCH_EVENTS = 1_000;
@@ -37,6 +38,8 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCHES_IN_FLIGHT = 3;
 /** a restart of tmon or a short network cut is waited out; longer, and the run stops (run it again: nothing doubles) */
 const GIVE_UP_AFTER_MS = 2 * 60_000;
+/** until tmon has taken a first batch, a wrong --server (a typo, a port nobody listens on) is said within seconds */
+const FIRST_CONTACT_GIVE_UP_MS = 15_000;
 
 export async function importCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, LOGS_OPTIONS);
@@ -45,15 +48,17 @@ export async function importCommand(argv: string[]): Promise<void> {
   const sources = await oldestFirst(await openLogSources(positionals, process.stdin), parseLine);
   const tally = new ImportTally(sources.length);
   const progress = new Progress(process.stderr, totalSize(sources));
+  let reached = false;
   const queue = new BatchQueue(
     (batch) =>
       sendBatch(batch, {
         ...target,
-        giveUpAfterMs: GIVE_UP_AFTER_MS,
+        giveUpAfterMs: reached ? GIVE_UP_AFTER_MS : FIRST_CONTACT_GIVE_UP_MS,
         onRetry: (reason, waitMs) => progress.note(`${reason}; trying again in ${(waitMs / 1000).toFixed(1)} s`),
       }),
     BATCHES_IN_FLIGHT,
     (_batch, result) => {
+      reached = true;
       tally.accepted += result.accepted;
       tally.refusedByTmon(result.refused);
     },
@@ -110,7 +115,7 @@ async function readAndSend(sources: readonly LogSource[], parseLine: LineParser,
           }
         }
         tally.linesRead += slice.lines.length;
-        progress.update(tally.linesRead, bytesRead, source.name);
+        progress.update(tally.linesRead, bytesRead, path.basename(source.name));
       }
     } catch (error) {
       if (!isReadError(error)) throw error;
