@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { BEARER_BODY_LIMIT } from '../../src/web/collect/endpoint.js';
+import { type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
 import { COLLECT_TRANSPORTS, type CollectTmon } from '../support/collect-transports.js';
+import { RawConnection } from '../support/raw-connection.js';
 import { IPHONE_UA, JSON_TYPE } from '../support/senders.js';
 import { addTestToken } from '../support/test-tmon.js';
 
@@ -264,4 +266,51 @@ describe('bearer batches with TMON_RETENTION_DAYS set', () => {
     assert.equal(beyond.statusCode, 400);
     assert.equal(beyond.json().message, 'event 0: ts is more than 30 days (TMON_RETENTION_DAYS) in the past');
   });
+});
+
+describe('bearer batches larger than a v2 batch, on a raw connection', () => {
+  let tmon: ListeningTmon;
+  let token: string;
+  let port: number;
+
+  before(async () => {
+    tmon = await startListeningTmon({ now: NOW });
+    token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
+    port = Number(new URL(tmon.url).port);
+  });
+  after(() => tmon.close());
+
+  /** a request's head and the start of its body (a chunk of it, when chunked) */
+  const head = (authorization: string, framing: string) => {
+    const start = '{"events":[';
+    const body = framing.includes('chunked') ? `${start.length.toString(16)}\r\n${start}\r\n` : start;
+    return (
+      'POST /data/collect HTTP/1.1\r\nHost: tmon\r\nContent-Type: application/json\r\n' +
+      `Authorization: ${authorization}\r\n${framing}\r\n\r\n${body}`
+    );
+  };
+
+  for (const [name, framing] of [
+    ['declared larger than 1 MiB', `Content-Length: ${BEARER_BODY_LIMIT}`],
+    ['of unknown length (chunked)', 'Transfer-Encoding: chunked'],
+    ['compressed', 'Content-Encoding: gzip\r\nContent-Length: 100000'],
+  ] as const) {
+    it(`answers 401 to a body ${name} with a bad token before reading it, and waits for it with a good one`, async () => {
+      const refused = await RawConnection.open(port);
+      const accepted = await RawConnection.open(port);
+      try {
+        refused.write(head('Bearer tmon_not_a_token', framing));
+        accepted.write(head(`Bearer ${token}`, framing));
+        await waitFor(() => refused.statuses().length > 0, 2_000);
+        assert.deepEqual(refused.statuses(), [401]);
+        await refused.closed(2_000);
+        assert.ok(refused.isClosed, 'the connection is closed: its body is not read');
+        assert.deepEqual(accepted.statuses(), [], 'the body of a good token is awaited');
+        assert.ok(!accepted.isClosed);
+      } finally {
+        refused.destroy();
+        accepted.destroy();
+      }
+    });
+  }
 });
