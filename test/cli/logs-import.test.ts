@@ -18,7 +18,7 @@ import type { StoredEvent } from '../../src/store/store.js';
 import { countBy, type LogLine, logText, randomLogLines } from '../support/access-log-files.js';
 import { freePort, type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
 import { addTestToken } from '../support/test-tmon.js';
-import { REPO } from '../support/tmon-process.js';
+import { REPO, tmonCli } from '../support/tmon-process.js';
 
 const DAY = 86_400_000;
 const MAIN = path.join(REPO, 'src/main.ts');
@@ -138,6 +138,26 @@ describe('tmon logs import', () => {
     assert.equal(await store.countEvents(service.id), lines.length, 'the second import stores nothing');
   });
 
+  it('stores only the new lines of a log that grew and was rotated and gzipped after an import', async () => {
+    const now = tmon.clock.read();
+    const random = seededRandom(18);
+    const text = logText(randomLogLines(random, ips, 800, now - DAY, now - 60_000), random);
+    const firstPart = `${text.split('\n').slice(0, 500).join('\n')}\n`;
+    const service = await freshService('rotation');
+    const live = path.join(dir, 'rotation.log');
+    await writeFile(live, firstPart);
+    assert.equal((await importLogs([live], service.env)).status, 0);
+    assert.equal(await tmon.runtime.eventStore.countEvents(service.id), 500);
+    // the web server wrote 300 more lines, then logrotate renamed the file and gzipped it
+    const rotated = path.join(dir, 'rotation.log.1.gz');
+    await writeFile(rotated, gzipSync(text));
+    await rm(live);
+    const run = await importLogs([rotated, '--json'], service.env);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(JSON.parse(run.stdout).accepted, 800);
+    assert.equal(await tmon.runtime.eventStore.countEvents(service.id), 800);
+  });
+
   it('counts refused lines by reason with their line numbers, and goes on past them', async () => {
     const now = tmon.clock.read();
     const random = seededRandom(12);
@@ -249,6 +269,19 @@ describe('tmon logs import', () => {
     );
     // 15 s until tmon was reached once, and node's start
     assert.ok(performance.now() - started < 25_000, `took ${Math.round(performance.now() - started)} ms`);
+  });
+
+  it('prints the usage of both subcommands for tmon help logs, and wants a file', async () => {
+    const help = tmonCli(['help', 'logs']);
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(
+      help.stdout,
+      /^tmon logs import FILE… \[--server URL\] \[--token T\] \[--format F\] \[--forwarded-for\]/,
+    );
+    assert.match(help.stdout, /\ntmon logs follow FILE…/);
+    const run = await importLogs([], env);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /name at least one log file \(or - for stdin\)/);
   });
 
   it('says a token is needed when neither --token nor TMON_TOKEN gives one', async () => {

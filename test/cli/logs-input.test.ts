@@ -96,7 +96,7 @@ describe('log sources', () => {
     // no readable line: its modification time (the 15th) places it between the 9th and the 20th
     const fifteenth = new Date(Date.UTC(2026, 10, 15));
     await utimes(unreadable, fifteenth, fifteenth);
-    const sources = await openLogSources([newest, unreadable, middle, oldest], new PassThrough());
+    const sources = await openLogSources([newest, unreadable, middle, oldest], () => new PassThrough());
     const openFiles = (await readdir('/proc/self/fd')).length;
     const ordered = await oldestFirst(sources, parse);
     // a look at a head stops early: the file must be closed all the same (the close lands a tick later)
@@ -113,7 +113,7 @@ describe('log sources', () => {
     const file = path.join(dir, 'later.log');
     await writeFile(file, combined(25));
     stdin.end(gzipSync(combined(3) + combined(4)));
-    const sources = await openLogSources([file, '-'], stdin);
+    const sources = await openLogSources([file, '-'], () => stdin);
     const ordered = await oldestFirst(sources, compileLogFormat());
     assert.deepEqual(
       ordered.map((source) => source.name),
@@ -126,9 +126,12 @@ describe('log sources', () => {
 
   it('refuses a missing file before reading anything, and stdin named twice', async () => {
     await assert.rejects(
-      openLogSources([path.join(dir, 'missing.log')], new PassThrough()),
+      openLogSources([path.join(dir, 'missing.log')], () => new PassThrough()),
       /cannot read .*missing\.log/,
     );
-    await assert.rejects(openLogSources(['-', '-'], new PassThrough()), /stdin \(-\) can be read only once/);
+    await assert.rejects(
+      openLogSources(['-', '-'], () => new PassThrough()),
+      /stdin \(-\) can be read only once/,
+    );
   });
 });

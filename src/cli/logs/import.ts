@@ -45,7 +45,7 @@ export async function importCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, LOGS_OPTIONS);
   const target = logsTarget(values);
   const parseLine = logLineParser(values);
-  const sources = await oldestFirst(await openLogSources(positionals, process.stdin), parseLine);
+  const sources = await oldestFirst(await openLogSources(positionals, () => process.stdin), parseLine);
   const tally = new ImportTally(sources.length);
   const progress = new Progress(process.stderr, totalSize(sources));
   let reached = false;

@@ -24,10 +24,14 @@ export interface LogSource {
 /** one read of a file: few enough reads per second that their cost vanishes next to parsing */
 const READ_CHUNK_BYTES = 256 * 1024;
 
-export async function openLogSources(paths: readonly string[], stdin: NodeJS.ReadableStream): Promise<LogSource[]> {
+/** `stdin` is asked for only when `-` is among the paths: a command without it leaves stdin untouched. */
+export async function openLogSources(
+  paths: readonly string[],
+  stdin: () => NodeJS.ReadableStream,
+): Promise<LogSource[]> {
   if (paths.length === 0) throw new UsageError('name at least one log file (or - for stdin)');
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
-  return Promise.all(paths.map((p) => (p === '-' ? streamSource('stdin', stdin, null) : fileSource(p))));
+  return Promise.all(paths.map((p) => (p === '-' ? streamSource('stdin', stdin(), null) : fileSource(p))));
 }
 
 async function fileSource(path: string): Promise<LogSource> {
