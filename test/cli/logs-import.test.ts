@@ -15,7 +15,7 @@ import { openGeoLocator } from '../../src/enrich/geoip.js';
 import { buildIpPool } from '../../src/loadgen/ip-pool.js';
 import { seededRandom } from '../../src/loadgen/random.js';
 import type { StoredEvent } from '../../src/store/store.js';
-import { countBy, type LogLine, logText, randomLogLines } from '../support/access-log-files.js';
+import { countBy, type LogLine, logText, logTime, randomLogLines } from '../support/access-log-files.js';
 import { freePort, type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
 import { addTestToken } from '../support/test-tmon.js';
 import { REPO, tmonCli } from '../support/tmon-process.js';
@@ -156,6 +156,28 @@ describe('tmon logs import', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.equal(JSON.parse(run.stdout).accepted, 800);
     assert.equal(await tmon.runtime.eventStore.countEvents(service.id), 800);
+  });
+
+  it('reads a custom nginx log_format given with --format, and takes the client from X-Forwarded-For when asked', async () => {
+    const format = `'$remote_addr [$time_local] "$request" $status $request_time "$http_user_agent" "$http_x_forwarded_for" $host'`;
+    const file = path.join(dir, 'custom.log');
+    const ts = Math.floor(tmon.clock.read() / 1000) * 1000 - 3_600_000;
+    await writeFile(
+      file,
+      `10.0.0.2 [${logTime(ts, 60)}] "POST /api/orders HTTP/1.1" 201 0.250 "curl/8.5" "81.2.69.142, 10.0.0.1" shop.example\n`,
+    );
+    const service = await freshService('custom');
+    const run = await importLogs([file, '--format', format, '--forwarded-for'], service.env);
+    assert.equal(run.status, 0, run.stderr);
+    const [event] = await allEvents(tmon, service.id);
+    assert.ok(event);
+    assert.equal(event.url, '/api/orders');
+    assert.equal(event.method, 'POST');
+    assert.equal(event.status, 201);
+    assert.equal(event.durationMs, 250);
+    assert.equal(event.ts, ts);
+    assert.equal(event.geo?.country, 'GB', 'located by the forwarded address, not the proxy');
+    assert.deepEqual(event.extra, { vhost: 'shop.example' });
   });
 
   it('counts refused lines by reason with their line numbers, and goes on past them', async () => {

@@ -45,15 +45,19 @@ export function randomLogLines(
   return lines;
 }
 
-/** One line of nginx's combined format, its time written in the given UTC offset (minutes east), as servers abroad do. */
-export function combinedLine(line: LogLine, offsetMinutes = 0): string {
-  const local = new Date(line.ts + offsetMinutes * 60_000);
+/** `07/Dec/2026:10:00:00 +0200`: the time as nginx's $time_local and Apache's %t write it, in the given UTC offset (minutes east). */
+export function logTime(ts: number, offsetMinutes = 0): string {
+  const local = new Date(ts + offsetMinutes * 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
   const sign = offsetMinutes < 0 ? '-' : '+';
   const zone = `${sign}${pad(Math.floor(Math.abs(offsetMinutes) / 60))}${pad(Math.abs(offsetMinutes) % 60)}`;
-  const time = `${pad(local.getUTCDate())}/${MONTHS[local.getUTCMonth()]}/${local.getUTCFullYear()}:${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())} ${zone}`;
+  return `${pad(local.getUTCDate())}/${MONTHS[local.getUTCMonth()]}/${local.getUTCFullYear()}:${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())} ${zone}`;
+}
+
+/** One line of nginx's combined format, its time written in the given UTC offset, as servers abroad do. */
+export function combinedLine(line: LogLine, offsetMinutes = 0): string {
   const bytes = 200 + (line.ts % 5000);
-  return `${line.ip} - - [${time}] "GET ${line.url} HTTP/1.1" ${line.status} ${bytes} "-" "${line.useragent}"`;
+  return `${line.ip} - - [${logTime(line.ts, offsetMinutes)}] "GET ${line.url} HTTP/1.1" ${line.status} ${bytes} "-" "${line.useragent}"`;
 }
 
 /** The lines as a file's content: each in a time zone of its own pick, newline-terminated. */
