@@ -1,6 +1,6 @@
 /** The tailer of `tmon logs follow` on real files: new lines, partial lines, rotation by rename, copytruncate, late files, resuming. */
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -107,6 +107,41 @@ describe('FileTail', () => {
     const lines = await tail.read(100);
     assert.deepEqual(texts(lines), ['after 1']);
     assert.deepEqual([lines[0]?.firstLine, lines[0]?.offset], [hashOf('after 1'), 0]);
+    await tail.close();
+  });
+
+  it('takes the lines written just before a copytruncate from the copy in <path>.1, with their ids', async () => {
+    const file = newPath();
+    await writeFile(file, 'one\n');
+    const tail = new FileTail(file);
+    await tail.read(100);
+    await appendFile(file, 'two\n');
+    await copyFile(file, `${file}.1`);
+    await truncate(file, 0);
+    await appendFile(file, 'after\n');
+    const lines = await tail.read(100);
+    assert.deepEqual(
+      lines.map((line) => [line.text, line.firstLine, line.offset]),
+      [
+        ['two', hashOf('one'), 4],
+        ['after', hashOf('after'), 0],
+      ],
+    );
+    await tail.close();
+  });
+
+  it('takes the rest of a file copied and truncated while it was stopped from <path>.1', async () => {
+    const file = newPath();
+    await writeFile(file, 'one\n');
+    const first = new FileTail(file);
+    await first.read(100);
+    const position = first.position() ?? undefined;
+    await first.close();
+    await appendFile(file, 'two\n');
+    await copyFile(file, `${file}.1`);
+    await writeFile(file, 'three\n');
+    const tail = new FileTail(file, { resume: position, startAtEnd: true });
+    assert.deepEqual(texts(await tail.read(100)), ['two', 'three']);
     await tail.close();
   });
 

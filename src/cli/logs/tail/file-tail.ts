@@ -6,8 +6,13 @@
  *   for a while after, because the web server keeps writing into it until it
  *   reopens its log; the new file is read from its start;
  * - the same file, smaller than what was read, or with another first line:
- *   it was truncated in place (copytruncate), so it is read again from 0;
+ *   it was truncated in place (copytruncate), so it is read again from 0,
+ *   after the lines it had gained since the last read are taken from the copy
+ *   logrotate made (`<path>.1`, known by its first line);
  * - nothing yet: the file may appear later, and is then read from its start.
+ * A restart finds where it stopped by the state file's device, inode and
+ * first line, or the rest of that file in `<path>.1` when it was rotated
+ * while the follower was stopped.
  */
 import type { BigIntStats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
@@ -62,6 +67,8 @@ export class FileTail {
   private readonly retired: OpenFile[] = [];
   private resume: TailPosition | undefined;
   private firstLook = true;
+  /** whether the file at the path is the one the earlier run stopped in */
+  private resumed = false;
   private readonly startAtEnd: boolean;
   private readonly now: () => number;
 
@@ -113,9 +120,8 @@ export class FileTail {
       await this.noticeTruncation(current, Number(info.size));
     }
     if (this.current === null && info !== null) await this.openCurrent();
-    if (this.firstLook && this.resume && (this.current === null || !sameFile(this.current, this.resume))) {
-      await this.finishRotatedWhileStopped(this.resume);
-    }
+    const resume = this.firstLook ? this.resume : undefined;
+    if (resume && !this.resumed) await this.finishRotatedCopy(resume.firstLine, resume.offset);
     this.firstLook = false;
     this.resume = undefined;
   }
@@ -136,27 +142,29 @@ export class FileTail {
     const resume = this.firstLook ? this.resume : undefined;
     if (resume && sameFile(file, resume)) {
       // the same inode with another first line, or shorter: it was truncated while tmon was stopped
-      if (file.firstLine === resume.firstLine && size >= resume.offset) file.offset = resume.offset;
+      if (file.firstLine === resume.firstLine && size >= resume.offset) {
+        file.offset = resume.offset;
+        this.resumed = true;
+      }
     } else if (resume === undefined && this.firstLook && this.startAtEnd) {
       file.offset = await endOfLastLine(handle, size);
     }
     this.current = file;
   }
 
-  /** The file an earlier run was reading was rotated before this run: its rest is read from logrotate's `<path>.1`. */
-  private async finishRotatedWhileStopped(resume: TailPosition): Promise<void> {
+  /**
+   * The rest of a file rotated away before it was read to its end, from
+   * logrotate's `<path>.1`, known by its first line: renamed while tmon was
+   * stopped, or copied there just before a truncation (copytruncate), in which
+   * case the lines written between the last read and the copy are only there.
+   */
+  private async finishRotatedCopy(firstLine: string, offset: number): Promise<void> {
     const handle = await openOrNull(this.path + ROTATED_SUFFIX);
     if (handle === null) return;
     const info = await handle.stat({ bigint: true });
-    const identity = { dev: info.dev.toString(), ino: info.ino.toString() };
-    if (sameFile(identity, resume) && (await readFirstLineHash(handle)) === resume.firstLine) {
-      this.retired.push({
-        handle,
-        ...identity,
-        firstLine: resume.firstLine,
-        offset: resume.offset,
-        lastGrowthAt: this.now(),
-      });
+    if (Number(info.size) > offset && (await readFirstLineHash(handle)) === firstLine) {
+      const identity = { dev: info.dev.toString(), ino: info.ino.toString() };
+      this.retired.push({ handle, ...identity, firstLine, offset, lastGrowthAt: this.now() });
     } else {
       await handle.close();
     }
@@ -166,6 +174,7 @@ export class FileTail {
     if (file.offset === 0) return;
     // a file truncated and written past the old offset between two reads is only told apart by its first line
     if (size < file.offset || (await readFirstLineHash(file.handle)) !== file.firstLine) {
+      if (file.firstLine !== null) await this.finishRotatedCopy(file.firstLine, file.offset);
       file.offset = 0;
       file.firstLine = await readFirstLineHash(file.handle);
     }
