@@ -33,8 +33,8 @@ import { SQLITE_DATA_FILE_NAMES } from './store/sqlite/database.js';
 import { exposedPaths, exposureWarning } from './store/sqlite/private-files.js';
 import { placeSqliteWriter } from './store/sqlite-writer-place.js';
 import type { Store } from './store/store.js';
+import { loadUiAssets } from './web/page-shell/ui-assets.js';
 import { loadDocsHtml } from './web/pages/docs-page.js';
-import { loadUiAssets } from './web/pages/ui-assets.js';
 
 /** a group commit holds at most this many events: ~10–50 ms of SQLite work, so answers stay prompt */
 const MAX_GROUP_EVENTS = 5_000;

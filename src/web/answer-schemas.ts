@@ -2,7 +2,7 @@
  * What every JSON answer shares, as TypeBox schemas: the `{status, results}`
  * envelope, the error body, nullable fields, and who may call. The routes'
  * response schemas are built from these; fastify serialises answers with
- * them and /api/openapi.json is generated from them (openapi.ts), so the
+ * them and /api/openapi.json is generated from them (ops/openapi.ts), so the
  * description cannot drift from what is sent. This file imports nothing but
  * TypeBox: the dashboard and admin page derive their types from it.
  */
@@ -36,7 +36,7 @@ export type ErrorAnswer = Static<typeof ErrorAnswer>;
 /** Every route's error answers: one body for all of them, so one range each. */
 export const ERROR_RESPONSES = { '4xx': ErrorAnswer, '5xx': ErrorAnswer } as const;
 
-/** Security schemes, declared once in openapi.ts: the login session's cookie, or an API token. */
+/** Security schemes, declared once in ops/openapi.ts: the login session's cookie, or an API token. */
 export const SESSION_OR_TOKEN: { [scheme: string]: string[] }[] = [{ session: [] }, { token: [] }];
 
 /** A route's summary, group, answers and who may call (a session or a token), for its schema. */

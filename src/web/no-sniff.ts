@@ -2,7 +2,7 @@
  * `X-Content-Type-Options: nosniff` on every answer of the web routes, JSON
  * included: a browser then never reads an API answer as HTML or script, even
  * if one echoes text a client sent (a service name, a user agent). The pages
- * get it with the rest of their security headers (pages/content-security.ts);
+ * get it with the rest of their security headers (page-shell/content-security.ts);
  * error bodies get it in errors.ts, whichever context they come from.
  */
 import type { FastifyInstance } from 'fastify';

@@ -15,7 +15,7 @@
  *   few percent of the CPU each collect request takes.
  */
 import { type FastifyBaseLogger, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
-import { COLLECT_PATH } from './collect/endpoint.js';
+import { COLLECT_PATH } from '../collect/endpoint.js';
 
 /** fastify's `logController`: one line per request at info, none for collect requests. */
 export function requestLogController(): LogController {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { BEARER_BODY_LIMIT } from '../../src/web/collect/endpoint.js';
+import { BEARER_BODY_LIMIT } from '../../src/collect/endpoint.js';
 import { type ListeningTmon, startListeningTmon, waitFor } from '../support/client-helpers.js';
 import { COLLECT_TRANSPORTS, type CollectTmon } from '../support/collect-transports.js';
 import { RawConnection } from '../support/raw-connection.js';

@@ -1,6 +1,6 @@
 /** The login form: server-rendered HTML, no script needed. */
-import { escapeHtml, htmlDocument } from '../pages/html.js';
-import type { EntryTags } from '../pages/ui-assets.js';
+import { escapeHtml, htmlDocument } from '../page-shell/html.js';
+import type { EntryTags } from '../page-shell/ui-assets.js';
 
 export function loginPage(tags: EntryTags, error: string | null, next: string | null): string {
   const notice = error ? `<p role="alert" class="form-error">${escapeHtml(error)}</p>` : '';

@@ -3,8 +3,8 @@
  * site could log a user out with a link or an <img>. These render the form
  * that posts it, for the page `GET /logout` shows and for other pages' nav.
  */
-import { escapeHtml, htmlDocument } from '../pages/html.js';
-import type { EntryTags } from '../pages/ui-assets.js';
+import { escapeHtml, htmlDocument } from '../page-shell/html.js';
+import type { EntryTags } from '../page-shell/ui-assets.js';
 
 /** A form with one "Log out" button; the dashboard's and admin page's nav post the same fields. */
 export function logoutForm(csrfToken: string, className = 'logout-form'): string {

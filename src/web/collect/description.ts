@@ -8,8 +8,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import { BEARER_MAX_EVENTS } from '../../collect/bearer-batch.js';
+import { BEARER_BODY_LIMIT, BODY_LIMITS, COLLECT_MEDIA_TYPES } from '../../collect/endpoint.js';
 import { ErrorAnswer } from '../answer-schemas.js';
-import { BEARER_BODY_LIMIT, BODY_LIMITS, COLLECT_MEDIA_TYPES } from './endpoint.js';
 
 const Wsid = Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'the service id' });
 const Base64 = Type.String({ contentEncoding: 'base64', minLength: 1 });

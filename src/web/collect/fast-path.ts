@@ -20,10 +20,10 @@
  */
 import type http from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
+import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from '../../collect/endpoint.js';
 import type { BodyKind, CollectBody } from '../../collect/identify.js';
 import { type ConnectionLimits, type ConnectionLog, createLimitedServer } from '../connection-limits.js';
 import { encodeAnswer } from './answer.js';
-import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from './endpoint.js';
 import { answerOrInternalError, type CollectAnswer } from './handle-collect.js';
 import { installSocketFront, type SocketFront, type SocketFrontDeps } from './socket-front.js';
 

@@ -12,11 +12,11 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { isBearer } from '../../collect/bearer-batch.js';
+import { BEARER_BODY_LIMIT, BODY_LIMITS } from '../../collect/endpoint.js';
 import type { CollectBody } from '../../collect/identify.js';
 import { isRefusal, type Refusal, refuse } from '../../errors/refusal.js';
 import type { CheckIngestToken } from '../../ingest/ingest-tokens.js';
 import { decodeBody } from './decode-body.js';
-import { BEARER_BODY_LIMIT, BODY_LIMITS } from './endpoint.js';
 
 /** A body refused before or while it was read: the collect route's error handler answers the refusal. */
 export class RefusedBody extends Error {

@@ -16,8 +16,9 @@
  * disagree on where a request ends are how request smuggling happens; this
  * one only ever agrees or steps aside.
  */
+
+import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from '../../collect/endpoint.js';
 import type { BodyKind } from '../../collect/identify.js';
-import { BODY_LIMITS, COLLECT_PATH, plainBodyKind } from './endpoint.js';
 
 const REQUEST_LINE = Buffer.from(`POST ${COLLECT_PATH} HTTP/1.1\r\n`, 'latin1');
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');

@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMITS, COLLECT_MEDIA_TYPES, COLLECT_PATH } from '../../collect/endpoint.js';
 import type { CollectBody } from '../../collect/identify.js';
 import { FASTIFY_ERROR_CODES } from '../../errors/catalogue.js';
 import { isRefusal, type Refusal, refuse } from '../../errors/refusal.js';
@@ -17,7 +18,6 @@ import type { CheckIngestToken } from '../../ingest/ingest-tokens.js';
 import { encodeAnswer } from './answer.js';
 import { decodeBody } from './decode-body.js';
 import { COLLECT_DESCRIPTION } from './description.js';
-import { BODY_LIMITS, COLLECT_MEDIA_TYPES, COLLECT_PATH } from './endpoint.js';
 import { type CollectAnswer, type CollectHandler, refusalAnswer } from './handle-collect.js';
 import { RefusedBody, readJsonBody } from './json-body.js';
 

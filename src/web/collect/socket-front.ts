@@ -22,12 +22,12 @@
  */
 import type http from 'node:http';
 import type net from 'node:net';
+import { BODY_LIMITS } from '../../collect/endpoint.js';
 import type { CollectBody } from '../../collect/identify.js';
 import type { ConnectionLimits } from '../connection-limits.js';
 import type { Deadline, DeadlineSweep } from '../deadline-sweep.js';
 import { REQUEST_TIMEOUT_ANSWER } from '../http-deadlines.js';
 import { encodeAnswer } from './answer.js';
-import { BODY_LIMITS } from './endpoint.js';
 import { answerOrInternalError, type CollectAnswer, type CollectHandler, type CollectLog } from './handle-collect.js';
 import { type HeadReading, MAX_HEAD_BYTES, readCollectHead } from './request-head.js';
 import { writeAnswer } from './wire-answer.js';

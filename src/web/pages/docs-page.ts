@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { marked } from 'marked';
 import { logoutForm } from '../auth/logout-page.js';
-import { escapeHtml, htmlDocument } from './html.js';
-import type { EntryTags } from './ui-assets.js';
+import { escapeHtml, htmlDocument } from '../page-shell/html.js';
+import type { EntryTags } from '../page-shell/ui-assets.js';
 
 /** the server address docs/index.md's examples are written with */
 export const DOCS_EXAMPLE_SERVER = 'http://localhost:8000';

@@ -10,11 +10,11 @@ import type { User } from '../../store/store.js';
 import { csrfTokenOf } from '../auth/csrf.js';
 import { SESSION_COOKIE } from '../auth/current-user.js';
 import { logoutForm } from '../auth/logout-page.js';
-import { installSecurityHeaders } from './content-security.js';
+import { installSecurityHeaders } from '../page-shell/content-security.js';
+import { escapeHtml, htmlDocument } from '../page-shell/html.js';
+import type { UiAssets } from '../page-shell/ui-assets.js';
 import { type DocsViewer, renderDocsPage } from './docs-page.js';
-import { escapeHtml, htmlDocument } from './html.js';
 import { reachedOrigin } from './reached-origin.js';
-import type { UiAssets } from './ui-assets.js';
 
 const LAST_SERVICE_COOKIE = 'tmon_last_wsid';
 /** pages are HTML for browsers, no part of the JSON API: hidden from /api/openapi.json */

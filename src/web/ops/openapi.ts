@@ -9,9 +9,9 @@
 import swagger from '@fastify/swagger';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifySchema } from 'fastify';
-import { packageVersion } from '../package-version.js';
-import { CSRF_HEADER } from './auth/csrf.js';
-import { SESSION_COOKIE } from './auth/current-user.js';
+import { packageVersion } from '../../package-version.js';
+import { CSRF_HEADER } from '../auth/csrf.js';
+import { SESSION_COOKIE } from '../auth/current-user.js';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 

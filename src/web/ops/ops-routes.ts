@@ -1,11 +1,11 @@
 /** Health for load balancers and Prometheus metrics for admins. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Accounts } from '../accounts/accounts.js';
-import type { IngestCounters } from '../ingest/counters.js';
-import { Answer, ERROR_RESPONSES, SESSION_OR_TOKEN } from './answer-schemas.js';
-import { requireCaller } from './auth/current-user.js';
-import { HttpError } from './errors.js';
+import type { Accounts } from '../../accounts/accounts.js';
+import type { IngestCounters } from '../../ingest/counters.js';
+import { Answer, ERROR_RESPONSES, SESSION_OR_TOKEN } from '../answer-schemas.js';
+import { requireCaller } from '../auth/current-user.js';
+import { HttpError } from '../errors.js';
 
 const HealthAnswer = Answer(Type.Object({ ok: Type.Literal(true) }), 'The process answers');
 const METRICS_TEXT = { schema: { type: 'string', description: 'Prometheus text format 0.0.4' } };

@@ -4,7 +4,7 @@
  * its path, the content types it reads, and how large a body of each kind
  * may be.
  */
-import type { BodyKind } from '../../collect/identify.js';
+import type { BodyKind } from './identify.js';
 
 export const COLLECT_PATH = '/data/collect';
 
