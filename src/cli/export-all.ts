@@ -7,7 +7,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { ensurePrivateFile } from '../store/sqlite/private-files.js';
+import { ensurePrivateFile } from '../store/private-files.js';
 import type { Store } from '../store/store.js';
 
 /** A whole install is both halves of the store. */

@@ -23,6 +23,9 @@ export interface ServiceSettings {
   allowLegacy: boolean;
 }
 
+/** A new service's settings, and the default of a setting stored before it existed. */
+export const DEFAULT_SERVICE_SETTINGS: Readonly<ServiceSettings> = Object.freeze({ allowLegacy: true });
+
 export interface Service {
   id: number;
   name: string;

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { ensurePrivateFile } from '../sqlite/private-files.js';
+import { ensurePrivateFile } from '../private-files.js';
 import { resolveUrl } from './database.js';
 
 export interface PgDumpCommand {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { bucketStartsEndingAt } from '../../rollup/buckets.js';
 import { windowLengthMs } from '../../rollup/windows.js';
 import { type LocationRow, type RankRow, rankedCity } from '../event-row.js';
-import { LOCATIONS_SCAN_CAP } from '../sqlite/queries.js';
+import { LOCATIONS_SCAN_CAP } from '../locations-scan-cap.js';
 import type {
   Box,
   Dimension,

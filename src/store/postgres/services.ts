@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
-import { DEFAULT_SERVICE_SETTINGS } from '../sqlite/services.js';
 import type { Service, ServiceSettings } from '../store.js';
+import { DEFAULT_SERVICE_SETTINGS } from '../store.js';
 import { inTransaction, isForeignKeyViolation, isUniqueViolation, type Queryable } from './database.js';
 
 interface ServiceRow {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ensurePrivateDirectory, ensurePrivateFile } from './private-files.js';
+import { ensurePrivateDirectory, ensurePrivateFile } from '../private-files.js';
 import { WRITER_LOCK_FILE_NAME } from './writer-lock.js';
 
 export type SqliteDatabase = Database.Database;

@@ -11,8 +11,8 @@
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from '../private-files.js';
 import { SQLITE_FILE_NAME } from './database.js';
-import { ensurePrivateFile } from './private-files.js';
 
 export class NoDatabaseError extends Error {
   constructor(dataDir: string) {

@@ -1,18 +1,11 @@
 import { bucketStartsEndingAt, RESOLUTION_MS } from '../../rollup/buckets.js';
 import { windowLengthMs } from '../../rollup/windows.js';
 import { type LocationRow, type RankRow, rankedCity } from '../event-row.js';
+import { LOCATIONS_SCAN_CAP } from '../locations-scan-cap.js';
 import type { Box, Dimension, LocationPoint, RankedValue, Resolution, StoredEvent, Window } from '../store.js';
 import type { SqliteDatabase } from './database.js';
 import { EVENT_SELECT_COLUMNS, EVENTS_WITH_AGENTS, type EventRow, toStoredEvent } from './event-rows.js';
 import type { PackedSeries } from './packed-series.js';
-
-/**
- * At most this many of the newest events in the window are examined for a
- * locations query: a box over an empty ocean then costs 100k steps through the
- * covering index (a few ms) instead of a walk through 10 M rows. The dashboard
- * asks for the latest 500 points, which a busy service fills long before the cap.
- */
-export const LOCATIONS_SCAN_CAP = 100_000;
 
 function locationsSql(crossesAntimeridian: boolean): string {
   const lngTest = crossesAntimeridian ? '(lng >= ? OR lng <= ?)' : 'lng BETWEEN ? AND ?';

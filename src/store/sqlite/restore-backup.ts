@@ -8,9 +8,9 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite/index.js';
+import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from '../private-files.js';
 import { refuseNewerSchema } from '../schema-version.js';
 import { SQLITE_FILE_NAME } from './database.js';
-import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from './private-files.js';
 
 export class RestoreRefused extends Error {
   constructor(message: string) {

@@ -1,5 +1,5 @@
 import { StoreConflictError, StoreNotFoundError } from '../errors.js';
-import type { Service, ServiceSettings } from '../store.js';
+import { DEFAULT_SERVICE_SETTINGS, type Service, type ServiceSettings } from '../store.js';
 import { isForeignKeyViolation, isUniqueViolation } from './constraint.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -15,8 +15,6 @@ interface ServiceRow {
 }
 
 const SERVICE_COLUMNS = 'id, name, owner_id, secret, previous_secret, previous_secret_until, settings, created_at';
-
-export const DEFAULT_SERVICE_SETTINGS: Readonly<ServiceSettings> = Object.freeze({ allowLegacy: true });
 
 /** Settings are JSON, so a new setting needs no migration; missing ones take their defaults. */
 function parseSettings(json: string): ServiceSettings {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ensurePrivateFile } from './private-files.js';
+import { ensurePrivateFile } from '../private-files.js';
 
 /**
  * One process at a time writes events to a data directory: its replay claims
