@@ -1,8 +1,8 @@
 /**
  * The reading half of `tmon logs follow`: new lines of the followed files →
  * parsed → events with their line ids → batches in the spool, then the offset
- * state. A batch is cut at 1,000 events, or 200 ms after its first line, so
- * a line appended to a quiet log is on its way within a fraction of a second.
+ * state. A batch is cut at 1,000 events, else at most every 200 ms: a line
+ * appended to a quiet log leaves at once, a busy log's lines leave together.
  * The state is saved after the batch holding its lines is in the spool, where
  * it waits until tmon acknowledges it: a restart neither skips a line nor
  * needs to read one again.
@@ -18,7 +18,7 @@ import { type PathChanges, POLL_INTERVAL_MS } from './tail/path-changes.js';
 
 /** the shared batch size: far under collect's 10,000 events and 8 MiB */
 export const BATCH_EVENTS = 1_000;
-/** a batch leaves at most this long after its first line: with the send, well within the dashboard's second */
+/** batches smaller than BATCH_EVENTS are cut at most this often: with the send, well within the dashboard's second */
 export const FLUSH_AFTER_MS = 200;
 
 export interface FollowReaderOptions {
@@ -36,14 +36,14 @@ export class FollowReader {
   linesRead = 0;
   eventsSpooled = 0;
   private pending: OutgoingEvent[] = [];
-  /** when the first line not yet in the saved state was read; the start counts, so the first positions are saved at once */
-  private unsavedSince: number | null;
+  /** whether lines were read since the state was saved; the start counts, so the first positions are saved at once */
+  private unsaved = true;
+  private lastCutAt = Number.NEGATIVE_INFINITY;
   private readonly positions: Map<string, TailPosition>;
   private readonly now: () => number;
 
   constructor(private readonly options: FollowReaderOptions) {
     this.now = options.now ?? Date.now;
-    this.unsavedSince = this.now();
     this.positions = new Map(options.savedPositions);
   }
 
@@ -56,11 +56,11 @@ export class FollowReader {
         continue;
       }
       const linesRead = await this.readTails();
-      const age = this.unsavedSince === null ? 0 : this.now() - this.unsavedSince;
-      if (this.unsavedSince !== null && (this.pending.length >= BATCH_EVENTS || age >= FLUSH_AFTER_MS)) {
+      const sinceCut = this.now() - this.lastCutAt;
+      if (this.unsaved && (this.pending.length >= BATCH_EVENTS || sinceCut >= FLUSH_AFTER_MS)) {
         await this.cut();
       } else if (linesRead === 0) {
-        await changes.wait(this.unsavedSince === null ? POLL_INTERVAL_MS : FLUSH_AFTER_MS - age, stopping);
+        await changes.wait(this.unsaved ? FLUSH_AFTER_MS - sinceCut : POLL_INTERVAL_MS, stopping);
       }
     }
     if (!spool.full) await this.readTails();
@@ -86,14 +86,14 @@ export class FollowReader {
     }
     if (linesRead > 0) {
       this.linesRead += linesRead;
-      this.unsavedSince ??= this.now();
+      this.unsaved = true;
     }
     return linesRead;
   }
 
   /** The pending events into the spool, then every file's position into the state file. */
   private async cut(): Promise<void> {
-    if (this.unsavedSince === null) return;
+    if (!this.unsaved) return;
     // taken between two reads: every line before these positions is in this batch or an earlier one
     for (const tail of this.options.tails) {
       const position = tail.position();
@@ -105,6 +105,7 @@ export class FollowReader {
       this.pending = [];
     }
     await saveFollowState(this.options.stateFile, this.positions);
-    this.unsavedSince = null;
+    this.unsaved = false;
+    this.lastCutAt = this.now();
   }
 }
