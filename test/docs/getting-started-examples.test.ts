@@ -25,35 +25,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type CodeBlock, codeBlocks, SHELL_LANGUAGES } from '../support/markdown-blocks.js';
 import { exited, REPO } from '../support/tmon-process.js';
 
-interface ShellBlock {
-  page: string;
-  /** line of the opening fence */
-  line: number;
-  code: string;
-  /** the reason given in `<!-- not run: REASON -->`, or null for a block the test runs */
-  notRun: string | null;
-}
-
-/** Fenced sh/bash/shell blocks of `markdown` (indented ones in list items included), with their not-run reasons. */
-function shellBlocks(markdown: string, page: string, firstLine = 1): ShellBlock[] {
-  const lines = markdown.split('\n');
-  const out: ShellBlock[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```(sh|bash|shell)\s*$/.exec(lines[i]!);
-    if (!open) continue;
-    const indent = open[1]!.length;
-    const body: string[] = [];
-    let j = i + 1;
-    for (; j < lines.length && !/^\s*```\s*$/.test(lines[j]!); j++) body.push(lines[j]!.slice(indent));
-    let k = i - 1;
-    while (k >= 0 && lines[k]!.trim() === '') k--;
-    const marker = k >= 0 ? /^\s*<!-- not run(?::\s*(.*?))?\s*-->\s*$/.exec(lines[k]!) : null;
-    out.push({ page, line: firstLine + i, code: body.join('\n'), notRun: marker ? (marker[1] ?? '') : null });
-    i = j;
-  }
-  return out;
+/** Fenced sh/bash/shell blocks of `markdown`, with their not-run reasons. */
+function shellBlocks(markdown: string, page: string, firstLine = 1): CodeBlock[] {
+  return codeBlocks(markdown, page, SHELL_LANGUAGES, firstLine);
 }
 
 /** The README's "Quick start" section, and the line it starts on. */
@@ -147,11 +124,11 @@ const normalize = (text: string) =>
 const EXAMPLE_SERVER = 'http://localhost:8000';
 
 /** Runs one page's blocks in order against a first-started tmon of its own. */
-function describePage(title: string, load: () => Promise<ShellBlock[]>): void {
+function describePage(title: string, load: () => Promise<CodeBlock[]>): void {
   describe(title, () => {
     let dir: string;
     let server: FirstStart;
-    let blocks: ShellBlock[];
+    let blocks: CodeBlock[];
     /** the page's example secret → the one tmon made */
     const secrets = new Map<string, string>();
     /** `NAME=value` lines of blocks already run: a reader's shell still has them */
@@ -253,11 +230,11 @@ async function pageText(title: string): Promise<string> {
   return quickStart(await readFile(README, 'utf8')).text;
 }
 
-async function gettingStartedBlocks(): Promise<ShellBlock[]> {
+async function gettingStartedBlocks(): Promise<CodeBlock[]> {
   return shellBlocks(await readFile(GETTING_STARTED, 'utf8'), 'docs/getting-started.md');
 }
 
-async function quickStartBlocks(): Promise<ShellBlock[]> {
+async function quickStartBlocks(): Promise<CodeBlock[]> {
   const { text, firstLine } = quickStart(await readFile(README, 'utf8'));
   return shellBlocks(text, 'README.md', firstLine);
 }
