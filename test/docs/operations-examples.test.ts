@@ -3,8 +3,8 @@
  * install made for the test. What the test changes, and only that:
  *
  * - `tmon …` runs `node --import tsx src/main.ts …` (the CLI from the source);
- * - the page's absolute paths (`/backups/…`, `/var/lib/…`) are inside a
- *   temporary directory;
+ * - the page's paths (`/backups/…`, `/var/lib/…`, `install.ndjson`) are
+ *   inside a temporary directory;
  * - the page's PostgreSQL (`postgres://tmon@db/tmon`) is a fresh schema of the
  *   test database (TMON_TEST_DATABASE_URL);
  * - `tmon serve` starts on a free port (`--port 0`) and is stopped once it
@@ -47,6 +47,7 @@ describe('docs/operations.md examples', () => {
     text
       .replaceAll('/backups/', `${root}/backups/`)
       .replaceAll('/var/lib/', `${root}/var/lib/`)
+      .replaceAll(' install.ndjson', ` ${root}/install.ndjson`)
       .replaceAll(PAGE_POSTGRES, schema ? `${schema.url}?schema=${schema.schema}` : PAGE_POSTGRES);
 
   /** runs every command of the block that holds `needle`, `tmon serve` in the background; answers their outputs */
