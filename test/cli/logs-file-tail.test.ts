@@ -1,10 +1,11 @@
 /** The tailer of `tmon logs follow` on real files: new lines, partial lines, rotation by rename, copytruncate, late files, resuming. */
 import assert from 'node:assert/strict';
-import { appendFile, copyFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, open, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FileTail, RETIRED_QUIET_MS, type TailedLine } from '../../src/cli/logs/tail/file-tail.js';
+import { FileTail, RETIRED_QUIET_MS } from '../../src/cli/logs/tail/file-tail.js';
+import { readCompleteLines } from '../../src/cli/logs/tail/read-lines.js';
 import { firstLineHash } from '../../src/logs/line-id.js';
 
 let directory: string;
@@ -21,7 +22,7 @@ function newPath(): string {
   return path.join(directory, `access-${fileCount}.log`);
 }
 
-const texts = (lines: TailedLine[]) => lines.map((line) => line.text);
+const texts = (lines: readonly { text: string }[]) => lines.map((line) => line.text);
 const hashOf = (firstLine: string) => firstLineHash(Buffer.from(firstLine), true);
 
 describe('FileTail', () => {
@@ -213,5 +214,31 @@ describe('FileTail', () => {
     const tail = new FileTail(file, { resume: position, startAtEnd: true });
     assert.deepEqual(texts(await tail.read(100)), ['b', 'c']);
     await tail.close();
+  });
+});
+
+describe('readCompleteLines', () => {
+  it('joins a line split between two reads and leaves an unfinished last line', async () => {
+    const file = newPath();
+    await writeFile(file, 'abc\ndefghij\nk');
+    const handle = await open(file, 'r');
+    const lines = await readCompleteLines(handle, 0, 100, Buffer.alloc(8));
+    await handle.close();
+    assert.deepEqual(
+      lines.map((line) => [line.text, line.offset, line.end]),
+      [
+        ['abc', 0, 4],
+        ['defghij', 4, 12],
+      ],
+    );
+  });
+
+  it('gives a line longer than a whole read as it is, so reading moves on', async () => {
+    const file = newPath();
+    await writeFile(file, '0123456789\nok\n');
+    const handle = await open(file, 'r');
+    const lines = await readCompleteLines(handle, 0, 100, Buffer.alloc(8));
+    await handle.close();
+    assert.deepEqual(texts(lines), ['01234567', '89', 'ok']);
   });
 });

@@ -18,7 +18,7 @@ import type { BigIntStats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { CommandFailed } from '../../args.js';
 import { readFirstLineHash } from './first-line.js';
-import { endOfLastLine, type FileLine, readCompleteLines } from './read-lines.js';
+import { endOfLastLine, type FileLine, READ_CHUNK_BYTES, readCompleteLines } from './read-lines.js';
 
 /** Where a path's reading stands: what the offset state file keeps per path. */
 export interface TailPosition {
@@ -71,6 +71,8 @@ export class FileTail {
   private resumed = false;
   private readonly startAtEnd: boolean;
   private readonly now: () => number;
+  /** one per tail, reused: a followed file is looked at four times a second */
+  private readonly readBuffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
 
   constructor(
     readonly path: string,
@@ -185,7 +187,7 @@ export class FileTail {
     if (file.firstLine === null) file.firstLine = await readFirstLineHash(file.handle);
     const firstLine = file.firstLine;
     if (firstLine === null) return [];
-    const lines = await readCompleteLines(file.handle, file.offset, maxLines);
+    const lines = await readCompleteLines(file.handle, file.offset, maxLines, this.readBuffer);
     const last = lines.at(-1);
     if (last === undefined) return [];
     file.offset = last.end;

@@ -18,16 +18,21 @@ export interface FileLine {
 }
 
 /**
- * Up to `maxLines` complete lines from `from`. A chunk without any newline is
+ * Up to `maxLines` complete lines from `from`, read through `buffer` (the
+ * lines are copied out of it). A chunk without any newline is
  * one over-long line: it is returned as it is (the parser refuses it) so that
  * the tail moves on instead of waiting for a newline that fits in no chunk.
  */
-export async function readCompleteLines(handle: FileHandle, from: number, maxLines: number): Promise<FileLine[]> {
+export async function readCompleteLines(
+  handle: FileHandle,
+  from: number,
+  maxLines: number,
+  buffer: Buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES),
+): Promise<FileLine[]> {
   const lines: FileLine[] = [];
-  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   let position = from;
   while (lines.length < maxLines) {
-    const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK_BYTES, position);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
     if (bytesRead === 0) break;
     const chunk = buffer.subarray(0, bytesRead);
     let start = 0;
@@ -39,12 +44,12 @@ export async function readCompleteLines(handle: FileHandle, from: number, maxLin
     }
     if (start === 0) {
       // the last line is still being written: wait for its newline
-      if (bytesRead < READ_CHUNK_BYTES) break;
+      if (bytesRead < buffer.length) break;
       lines.push(fileLine(chunk, 0, bytesRead, position, bytesRead));
       start = bytesRead;
     }
     position += start;
-    if (newline === -1 && bytesRead < READ_CHUNK_BYTES) break;
+    if (newline === -1 && bytesRead < buffer.length) break;
   }
   return lines;
 }
