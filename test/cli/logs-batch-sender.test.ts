@@ -1,8 +1,9 @@
-/** The batch sender of tmon logs against a real tmon, a proxy in front of it that is briefly unavailable, and no server. */
+/** The batch sender and queue of tmon logs against a real tmon, a proxy in front of it that is briefly unavailable, and no server. */
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { BatchQueue } from '../../src/cli/logs/batch-queue.js';
 import { BatchNotSent, type OutgoingEvent, sendBatch } from '../../src/cli/logs/batch-sender.js';
 import { countingFetch, freePort, type ListeningTmon, startListeningTmon } from '../support/client-helpers.js';
 import { addTestToken } from '../support/test-tmon.js';
@@ -125,5 +126,24 @@ describe('the batch sender of tmon logs', () => {
         new RegExp(`^cannot reach ${server}: connection refused \\(\\d+ tries in \\d\\.\\d s\\)$`).test(error.message),
     );
     assert.ok(performance.now() - started < 1_500, 'no wait that would end after the time is up');
+  });
+
+  it('stops the batches still retrying once one batch fails for good, and reports that one', async () => {
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const queue = new BatchQueue(
+      (batch, signal) =>
+        batch[0]!.json.includes('"unreachable-')
+          ? sendBatch(batch, { server: nobody, token, giveUpAfterMs: 60_000, signal })
+          : sendBatch(batch, { server: tmon.url, token: 'tmon_wrong', giveUpAfterMs: 60_000, signal }),
+      3,
+      () => assert.fail('no batch gets through'),
+    );
+    const started = performance.now();
+    await queue.add(events(1, tmon.clock.read(), 'unreachable'));
+    // let the first batch meet the closed port and start waiting to retry
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await queue.add(events(1, tmon.clock.read(), 'refused'));
+    await assert.rejects(queue.finish(), /^BatchNotSent: tmon refused the token \(401 /);
+    assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
   });
 });

@@ -11,9 +11,11 @@ import type { BatchResult, OutgoingEvent } from './batch-sender.js';
 export class BatchQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown = null;
+  /** aborted at the first failure: the batches still on their way stop retrying, so the command ends promptly */
+  private readonly stop = new AbortController();
 
   constructor(
-    private readonly send: (batch: readonly OutgoingEvent[]) => Promise<BatchResult>,
+    private readonly send: (batch: readonly OutgoingEvent[], signal: AbortSignal) => Promise<BatchResult>,
     private readonly maxInFlight: number,
     private readonly onSent: (batch: readonly OutgoingEvent[], result: BatchResult) => void,
   ) {}
@@ -22,10 +24,12 @@ export class BatchQueue {
   async add(batch: readonly OutgoingEvent[]): Promise<void> {
     while (this.inFlight.size >= this.maxInFlight && this.failure === null) await Promise.race(this.inFlight);
     this.throwIfFailed();
-    const sending = this.send(batch).then(
+    const sending = this.send(batch, this.stop.signal).then(
       (result) => this.onSent(batch, result),
       (error: unknown) => {
+        // the first failure is the one to report; the others are the aborts it caused
         this.failure ??= error;
+        this.stop.abort(error);
       },
     );
     const tracked = sending.finally(() => this.inFlight.delete(tracked));

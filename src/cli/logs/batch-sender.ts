@@ -7,6 +7,7 @@
  * all) ends the batch with a BatchNotSent that says why, because the same
  * request would be refused again.
  */
+import { setTimeout } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { collectUrl, parseRetryAfter } from '@tmon/client';
@@ -51,6 +52,8 @@ export interface BatchSenderOptions {
   onRetry?: (reason: string, waitMs: number) => void;
   fetch?: typeof fetch;
   random?: () => number;
+  /** ends the batch at once, with the signal's reason (another batch has failed: no point going on) */
+  signal?: AbortSignal;
 }
 
 /** The batch could not be sent: tmon refused the request as a whole, or could not be reached in time. */
@@ -98,6 +101,7 @@ export async function sendBatch(events: readonly OutgoingEvent[], options: Batch
     try {
       answer = await post(url, body, options);
     } catch (error) {
+      options.signal?.throwIfAborted();
       failingSince ??= performance.now();
       const reason = networkFailureReason(error);
       await waitBeforeRetry(
@@ -149,7 +153,7 @@ async function post(url: string, body: Uint8Array<ArrayBuffer>, options: BatchSe
       accept: 'application/json',
     },
     body,
-    signal: AbortSignal.timeout(options.tryTimeoutMs ?? DEFAULT_TRY_TIMEOUT_MS),
+    signal: tryLimit(options),
   });
   const text = await response.text();
   return {
@@ -157,6 +161,11 @@ async function post(url: string, body: Uint8Array<ArrayBuffer>, options: BatchSe
     body: answerBody(text, response.status),
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), Date.now()),
   };
+}
+
+function tryLimit(options: BatchSenderOptions): AbortSignal {
+  const timeout = AbortSignal.timeout(options.tryTimeoutMs ?? DEFAULT_TRY_TIMEOUT_MS);
+  return options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
 }
 
 /** A proxy in front of tmon may answer HTML or nothing: its first words still say what happened. */
@@ -203,7 +212,7 @@ async function waitBeforeRetry(
   const elapsedMs = performance.now() - failingSince;
   if (elapsedMs + waitMs > options.giveUpAfterMs) throw new BatchNotSent(giveUpMessage(elapsedMs), 'unreachable');
   options.onRetry?.(reason, waitMs);
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  await setTimeout(waitMs, undefined, options.signal === undefined ? {} : { signal: options.signal });
 }
 
 /** "Equal jitter": half the delay fixed, half random. */

@@ -50,9 +50,10 @@ export async function importCommand(argv: string[]): Promise<void> {
   const progress = new Progress(process.stderr, totalSize(sources));
   let reached = false;
   const queue = new BatchQueue(
-    (batch) =>
+    (batch, signal) =>
       sendBatch(batch, {
         ...target,
+        signal,
         giveUpAfterMs: reached ? GIVE_UP_AFTER_MS : FIRST_CONTACT_GIVE_UP_MS,
         onRetry: (reason, waitMs) => progress.note(`${reason}; trying again in ${(waitMs / 1000).toFixed(1)} s`),
       }),
