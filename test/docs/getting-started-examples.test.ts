@@ -19,14 +19,14 @@
  * must give its reason.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CodeBlock, codeBlocks, SHELL_LANGUAGES } from '../support/markdown-blocks.js';
-import { exited, REPO } from '../support/tmon-process.js';
+import { exited, listeningServer, REPO, type ServerProcess } from '../support/tmon-process.js';
 
 /** Fenced sh/bash/shell blocks of `markdown`, with their not-run reasons. */
 function shellBlocks(markdown: string, page: string, firstLine = 1): CodeBlock[] {
@@ -70,38 +70,14 @@ function commandEnv(server: string): NodeJS.ProcessEnv {
   };
 }
 
-interface FirstStart {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
 /** `tmon serve` on a free port in `dir`, as on a first start: no admin password set, data in ./data. */
-function startFirstTime(dir: string): Promise<FirstStart> {
+function startFirstTime(dir: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', TSX, MAIN, 'serve', '--port', '0'], {
     cwd: dir,
     env: commandEnv(''),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let out = '';
-  child.stderr?.on('data', (chunk) => {
-    out += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tmon did not start in 30 s:\n${out}`)), 30_000);
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, output: () => out });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`tmon exited with ${code} before listening:\n${out}`));
-    });
-  });
+  return listeningServer(child);
 }
 
 function bash(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
@@ -127,7 +103,7 @@ const EXAMPLE_SERVER = 'http://localhost:8000';
 function describePage(title: string, load: () => Promise<CodeBlock[]>): void {
   describe(title, () => {
     let dir: string;
-    let server: FirstStart;
+    let server: ServerProcess;
     let blocks: CodeBlock[];
     /** the page's example secret → the one tmon made */
     const secrets = new Map<string, string>();

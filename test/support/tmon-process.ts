@@ -48,6 +48,11 @@ export function startServer(
     env: { ...BASE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return listeningServer(child);
+}
+
+/** A started `tmon serve` child, once it prints where it listens (its output kept for failure messages). */
+export function listeningServer(child: ChildProcess): Promise<ServerProcess> {
   let out = '';
   child.stderr?.on('data', (chunk) => {
     out += chunk;
