@@ -83,6 +83,19 @@ describe('FileTail', () => {
     await tail.close();
   });
 
+  it('drops a renamed-away file that another rotation wrote over in place', async () => {
+    const file = newPath();
+    await writeFile(file, 'old 1\nold 2\n');
+    const tail = new FileTail(file);
+    await tail.read(100);
+    await rename(file, `${file}.1`);
+    await writeFile(file, 'new 1\n');
+    await tail.read(100);
+    await writeFile(`${file}.1`, 'new 1\nwritten over the old file\n');
+    assert.deepEqual(await tail.read(100), []);
+    await tail.close();
+  });
+
   it('closes a renamed-away file once it has been quiet for a while', async () => {
     const file = newPath();
     let now = 0;

@@ -199,3 +199,24 @@ it('exits 1 when tmon refuses its token, keeping the unsent batch in the spool',
   assert.match(refused.output(), /tmon refused the \w+ \(401 [^)]*\); the unsent batches stay in /);
   assert.equal((await readdir(spool)).length, 1);
 });
+
+it('exits 1 naming --state when its state file cannot be written there', async () => {
+  const notADirectory = path.join(logDirectory, 'plain-file');
+  await writeFile(notADirectory, '');
+  const result = tmonCli([
+    'logs',
+    'follow',
+    logFile(),
+    '--server',
+    server.url,
+    '--token',
+    ingestToken,
+    '--state',
+    path.join(notADirectory, 'state.json'),
+  ]);
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(
+    result.stderr,
+    /^tmon logs: cannot use .*plain-file\/state\.json \(.*\): choose another place with --state\n$/,
+  );
+});

@@ -8,7 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogRefusal } from '../../logs/log-record.js';
-import { parse, UsageError } from '../args.js';
+import { CommandFailed, parse, UsageError } from '../args.js';
 import { followLocations } from './follow-locations.js';
 import { FollowReader } from './follow-reader.js';
 import { loadFollowState } from './follow-state.js';
@@ -46,9 +46,11 @@ export async function followCommand(argv: string[]): Promise<void> {
   const parseLine = logLineParser(values);
   const files = [...new Set(positionals.map((file) => path.resolve(file)))];
   const { stateFile, spoolDirectory } = followLocations(files, { state: values.state, spool: values.spool });
-  await mkdir(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-  const savedPositions = await loadFollowState(stateFile);
-  const spool = await Spool.open(spoolDirectory);
+  const savedPositions = await whereItMayWrite('--state', stateFile, async () => {
+    await mkdir(path.dirname(stateFile), { recursive: true, mode: 0o700 });
+    return loadFollowState(stateFile);
+  });
+  const spool = await whereItMayWrite('--spool', spoolDirectory, () => Spool.open(spoolDirectory));
   const report = (message: string) => process.stderr.write(`tmon logs follow: ${message}\n`);
   const refusals = new RefusalCounter(report);
   let eventsStored = 0;
@@ -160,4 +162,18 @@ class RefusalCounter {
 
 function counted(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** no right to write there, a read-only file system, a file where a directory should be */
+const PLACE_ERRORS = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST']);
+
+/** A state or spool place the follower may not use is said in words, with the option that chooses another. */
+async function whereItMayWrite<T>(option: string, place: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!PLACE_ERRORS.has(code ?? '')) throw error;
+    throw new CommandFailed(`cannot use ${place} (${(error as Error).message}): choose another place with ${option}`);
+  }
 }

@@ -88,6 +88,11 @@ export class FileTail {
     await this.lookAtPath();
     const lines: TailedLine[] = [];
     for (const file of [...this.retired]) {
+      // a rotated file written over in place (another rotation copied onto it) holds none of its old lines
+      if ((await readFirstLineHash(file.handle)) !== file.firstLine) {
+        await this.closeRetired(file);
+        continue;
+      }
       const budget = maxLines - lines.length;
       const read = await this.readFrom(file, budget);
       lines.push(...read);
