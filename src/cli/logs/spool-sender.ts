@@ -30,7 +30,7 @@ export interface SpoolSenderOptions {
 export interface SpoolSenderStop {
   /** set when the follower stops reading: return once the spool is empty */
   readonly stopping: AbortSignal;
-  /** set when the follower must stop now: return after the batch on its way */
+  /** set when the follower must stop now: the batch on its way is abandoned (it stays in the spool) */
   readonly deadline: AbortSignal;
 }
 
@@ -52,6 +52,7 @@ export async function sendSpooled(spool: Spool, options: SpoolSenderOptions, sto
         token: options.token,
         giveUpAfterMs: GIVE_UP_AFTER_MS,
         tryTimeoutMs: TRY_TIMEOUT_MS,
+        signal: stop.deadline,
       });
       await spool.remove(batch);
       for (const refusal of result.refused) options.onRefusedEvent(refusal);
@@ -61,6 +62,8 @@ export async function sendSpooled(spool: Spool, options: SpoolSenderOptions, sto
         options.report(`tmon answers again: sending what waited in ${spool.directory}`);
       }
     } catch (error) {
+      // stopped mid-send: the batch stays at the spool's head for the next run
+      if (stop.deadline.aborted) return;
       if (!(error instanceof BatchNotSent)) throw error;
       if (error.kind === 'refused') {
         throw new CommandFailed(`${error.message}; the unsent batches stay in ${spool.directory}`);
