@@ -8,20 +8,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startChores } from '../../src/maintenance/chores.js';
 import { DAY, plainWrite } from '../store/contract/context.js';
-import { makeEvent, T0, withTempWorkerStore } from '../support/temp-store.js';
+import { addOwnedService, makeEvent, T0, withTempWorkerStore } from '../support/temp-store.js';
 
 const HOUSEKEEPING_MS = 60_000;
 const NOW = T0 + 10 * DAY;
 
 async function storeWithOldAndNewEvents() {
   const temp = await withTempWorkerStore();
-  const user = await temp.store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-  const service = await temp.store.accounts.createService({
-    name: 'shop',
-    ownerId: user.id,
-    secret: 'a'.repeat(32),
-    now: T0,
-  });
+  const { service } = await addOwnedService(temp.store.accounts);
   const old = makeEvent({
     ts: NOW - 3 * DAY,
     url: '/old',

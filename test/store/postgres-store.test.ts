@@ -13,7 +13,7 @@ import {
   type TempPostgresSchema,
   withTempPostgresStore,
 } from '../support/postgres-temp.js';
-import { makeEvent, T0 } from '../support/temp-store.js';
+import { addOwnedService, makeEvent, T0 } from '../support/temp-store.js';
 import { ALL_ROWS, DAY, HOUR, MINUTE, plainWrite, SECOND, seededRandom } from './contract/context.js';
 import { granularityMs, windowStartFor } from './contract/window-edges.js';
 import { describeStoreContract } from './store-contract.js';
@@ -381,13 +381,7 @@ function describeInternals(url: string): void {
     it('drops expired replay keys when pruning', async () => {
       const { store, temp, cleanup } = await withTempPostgresStore(url);
       try {
-        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.accounts.createService({
-          name: 'shop',
-          ownerId: user.id,
-          secret: 'a'.repeat(32),
-          now: T0,
-        });
+        const { service } = await addOwnedService(store.accounts);
         const claim = (key: string, expiresAt: number) => ({
           serviceId: service.id,
           events: [makeEvent()],
@@ -409,13 +403,7 @@ function describeInternals(url: string): void {
     it('stores text holding U+0000 as U+FFFD instead of failing the group', async () => {
       const { store, cleanup } = await withTempPostgresStore(url);
       try {
-        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.accounts.createService({
-          name: 'shop',
-          ownerId: user.id,
-          secret: 'a'.repeat(32),
-          now: T0,
-        });
+        const { service } = await addOwnedService(store.accounts);
         const [result] = await store.events.writeEvents(
           [plainWrite(service.id, [makeEvent({ url: '/a\0b', extra: { note: 'x\0y' } })])],
           T0,
@@ -435,13 +423,7 @@ function describeInternals(url: string): void {
     it('stores text with quotes, backslashes, braces and the word NULL exactly as sent', async () => {
       const { store, cleanup } = await withTempPostgresStore(url);
       try {
-        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.accounts.createService({
-          name: 'shop',
-          ownerId: user.id,
-          secret: 'a'.repeat(32),
-          now: T0,
-        });
+        const { service } = await addOwnedService(store.accounts);
         const tricky = makeEvent({
           url: '/a"b\\c{d},e f\\"',
           username: 'NULL',

@@ -17,7 +17,7 @@ import { startCheckpointer } from '../../src/store/worker/checkpointer.js';
 import { openInlineWriterSqliteStore } from '../../src/store/worker/inline-writer-store.js';
 import { openWorkerSqliteStore, type WorkerStoreOptions } from '../../src/store/worker/worker-store.js';
 import { waitFor } from '../support/client-helpers.js';
-import { makeEvent, T0 } from '../support/temp-store.js';
+import { addOwnedService, makeEvent, T0 } from '../support/temp-store.js';
 import { plainWrite } from './contract/context.js';
 
 const PAGE_BYTES = 4096;
@@ -67,13 +67,7 @@ for (const [name, openServerStore] of SERVER_STORES) {
       const store = await openServerStore({ dataDir }, { onBackgroundError: (error) => errors.push(error) });
       try {
         await store.migrate();
-        const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-        const service = await store.accounts.createService({
-          name: 'shop',
-          ownerId: user.id,
-          secret: 'a'.repeat(32),
-          now: T0,
-        });
+        const { service } = await addOwnedService(store.accounts);
         const groups = 40;
         for (let g = 0; g < groups; g++) {
           const events = Array.from({ length: 25 }, (_, i) => makeEvent({ url: `/page/${g}/${i}` }));

@@ -11,7 +11,7 @@ import { it } from 'node:test';
 import Database from 'better-sqlite3';
 import { type BackupProgress, backupSqliteDatabase } from '../../src/store/sqlite/online-backup.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { makeEvent, T0 } from '../support/temp-store.js';
+import { addOwnedService, makeEvent, T0 } from '../support/temp-store.js';
 
 it('finishes a backup that commits keep restarting, by copying in larger steps', async () => {
   const root = await mkdtemp(path.join(os.tmpdir(), 'tmon-online-backup-'));
@@ -19,13 +19,7 @@ it('finishes a backup that commits keep restarting, by copying in larger steps',
   const store = await openSqliteStore({ dataDir, writesEvents: true });
   try {
     await store.migrate();
-    const user = await store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-    const service = await store.accounts.createService({
-      name: 'shop',
-      ownerId: user.id,
-      secret: 'a'.repeat(32),
-      now: T0,
-    });
+    const { service } = await addOwnedService(store.accounts);
     let written = 0;
     const writeBatch = async (count: number) => {
       const events = Array.from({ length: count }, () => makeEvent({ id: `e-${written++}`, ts: T0 }));

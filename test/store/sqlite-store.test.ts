@@ -10,7 +10,7 @@ import { QUERY_SQL } from '../../src/store/sqlite/queries.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { DataDirectoryBusyError } from '../../src/store/sqlite/writer-lock.js';
 import type { Store } from '../../src/store/store.js';
-import { makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
+import { addOwnedService, makeEvent, T0, withTempSqliteStore } from '../support/temp-store.js';
 import { ALL_ROWS, DAY, MINUTE, plainWrite } from './contract/context.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -79,13 +79,7 @@ function readFile<T>(file: string, read: (db: Database.Database) => T): T {
 /** A migrated SQLite store in a temp directory with user ann and her service shop. */
 async function withShopStore() {
   const temp = await withTempSqliteStore();
-  const user = await temp.store.accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
-  const service = await temp.store.accounts.createService({
-    name: 'shop',
-    ownerId: user.id,
-    secret: 'a'.repeat(32),
-    now: T0,
-  });
+  const { service } = await addOwnedService(temp.store.accounts);
   return { ...temp, service };
 }
 

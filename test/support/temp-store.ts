@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { EnrichedEvent } from '../../src/enrich/enriched-event.js';
+import type { AccountStore } from '../../src/store/account-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Service, Store, User } from '../../src/store/store.js';
 import { openWorkerSqliteStore } from '../../src/store/worker/worker-store.js';
 
 export interface TempStore {
@@ -38,6 +39,13 @@ async function withTempStore(open: (dataDir: string) => Promise<Store>): Promise
 
 /** 2025-11-24T12:00:00.000Z: a fixed, minute- and hour-aligned instant for tests. */
 export const T0 = Date.UTC(2025, 10, 24, 12, 0, 0);
+
+/** The user `ann` and her service `shop`, made at T0: what most store tests write events into. */
+export async function addOwnedService(accounts: AccountStore): Promise<{ user: User; service: Service }> {
+  const user = await accounts.createUser({ name: 'ann', passwordHash: 'h', admin: false, now: T0 });
+  const service = await accounts.createService({ name: 'shop', ownerId: user.id, secret: 'a'.repeat(32), now: T0 });
+  return { user, service };
+}
 
 export type EventOverrides = Partial<Omit<EnrichedEvent, 'geo' | 'agent'>> & {
   geo?: Partial<NonNullable<EnrichedEvent['geo']>> | null;
