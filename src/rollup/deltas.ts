@@ -2,6 +2,7 @@ import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import { bucketStart } from './buckets.js';
 import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
+import { rollupRowKept } from './retention.js';
 import { DIMENSIONS, type Dimension, type Resolution } from './vocabulary.js';
 
 /** `requests` is the per-resolution request series (key ''); the others rank values. */
@@ -172,8 +173,15 @@ export class RollupAccumulator {
     }
   }
 
-  /** The rollup rows to add: requests at every resolution, dimensions per minute and hour. */
-  deltas(): RollupDelta[] {
+  /**
+   * The rollup rows to add: requests at every resolution, dimensions per
+   * minute and hour. Given `now`, rows pruning would already drop at `now` are
+   * left out: no query reaches them, and an import of old logs would
+   * otherwise write a second and a minute row per event only to delete them.
+   */
+  deltas(now?: number): RollupDelta[] {
+    const kept = (res: Resolution, isRequests: boolean, bucket: number) =>
+      now === undefined || rollupRowKept(res, isRequests, bucket, now);
     const deltas: RollupDelta[] = [];
     for (const service of this.services.values()) {
       const { serviceId } = service;
@@ -191,8 +199,9 @@ export class RollupAccumulator {
         }
       }
       for (const [res, byBucket] of requests) {
-        for (const [bucket, n] of byBucket)
-          deltas.push({ serviceId, dim: 'requests', res, bucket, key: '', requests: n });
+        for (const [bucket, n] of byBucket) {
+          if (kept(res, true, bucket)) deltas.push({ serviceId, dim: 'requests', res, bucket, key: '', requests: n });
+        }
       }
     }
     for (const { serviceId, dim, values } of this.serviceCounts()) {
@@ -201,11 +210,14 @@ export class RollupAccumulator {
         for (let i = 0; i < minutes.length; i++) {
           const minute = minutes[i] as number;
           const n = counts[i] as number;
-          deltas.push({ serviceId, dim, res: 'minute', bucket: minute, key, requests: n });
+          if (kept('minute', false, minute))
+            deltas.push({ serviceId, dim, res: 'minute', bucket: minute, key, requests: n });
           const hour = bucketStart('hour', minute);
           hours.set(hour, (hours.get(hour) ?? 0) + n);
         }
-        for (const [hour, n] of hours) deltas.push({ serviceId, dim, res: 'hour', bucket: hour, key, requests: n });
+        for (const [hour, n] of hours) {
+          if (kept('hour', false, hour)) deltas.push({ serviceId, dim, res: 'hour', bucket: hour, key, requests: n });
+        }
       }
     }
     return deltas;

@@ -91,6 +91,34 @@ describe('rollup deltas', () => {
     );
   });
 
+  it('leaves out the rows pruning would already drop: an old event adds only rows a query can still read', () => {
+    const DAY = 24 * HOUR;
+    const now = T0 + 40 * DAY;
+    const accumulator = new RollupAccumulator();
+    accumulator.addAll(
+      [
+        makeEvent({ ts: T0 }),
+        makeEvent({ ts: now - 30 * DAY }),
+        makeEvent({ ts: now - 2 * DAY }),
+        makeEvent({ ts: now }),
+      ].map((event) => ({ ...event, serviceId: 1 })),
+    );
+    const kept = (dim: string, res: string) =>
+      accumulator
+        .deltas(now)
+        .filter((d) => d.dim === dim && d.res === res)
+        .map((d) => (now - d.bucket) / DAY)
+        .sort((a, b) => a - b);
+    // seconds for 2 h, minutes for 3 days, hours of rankings for 31 days, of requests for 160, days for ever
+    assert.deepEqual(kept('requests', 'second'), [0]);
+    assert.deepEqual(kept('url', 'minute'), [0, 2]);
+    assert.deepEqual(kept('url', 'hour'), [0, 2, 30]);
+    assert.deepEqual(kept('requests', 'hour'), [0, 2, 30, 40]);
+    assert.equal(kept('requests', 'day').length, 4);
+    // without a now, every row (as PostgreSQL's fold writes them, pruned later)
+    assert.equal(accumulator.deltas().filter((d) => d.dim === 'url' && d.res === 'minute').length, 4);
+  });
+
   it('aggregates a batch into one delta per bucket and value', () => {
     const events = [
       makeEvent({ ts: T0 + 1 }),

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { ROLLUP_RETENTION_MS } from '../rollup-retention.js';
+import { ROLLUP_RETENTION_MS } from '../../rollup/retention.js';
 import type { PostgresWindows } from './windows.js';
 
 /** Rows deleted per statement: short transactions, so ingestion is not held up. */

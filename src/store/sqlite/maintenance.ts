@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { ROLLUP_RETENTION_MS } from '../rollup-retention.js';
+import { ROLLUP_RETENTION_MS } from '../../rollup/retention.js';
 import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteReplayClaims } from './replay-claims.js';

@@ -145,7 +145,7 @@ export class SqliteRollupBuffer {
     const expiredThrough = this.windows.advanceInTransaction(now);
     this.dropRemovedServices();
     if (this.pending.events === 0) return [];
-    this.writer.apply(this.pending, expiredThrough);
+    this.writer.apply(this.pending, expiredThrough, now);
     const newPlaces = this.writer.recordPlaces(this.pending.places);
     this.saveWatermark.run(this.pendingThroughSeq);
     return newPlaces;

@@ -32,10 +32,11 @@ export class SqliteRollupWriter {
 
   /**
    * Upserts in primary-key order: neighbouring rows share B-tree pages, which
-   * makes them ~3× faster than in hash-map order.
+   * makes them ~3× faster than in hash-map order. Rows pruning would drop at
+   * `now` are not written (RollupAccumulator.deltas).
    */
-  apply(pending: RollupAccumulator, expiredThrough: ExpiredThrough): void {
-    for (const d of pending.deltas()) this.upsertRollup.run(d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests);
+  apply(pending: RollupAccumulator, expiredThrough: ExpiredThrough, now: number): void {
+    for (const d of pending.deltas(now)) this.upsertRollup.run(d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests);
     for (const d of windowDeltas(pending, expiredThrough)) {
       this.upsertWindow.run(d.serviceId, d.dim, d.win, d.key, d.requests);
     }

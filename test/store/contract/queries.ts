@@ -51,6 +51,8 @@ export function describeQueries(open: OpenStore): void {
       // 30 seconds apart: 30 second buckets and 15 minute buckets of the request series, 15 per dimension value
       const batch = Array.from({ length: 30 }, (_, i) => makeEvent({ ts: T0 + i * 30 * SECOND }));
       await events.writeEvents([plainWrite(service.id, batch)], T0 + 15 * MINUTE);
+      // a read applies the pending counts now, while every row is still kept (applied days later, they would not be written)
+      await events.requestSeries(service.id, 'second', 60, T0 + 15 * MINUTE);
       const later = T0 + 4 * DAY;
       const steps: number[] = [];
       for (;;) {
