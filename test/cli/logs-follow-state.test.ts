@@ -64,15 +64,15 @@ describe('the follow state file', () => {
 
 describe('the default state file and spool', () => {
   it('are named by the files, in any order, under $XDG_STATE_HOME/tmon, the spool beside the state', () => {
-    const one = followLocations(['/var/log/a.log', '/var/log/b.log'], {}, { XDG_STATE_HOME: '/state' });
-    const other = followLocations(['/var/log/b.log', '/var/log/a.log'], {}, { XDG_STATE_HOME: '/state' });
+    const one = followLocations(['/var/log/a.log', '/var/log/b.log'], {}, '/state');
+    const other = followLocations(['/var/log/b.log', '/var/log/a.log'], {}, '/state');
     assert.match(one.stateFile, /^\/state\/tmon\/follow-[0-9a-f]{16}\.json$/);
     assert.equal(one.spoolDirectory, one.stateFile.replace(/\.json$/, '.spool'));
     assert.deepEqual(one, other);
-    assert.notEqual(followLocations(['/var/log/a.log'], {}, { XDG_STATE_HOME: '/state' }).stateFile, one.stateFile);
-    const home = followLocations(['/var/log/a.log'], {}, { XDG_STATE_HOME: 'relative' });
+    assert.notEqual(followLocations(['/var/log/a.log'], {}, '/state').stateFile, one.stateFile);
+    const home = followLocations(['/var/log/a.log'], {}, 'relative');
     assert.ok(home.stateFile.startsWith(path.join(os.homedir(), '.local', 'state', 'tmon', 'follow-')));
-    assert.deepEqual(followLocations(['/a'], { state: '/s/state.json', spool: '/q' }, {}), {
+    assert.deepEqual(followLocations(['/a'], { state: '/s/state.json', spool: '/q' }, undefined), {
       stateFile: '/s/state.json',
       spoolDirectory: '/q',
     });

@@ -17,16 +17,17 @@ export interface FollowLocations {
 export function followLocations(
   absoluteFiles: readonly string[],
   chosen: { state?: string | undefined; spool?: string | undefined },
-  env: Record<string, string | undefined> = process.env,
+  /** $XDG_STATE_HOME (sender-environment.ts) */
+  xdgStateHome: string | undefined,
 ): FollowLocations {
-  const stateFile = chosen.state === undefined ? defaultStateFile(absoluteFiles, env) : path.resolve(chosen.state);
+  const stateFile =
+    chosen.state === undefined ? defaultStateFile(absoluteFiles, xdgStateHome) : path.resolve(chosen.state);
   const spoolDirectory =
     chosen.spool === undefined ? `${stateFile.replace(/\.json$/, '')}.spool` : path.resolve(chosen.spool);
   return { stateFile, spoolDirectory };
 }
 
-function defaultStateFile(absoluteFiles: readonly string[], env: Record<string, string | undefined>): string {
-  const xdgStateHome = env.XDG_STATE_HOME?.trim();
+function defaultStateFile(absoluteFiles: readonly string[], xdgStateHome: string | undefined): string {
   // the XDG rule: a relative $XDG_STATE_HOME is invalid and ignored
   const stateHome =
     xdgStateHome !== undefined && path.isAbsolute(xdgStateHome)

@@ -9,6 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogRefusal } from '../../logs/log-record.js';
 import { CommandFailed, parse, UsageError } from '../args.js';
+import { senderEnvironment } from '../sender-environment.js';
 import { followLocations } from './follow-locations.js';
 import { FollowReader } from './follow-reader.js';
 import { loadFollowState } from './follow-state.js';
@@ -45,7 +46,11 @@ export async function followCommand(argv: string[]): Promise<void> {
   const target = logsTarget(values);
   const parseLine = logLineParser(values);
   const files = [...new Set(positionals.map((file) => path.resolve(file)))];
-  const { stateFile, spoolDirectory } = followLocations(files, { state: values.state, spool: values.spool });
+  const { stateFile, spoolDirectory } = followLocations(
+    files,
+    { state: values.state, spool: values.spool },
+    senderEnvironment().stateHome,
+  );
   const savedPositions = await whereItMayWrite('--state', stateFile, async () => {
     await mkdir(path.dirname(stateFile), { recursive: true, mode: 0o700 });
     return loadFollowState(stateFile);
