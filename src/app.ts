@@ -13,7 +13,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { IngestCounters } from './ingest/counters.js';
 import type { CheckIngestToken } from './ingest/ingest-tokens.js';
-import type { Collect } from './ingest/pipeline.js';
+import type { Collect, CollectTraces } from './ingest/pipeline.js';
 import type { LiveChannels } from './live/live-channels.js';
 import { type AppLogger, createLogger } from './log.js';
 import type { AccountStore } from './store/account-store.js';
@@ -31,6 +31,7 @@ import { installErrorHandler } from './web/errors.js';
 import { installNoSniff } from './web/no-sniff.js';
 import { openApiRoute, registerOpenApi } from './web/ops/openapi.js';
 import { opsRoutes } from './web/ops/ops-routes.js';
+import { otlpRoutes } from './web/otlp/routes.js';
 import { faviconRoutes } from './web/page-shell/favicon.js';
 import { assetRoutes, type LoadedUiAssets } from './web/page-shell/ui-assets.js';
 import { configuredOrigin } from './web/pages/reached-origin.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   eventStore: EventStore;
   accounts: Accounts;
   collect: Collect;
+  /** POST /v1/traces: OTLP trace exports */
+  collectTraces: CollectTraces;
   /** bearer batches' tokens, checked by the collect route before it reads a large body */
   checkIngestToken: CheckIngestToken;
   channels: LiveChannels;
@@ -112,6 +115,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     handle: handleCollect,
     counters: deps.counters,
     checkIngestToken: deps.checkIngestToken,
+  });
+  // OTLP exporters send batches of spans, beside collect for the same reason, with their own parsers
+  await app.register(otlpRoutes, {
+    collectTraces: deps.collectTraces,
+    counters: deps.counters,
+    checkIngestToken: deps.checkIngestToken,
+    debug: config.debug,
   });
   await app.register(async (web) => {
     installNoSniff(web);

@@ -18,7 +18,7 @@ import { type GeoLocator, openGeoLocator } from './enrich/geoip.js';
 import { createAgentParser } from './enrich/user-agent.js';
 import { IngestCounters } from './ingest/counters.js';
 import { createIngestTokenCheck } from './ingest/ingest-tokens.js';
-import { createPipeline } from './ingest/pipeline.js';
+import { createPipeline, createTracePipeline } from './ingest/pipeline.js';
 import { createServiceDirectory } from './ingest/service-directory.js';
 import { WriteBuffer } from './ingest/write-buffer.js';
 import type { LiveHub } from './live/hub.js';
@@ -108,7 +108,7 @@ export async function createRuntime(
       maxServicesPerUser: config.maxServicesPerUser,
     });
     const checkIngestToken = createIngestTokenCheck({ callerForToken: accounts.callerForToken, clock });
-    const collect = createPipeline({
+    const pipelineDeps = {
       services,
       enrich,
       buffer,
@@ -116,7 +116,9 @@ export async function createRuntime(
       counters,
       checkIngestToken,
       bearerTsWindow: bearerTsWindow(config.retentionDays),
-    });
+    };
+    const collect = createPipeline(pipelineDeps);
+    const collectTraces = createTracePipeline(pipelineDeps);
     const channels = new LiveChannels(hub, clock);
     // a command that gets no answer in 1 s fails, and login counts in this process instead (web/rate-limit-store.ts)
     const rateLimitRedis = config.redisUrl
@@ -149,6 +151,7 @@ export async function createRuntime(
       eventStore: store.events,
       accounts,
       collect,
+      collectTraces,
       checkIngestToken,
       channels,
       counters,

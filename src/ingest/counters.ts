@@ -7,6 +7,10 @@ export class IngestCounters {
   storedEvents = 0;
   /** group commits of collected events (one transaction each): storedEvents / groupCommits ≈ events per commit */
   groupCommits = 0;
+  /** OTLP spans that are not HTTP server spans: no event, and no error either */
+  otlpSpansIgnored = 0;
+  /** OTLP HTTP server spans that could not become an event (reported back as a partial success) */
+  otlpSpansRejected = 0;
   readonly refusals = new Map<RefusalCode, number>();
 
   countRefusal(code: RefusalCode): void {
@@ -18,6 +22,8 @@ export class IngestCounters {
     accepted_events: number;
     stored_events: number;
     group_commits: number;
+    otlp_spans_ignored: number;
+    otlp_spans_rejected: number;
     refused: Record<string, number>;
   } {
     return {
@@ -25,6 +31,8 @@ export class IngestCounters {
       accepted_events: this.acceptedEvents,
       stored_events: this.storedEvents,
       group_commits: this.groupCommits,
+      otlp_spans_ignored: this.otlpSpansIgnored,
+      otlp_spans_rejected: this.otlpSpansRejected,
       refused: Object.fromEntries(this.refusals),
     };
   }

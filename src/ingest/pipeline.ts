@@ -3,14 +3,17 @@
  * check its envelope) → find the service → check the protocol is allowed →
  * open (decrypt/verify, parse, validate) → enrich → commit. A bearer batch
  * finds its service through its token instead, and its events need no
- * opening, only validating with its wider `ts` window. Each step
+ * opening, only validating with its wider `ts` window. An OTLP trace export
+ * (createTracePipeline) also finds its service through its token, then is
+ * decoded, its HTTP server spans become events, and those are enriched and
+ * committed like a bearer batch's. Each step
  * returns the value for the next or a Refusal, and every refusal is counted
  * here by its reason, a store out of reach included: the route only reads
  * the body and answers.
  */
 import { validSecrets } from '../accounts/accounts.js';
 import type { Clock } from '../clock.js';
-import { validateBearerEvents } from '../collect/bearer-batch.js';
+import { BEARER_MAX_EVENTS, validateBearerEvents } from '../collect/bearer-batch.js';
 import type { TsWindow } from '../collect/event.js';
 import type { CollectedEvent } from '../collect/event.types.js';
 import { type CollectBody, type CollectRequest, identifyBody } from '../collect/identify.js';
@@ -18,6 +21,10 @@ import { openRequest } from '../collect/open-request.js';
 import { V2_WINDOW_MS } from '../collect/payload.js';
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import { isRefusal, type Refusal, refuse } from '../errors/refusal.js';
+import { exportEvents } from '../otlp/export-events.js';
+import { decodeTraceJson } from '../otlp/otlp-json.js';
+import { decodeTraceRequest } from '../otlp/otlp-protobuf.js';
+import type { OtlpEncoding } from '../otlp/trace-export.js';
 import type { IngestCounters } from './counters.js';
 import type { CheckIngestToken } from './ingest-tokens.js';
 import type { ServiceDirectory } from './service-directory.js';
@@ -72,7 +79,8 @@ export function createPipeline(deps: PipelineDeps): Collect {
     const opened = openRequest(request, validSecrets(service, now), now);
     if (isRefusal(opened)) return opened;
 
-    return commit(service.id, opened.events.map(enrich), opened.replayKey, claimExpiry(opened.replayableUntil, now));
+    const expiry = claimExpiry(opened.replayableUntil, now);
+    return commit(buffer, service.id, opened.events.map(enrich), opened.replayKey, expiry);
   }
 
   async function runBearer(request: Extract<CollectRequest, { protocol: 'bearer' }>): Promise<Accepted | Refusal> {
@@ -83,24 +91,89 @@ export function createPipeline(deps: PipelineDeps): Collect {
     if (!service) return refuse('unauthorized', "this token's service has been removed");
     const events = validateBearerEvents(request.events, clock(), bearerTsWindow);
     if (isRefusal(events)) return events;
-    return commit(service.id, events.map(enrich), null, null);
+    return commit(buffer, service.id, events.map(enrich), null, null);
   }
+}
 
-  async function commit(
-    serviceId: number,
-    events: EnrichedEvent[],
-    replayKey: string | null,
-    replayKeyExpiresAt: number | null,
-  ): Promise<Accepted | Refusal> {
+/** An OTLP/HTTP trace export as the route read it: its Authorization header, its encoding, its (inflated) bytes. */
+export interface TraceExportBody {
+  authorization: string | undefined;
+  encoding: OtlpEncoding;
+  bytes: Buffer;
+}
+
+/** What an accepted export did with its spans: events stored, spans rejected (with why the first was), ignored. */
+export interface TracesAccepted extends Accepted {
+  rejected: number;
+  firstRejection: string;
+  ignored: number;
+}
+
+export type CollectTraces = (body: TraceExportBody) => Promise<TracesAccepted | Refusal>;
+
+/**
+ * POST /v1/traces as named steps: the token's service → decode → the HTTP
+ * server spans' events → enrich → commit. Refusals are counted with the
+ * collect endpoint's; spans rejected and ignored by their own counters.
+ */
+export function createTracePipeline(deps: PipelineDeps): CollectTraces {
+  const { services, enrich, buffer, clock, counters, checkIngestToken, bearerTsWindow } = deps;
+  return async function collectTraces(body) {
+    let outcome: TracesAccepted | Refusal;
     try {
-      const result = await buffer.submit({ serviceId, events, replayKey, replayKeyExpiresAt });
-      if (!result.ok) return refuse('replayed', 'this iv was already used for this service');
-      return { accepted: result.accepted };
+      outcome = await run(body);
     } catch (error) {
-      if (error instanceof OverloadedError)
-        return refuse('overloaded', 'tmon is busy storing earlier events: retry shortly');
-      throw error;
+      outcome = storageFailed(error);
     }
+    if (isRefusal(outcome)) counters.countRefusal(outcome.refused);
+    else {
+      counters.acceptedRequests++;
+      counters.acceptedEvents += outcome.accepted;
+      counters.otlpSpansRejected += outcome.rejected;
+      counters.otlpSpansIgnored += outcome.ignored;
+    }
+    return outcome;
+  };
+
+  async function run({ authorization, encoding, bytes }: TraceExportBody): Promise<TracesAccepted | Refusal> {
+    if (authorization === undefined)
+      return refuse('unauthorized', 'send an ingest token as Authorization: Bearer <token>');
+    const grant = await checkIngestToken(authorization);
+    if (isRefusal(grant)) return grant;
+    const service = await services.find(grant.serviceId);
+    if (!service) return refuse('unauthorized', "this token's service has been removed");
+    const traces = encoding === 'protobuf' ? decodeTraceRequest(bytes) : decodeTraceJson(bytes.toString('utf8'));
+    if (isRefusal(traces)) return traces;
+    const { events, rejected, firstRejection, ignored } = exportEvents(traces, clock(), bearerTsWindow);
+    if (events.length > BEARER_MAX_EVENTS) {
+      return refuse(
+        'bad_batch_size',
+        `an export may hold up to ${BEARER_MAX_EVENTS} HTTP server spans, not ${events.length}`,
+      );
+    }
+    const stored =
+      events.length === 0 ? { accepted: 0 } : await commit(buffer, service.id, events.map(enrich), null, null);
+    if (isRefusal(stored)) return stored;
+    return { accepted: stored.accepted, rejected, firstRejection, ignored };
+  }
+}
+
+/** The events handed to the write buffer; the answer once their commit is done, or why not. */
+async function commit(
+  buffer: WriteBuffer,
+  serviceId: number,
+  events: EnrichedEvent[],
+  replayKey: string | null,
+  replayKeyExpiresAt: number | null,
+): Promise<Accepted | Refusal> {
+  try {
+    const result = await buffer.submit({ serviceId, events, replayKey, replayKeyExpiresAt });
+    if (!result.ok) return refuse('replayed', 'this iv was already used for this service');
+    return { accepted: result.accepted };
+  } catch (error) {
+    if (error instanceof OverloadedError)
+      return refuse('overloaded', 'tmon is busy storing earlier events: retry shortly');
+    throw error;
   }
 }
 

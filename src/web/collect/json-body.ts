@@ -17,6 +17,7 @@ import type { CollectBody } from '../../collect/identify.js';
 import { isRefusal, type Refusal, refuse } from '../../errors/refusal.js';
 import type { CheckIngestToken } from '../../ingest/ingest-tokens.js';
 import { decodeBody } from './decode-body.js';
+import { readAtMost } from './read-at-most.js';
 
 /** A body refused before or while it was read: the collect route's error handler answers the refusal. */
 export class RefusedBody extends Error {
@@ -49,42 +50,4 @@ export async function readJsonBody(
   if (isRefusal(bytes)) throw new RefusedBody(bytes);
   const text = bytes.toString('utf8');
   return authorization === undefined ? { kind: 'json', text } : { kind: 'json', text, authorization };
-}
-
-/** The body's bytes, or a refusal as soon as they pass `limit` (a declared length over it: before reading any). */
-function readAtMost(payload: NodeJS.ReadableStream, limit: number, declared: number): Promise<Buffer | Refusal> {
-  const tooLarge = refuse('body_too_large', `the body is larger than ${limit} bytes, the limit of its kind`);
-  if (declared > limit) return Promise.resolve(tooLarge);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const stop = () => {
-      payload.removeListener('data', onData);
-      payload.removeListener('end', onEnd);
-      payload.removeListener('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      received += chunk.length;
-      if (received <= limit) chunks.push(chunk);
-      else {
-        stop();
-        resolve(tooLarge);
-      }
-    };
-    const onEnd = () => {
-      stop();
-      if (!Number.isNaN(declared) && received !== declared) {
-        resolve(refuse('bad_request', `the body has ${received} bytes, not the ${declared} of its Content-Length`));
-      } else resolve(Buffer.concat(chunks, received));
-    };
-    // the sender went away mid-body: nobody is left to answer
-    const onError = (error: Error) => {
-      stop();
-      reject(error);
-    };
-    payload.on('data', onData);
-    payload.on('end', onEnd);
-    payload.on('error', onError);
-    payload.resume();
-  });
 }

@@ -37,7 +37,8 @@ export async function opsRoutes(app: FastifyInstance, { accounts, counters, queu
   app.get('/metrics', { schema: metricsSchema }, async (request, reply) => {
     const { user } = await requireCaller(request, accounts, 'read');
     if (!user.admin) throw new HttpError('forbidden', 'metrics are for admins');
-    const { accepted_requests, accepted_events, stored_events, group_commits, refused } = counters.snapshot();
+    const snapshot = counters.snapshot();
+    const { accepted_requests, accepted_events, stored_events, group_commits, refused } = snapshot;
     const lines = [
       '# HELP tmon_collect_accepted_requests_total Collect requests answered 200.',
       '# TYPE tmon_collect_accepted_requests_total counter',
@@ -54,6 +55,12 @@ export async function opsRoutes(app: FastifyInstance, { accounts, counters, queu
       '# HELP tmon_collect_refused_total Collect requests refused, by reason.',
       '# TYPE tmon_collect_refused_total counter',
       ...Object.entries(refused).map(([reason, n]) => `tmon_collect_refused_total{reason="${reason}"} ${n}`),
+      '# HELP tmon_otlp_spans_ignored_total OTLP spans that are not HTTP server spans (no event, not an error).',
+      '# TYPE tmon_otlp_spans_ignored_total counter',
+      `tmon_otlp_spans_ignored_total ${snapshot.otlp_spans_ignored}`,
+      '# HELP tmon_otlp_spans_rejected_total OTLP HTTP server spans that could not become an event (partial success).',
+      '# TYPE tmon_otlp_spans_rejected_total counter',
+      `tmon_otlp_spans_rejected_total ${snapshot.otlp_spans_rejected}`,
       '# HELP tmon_write_queue_events Events waiting for their group commit.',
       '# TYPE tmon_write_queue_events gauge',
       `tmon_write_queue_events ${queuedEvents()}`,

@@ -1,0 +1,116 @@
+/**
+ * OTLP/HTTP's binary encoding: an ExportTraceServiceRequest's bytes → a
+ * TraceExport (or why they are not one), and the answers' messages
+ * (ExportTraceServiceResponse, google.rpc.Status) → bytes. protobufjs reads
+ * the official definitions shipped in proto/ (their README says which
+ * release), so the wire format is the library's business, not tmon's.
+ */
+import path from 'node:path';
+import protobuf from 'protobufjs';
+import { type Refusal, refuse } from '../errors/refusal.js';
+import { packageRoot } from '../package-root.js';
+import { anyValueToJson } from './any-value.js';
+import type { Attributes, ResourceSpans, TraceExport, TraceSpan } from './trace-export.js';
+
+const PROTO_DIR = path.join(packageRoot(), 'proto');
+const SERVICE_PROTO = 'opentelemetry/proto/collector/trace/v1/trace_service.proto';
+
+function loadDefinitions(): protobuf.Root {
+  const root = new protobuf.Root();
+  // imports are written from the definitions' root ("opentelemetry/proto/…"): resolve them there
+  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(PROTO_DIR, target));
+  root.loadSync(SERVICE_PROTO);
+  // google.rpc.Status, the body of OTLP's refusals: its code and message (tmon sends no details, field 3)
+  root
+    .define('google.rpc')
+    .add(
+      new protobuf.Type('Status')
+        .add(new protobuf.Field('code', 1, 'int32'))
+        .add(new protobuf.Field('message', 2, 'string')),
+    );
+  root.resolveAll();
+  return root;
+}
+
+const definitions = loadDefinitions();
+const ExportRequest = definitions.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+const ExportResponse = definitions.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse');
+const RpcStatus = definitions.lookupType('google.rpc.Status');
+
+/** The decoded messages' shapes, as far as tmon reads them (protobufjs sets only the fields on the wire). */
+interface KeyValueMessage {
+  key: string;
+  value?: object | null;
+}
+interface SpanMessage {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  kind: number;
+  startTimeUnixNano: protobuf.Long | number;
+  endTimeUnixNano: protobuf.Long | number;
+  attributes: KeyValueMessage[];
+}
+interface RequestMessage {
+  resourceSpans: {
+    resource?: { attributes: KeyValueMessage[] } | null;
+    scopeSpans: { spans: SpanMessage[] }[];
+  }[];
+}
+
+/** The export in `bytes`, or a refusal naming what the decoder found wrong. */
+export function decodeTraceRequest(bytes: Uint8Array): TraceExport | Refusal {
+  let message: RequestMessage;
+  try {
+    message = ExportRequest.decode(bytes) as unknown as RequestMessage;
+  } catch (error) {
+    return refuse('bad_request', `the body is not a protobuf ExportTraceServiceRequest (${(error as Error).message})`);
+  }
+  const resourceSpans: ResourceSpans[] = message.resourceSpans.map((entry) => ({
+    resource: attributesOf(entry.resource?.attributes ?? []),
+    spans: entry.scopeSpans.flatMap((scope) => scope.spans.map(spanOf)),
+  }));
+  return { resourceSpans };
+}
+
+function spanOf(span: SpanMessage): TraceSpan {
+  return {
+    traceId: hexOf(span.traceId, 16),
+    spanId: hexOf(span.spanId, 8),
+    kind: span.kind,
+    startNs: nanoseconds(span.startTimeUnixNano),
+    endNs: nanoseconds(span.endTimeUnixNano),
+    attributes: attributesOf(span.attributes),
+  };
+}
+
+function attributesOf(list: KeyValueMessage[]): Attributes {
+  const attributes: Attributes = new Map();
+  for (const { key, value } of list) {
+    const json = anyValueToJson(value ?? null);
+    if (json !== undefined) attributes.set(key, json);
+  }
+  return attributes;
+}
+
+/** An id's bytes as lowercase hex; '' unless it has exactly `size` of them. */
+function hexOf(bytes: Uint8Array, size: number): string {
+  if (bytes.length !== size) return '';
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+}
+
+/** A fixed64 as protobufjs hands it (a Long, or a number for small values) → bigint, without rounding. */
+function nanoseconds(value: protobuf.Long | number): bigint {
+  if (typeof value === 'number') return BigInt(value);
+  return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+}
+
+/** ExportTraceServiceResponse: empty when every span was taken, else with its partial success. */
+export function encodeTraceResponse(rejectedSpans: number, errorMessage: string): Uint8Array {
+  const body = rejectedSpans === 0 ? {} : { partialSuccess: { rejectedSpans, errorMessage } };
+  return ExportResponse.encode(ExportResponse.fromObject(body)).finish();
+}
+
+/** google.rpc.Status, OTLP's body for a 4xx or 5xx answer. */
+export function encodeRpcStatus(code: number, message: string): Uint8Array {
+  return RpcStatus.encode(RpcStatus.fromObject({ code, message })).finish();
+}
