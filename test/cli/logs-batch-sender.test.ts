@@ -46,6 +46,36 @@ describe('the batch sender of tmon logs', () => {
     assert.equal(counting.calls(), 1);
   });
 
+  it('gzips a batch for a tmon on another host, and sends it plain to one on this host', async () => {
+    const sent: { host: string; encoding: string | null }[] = [];
+    const recording: typeof fetch = (input, init) => {
+      const target = new URL(String(input));
+      sent.push({ host: target.hostname, encoding: new Headers(init?.headers).get('content-encoding') });
+      // the other host is this tmon under another name: the request itself goes to it
+      target.hostname = new URL(tmon.url).hostname;
+      return fetch(target, init);
+    };
+    const port = new URL(tmon.url).port;
+    for (const server of [
+      `http://tmon.example:${port}`,
+      `http://localhost:${port}`,
+      `http://[::1]:${port}`,
+      tmon.url,
+    ]) {
+      const result = await sendBatch(events(3, tmon.clock.read(), `host-${sent.length}`), {
+        server,
+        token,
+        giveUpAfterMs: 5_000,
+        fetch: recording,
+      });
+      assert.equal(result.accepted, 3);
+    }
+    assert.deepEqual(
+      sent.map((request) => request.encoding),
+      ['gzip', null, null, null],
+    );
+  });
+
   it('takes out the event tmon refuses, names its line, and sends the rest', async () => {
     const batch = events(5, tmon.clock.read(), 'drop');
     const tooLarge = JSON.parse(batch[3]!.json);

@@ -19,23 +19,29 @@ const EVENT_FIELDS = new Set([
   'id',
 ]);
 
-/** JSON text of the event; fields the line has no value for are left out, as the server reads a missing field and null alike. */
+/**
+ * JSON text of the event; fields the line has no value for are left out, as
+ * the server reads a missing field and null alike. Written field by field
+ * rather than by stringifying an object: an import sends one per line, and a
+ * dictionary-mode object took a quarter of the importer's CPU to stringify.
+ */
 export function logEventJson(record: LogRecord, id: string): string {
-  // no prototype: a JSON log's key "__proto__" becomes a field like any other
-  const event: Record<string, unknown> = Object.create(null);
+  let json = `{"url":${JSON.stringify(record.url)},"ip":${JSON.stringify(record.ip)},"useragent":${JSON.stringify(record.useragent)},"ts":${finite(record.ts)},"id":${JSON.stringify(id)}`;
+  if (record.username !== null) json += `,"username":${JSON.stringify(record.username)}`;
+  if (record.method !== null) json += `,"method":${JSON.stringify(record.method)}`;
+  if (record.status !== null) json += `,"status":${finite(record.status)}`;
+  if (record.duration_ms !== null) json += `,"duration_ms":${finite(record.duration_ms)}`;
+  if (record.referrer !== null) json += `,"referrer":${JSON.stringify(record.referrer)}`;
   for (const key in record.extra) {
+    if (!Object.hasOwn(record.extra, key)) continue;
     // a custom format's field that shares an event field's name keeps its value under another name
-    event[EVENT_FIELDS.has(key) ? `log_${key}` : key] = record.extra[key];
+    const name = EVENT_FIELDS.has(key) ? `log_${key}` : key;
+    json += `,${JSON.stringify(name)}:${JSON.stringify(record.extra[key])}`;
   }
-  event.url = record.url;
-  event.ip = record.ip;
-  event.useragent = record.useragent;
-  event.ts = record.ts;
-  event.id = id;
-  if (record.username !== null) event.username = record.username;
-  if (record.method !== null) event.method = record.method;
-  if (record.status !== null) event.status = record.status;
-  if (record.duration_ms !== null) event.duration_ms = record.duration_ms;
-  if (record.referrer !== null) event.referrer = record.referrer;
-  return JSON.stringify(event);
+  return `${json}}`;
+}
+
+/** A number as JSON writes it (a non-finite one as null, which the server refuses with its reason). */
+function finite(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { logEventJson } from '../../src/cli/logs/log-event.js';
+import type { LogRecord } from '../../src/logs/log-record.js';
+
+const RECORD: LogRecord = {
+  url: '/search?q="quoted"\\and\u2028more',
+  ip: '2001:db8::1',
+  useragent: 'Mozilla/5.0 "with quotes"',
+  username: 'frank',
+  ts: 1_764_000_000_123,
+  method: 'GET',
+  status: 200,
+  duration_ms: 12.5,
+  referrer: 'https://example.com/',
+  extra: { vhost: 'example.com', bytes: 2326 },
+};
+
+test('the event JSON holds every field of the record, its id and its extra fields, escaped', () => {
+  assert.deepEqual(JSON.parse(logEventJson(RECORD, 'l1-0123456789abcdef-0')), {
+    url: RECORD.url,
+    ip: RECORD.ip,
+    useragent: RECORD.useragent,
+    ts: RECORD.ts,
+    id: 'l1-0123456789abcdef-0',
+    username: 'frank',
+    method: 'GET',
+    status: 200,
+    duration_ms: 12.5,
+    referrer: 'https://example.com/',
+    vhost: 'example.com',
+    bytes: 2326,
+  });
+});
+
+test('fields the line has no value for are left out', () => {
+  const bare: LogRecord = {
+    ...RECORD,
+    username: null,
+    method: null,
+    status: null,
+    duration_ms: null,
+    referrer: null,
+    extra: {},
+  };
+  assert.deepEqual(Object.keys(JSON.parse(logEventJson(bare, 'x'))), ['url', 'ip', 'useragent', 'ts', 'id']);
+});
+
+test('an extra field named like an event field keeps its value under log_<name>; __proto__ is a field like any other', () => {
+  const extra = JSON.parse('{"url":"/other","id":"theirs","__proto__":"p","quote\\"key":1}') as LogRecord['extra'];
+  const parsed = JSON.parse(logEventJson({ ...RECORD, extra }, 'mine'));
+  assert.equal(parsed.url, RECORD.url);
+  assert.equal(parsed.id, 'mine');
+  assert.equal(parsed.log_url, '/other');
+  assert.equal(parsed.log_id, 'theirs');
+  assert.equal(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value, 'p');
+  assert.equal(parsed['quote"key'], 1);
+});
+
+test('a number that is not finite is sent as null, which the server refuses with its reason', () => {
+  const parsed = JSON.parse(logEventJson({ ...RECORD, duration_ms: Number.NaN }, 'x'));
+  assert.equal(parsed.duration_ms, null);
+});
