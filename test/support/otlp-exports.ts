@@ -103,7 +103,7 @@ function definitions(): protobuf.Root {
 /** The export as protobuf bytes: ids from hex to bytes, the rest as protobufjs reads the JSON shape. */
 export function protobufExport(exported: ReturnType<typeof traceExport>): Buffer {
   const type = definitions().lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
-  const withBytes = structuredClone(exported) as {
+  const withBytes = structuredClone(exported) as unknown as {
     resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[];
   };
   for (const resource of withBytes.resourceSpans) {
