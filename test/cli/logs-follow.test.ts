@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFile, copyFile, mkdtemp, readdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
@@ -221,4 +221,37 @@ it('exits 1 naming --state when its state file cannot be written there', async (
     result.stderr,
     /^tmon logs: cannot use .*plain-file\/state\.json \(.*\): choose another place with --state\n$/,
   );
+});
+
+it('refuses a second follower with the same state file, and takes over the lock of one that was killed', async () => {
+  const file = path.join(logDirectory, 'locked.log');
+  const spool = path.join(logDirectory, 'locked-spool');
+  const stateFile = `${spool}-state.json`;
+  await writeFile(file, '');
+  const first = await startFollower(file, ingestToken, spool);
+  const second = tmonCli([
+    'logs',
+    'follow',
+    file,
+    '--server',
+    server.url,
+    '--token',
+    ingestToken,
+    '--state',
+    stateFile,
+  ]);
+  assert.equal(second.status, 1, second.stderr);
+  assert.match(
+    second.stderr,
+    new RegExp(
+      `another tmon logs follow \\(pid ${first.child.pid}\\) is following with the state file .*locked-spool-state\\.json: stop it first, or give this one its own --state`,
+    ),
+  );
+
+  first.child.kill('SIGKILL');
+  await exited(first.child);
+  assert.equal((await readFile(`${stateFile}.lock`, 'utf8')).trim(), String(first.child.pid));
+  const next = await startFollower(file, ingestToken, spool);
+  await stopFollower(next);
+  await assert.rejects(readFile(`${stateFile}.lock`), { code: 'ENOENT' });
 });

@@ -7,10 +7,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { LogRefusal } from '../../logs/log-record.js';
+import type { LineParser, LogRefusal } from '../../logs/log-record.js';
 import { CommandFailed, parse, UsageError } from '../args.js';
 import { senderEnvironment } from '../sender-environment.js';
 import { followLocations } from './follow-locations.js';
+import { lockFollowState } from './follow-lock.js';
 import { FollowReader } from './follow-reader.js';
 import { loadFollowState } from './follow-state.js';
 import { LOGS_OPTIONS, logLineParser, logsTarget } from './logs-options.js';
@@ -24,7 +25,7 @@ export const FOLLOW_USAGE = `tmon logs follow FILE… [--server URL] [--token T]
     rotation by rename and copytruncate, and files that appear later; starts at the end of a file that is
     already there (send its past with tmon logs import: the line ids keep any line from being stored twice)
     --state FILE  where it notes how far each file was sent, to carry on after a restart
-                  (default: $XDG_STATE_HOME/tmon/follow-<hash of the files' paths>.json)
+                  (default: $XDG_STATE_HOME/tmon/follow-<hash of the files' paths>.json); one follower per state file
     --spool DIR   where batches wait while tmon cannot be reached (default: beside the state file);
                   at ${MAX_SPOOL_BYTES / 1024 / 1024} MiB it stops reading until tmon answers, and the lines wait in the logs
     stops on SIGINT or SIGTERM after saving its state, sending what it read for up to 5 s more`;
@@ -51,10 +52,28 @@ export async function followCommand(argv: string[]): Promise<void> {
     { state: values.state, spool: values.spool },
     senderEnvironment().stateHome,
   );
-  const savedPositions = await whereItMayWrite('--state', stateFile, async () => {
+  const lock = await whereItMayWrite('--state', stateFile, async () => {
     await mkdir(path.dirname(stateFile), { recursive: true, mode: 0o700 });
-    return loadFollowState(stateFile);
+    return lockFollowState(stateFile);
   });
+  try {
+    await follow({ files, target, parseLine, stateFile, spoolDirectory });
+  } finally {
+    await lock.release();
+  }
+}
+
+interface FollowRun {
+  files: string[];
+  target: ReturnType<typeof logsTarget>;
+  parseLine: LineParser;
+  stateFile: string;
+  spoolDirectory: string;
+}
+
+/** Follows with the state file locked: reads into the spool and sends from it until a stop signal. */
+async function follow({ files, target, parseLine, stateFile, spoolDirectory }: FollowRun): Promise<void> {
+  const savedPositions = await loadFollowState(stateFile);
   const spool = await whereItMayWrite('--spool', spoolDirectory, () => Spool.open(spoolDirectory));
   const report = (message: string) => process.stderr.write(`tmon logs follow: ${message}\n`);
   const refusals = new RefusalCounter(report);
