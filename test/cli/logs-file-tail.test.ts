@@ -1,6 +1,6 @@
 /** The tailer of `tmon logs follow` on real files: new lines, partial lines, rotation by rename, copytruncate, late files, resuming. */
 import assert from 'node:assert/strict';
-import { appendFile, copyFile, mkdtemp, open, rename, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, open, rename, rm, truncate, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -141,6 +141,23 @@ describe('FileTail', () => {
         ['after', hashOf('after'), 0],
       ],
     );
+    await tail.close();
+  });
+
+  it("finds the copy under logrotate's dateext name too, by its first line, among older copies", async () => {
+    const file = newPath();
+    await writeFile(`${file}-20261205`, 'one\nan older file that began with the same line\n');
+    await utimes(`${file}-20261205`, new Date('2026-12-05'), new Date('2026-12-05'));
+    await writeFile(`${file}-20261206`, 'another first line\nand much more than one line\n');
+    await writeFile(file, 'one\n');
+    const tail = new FileTail(file);
+    await tail.read(100);
+    await appendFile(file, 'two\n');
+    await copyFile(file, `${file}-2026120712`);
+    await copyFile(file, `${file}.bak`);
+    await truncate(file, 0);
+    await appendFile(file, 'after\n');
+    assert.deepEqual(texts(await tail.read(100)), ['two', 'after']);
     await tail.close();
   });
 

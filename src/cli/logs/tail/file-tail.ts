@@ -8,14 +8,16 @@
  * - the same file, smaller than what was read, or with another first line:
  *   it was truncated in place (copytruncate), so it is read again from 0,
  *   after the lines it had gained since the last read are taken from the copy
- *   logrotate made (`<path>.1`, known by its first line);
+ *   logrotate made (`<path>.1`, or `<path>-<date>` with dateext; known by its
+ *   first line);
  * - nothing yet: the file may appear later, and is then read from its start.
  * A restart finds where it stopped by the state file's device, inode and
- * first line, or the rest of that file in `<path>.1` when it was rotated
- * while the follower was stopped.
+ * first line, or the rest of that file in its rotated copy when it was
+ * rotated while the follower was stopped.
  */
 import type { BigIntStats } from 'node:fs';
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import nodePath from 'node:path';
 import { CommandFailed } from '../../args.js';
 import { readFirstLineHash } from './first-line.js';
 import { endOfLastLine, type FileLine, READ_CHUNK_BYTES, readCompleteLines } from './read-lines.js';
@@ -50,8 +52,14 @@ export interface FileTailOptions {
  */
 export const RETIRED_QUIET_MS = 5_000;
 
-/** the name logrotate gives a rotated log: where a file rotated while tmon was stopped is looked for */
-const ROTATED_SUFFIX = '.1';
+/**
+ * The names logrotate gives the newest rotated log: `<path>.1`, or with
+ * `dateext` `<path>-20261207` (its default dateformat, or one down to the
+ * hour or second). A copy is only taken when its first line is the file's.
+ */
+const ROTATED_NAME = /^(?:\.1|-\d{8}(?:\d{2}|\d{6})?)$/;
+/** the newest few such files are looked at; older ones hold older files */
+const ROTATED_COPIES_LOOKED_AT = 3;
 
 interface OpenFile {
   readonly handle: FileHandle;
@@ -161,18 +169,20 @@ export class FileTail {
 
   /**
    * The rest of a file rotated away before it was read to its end, from
-   * logrotate's `<path>.1`, known by its first line: renamed while tmon was
+   * logrotate's newest copy, known by its first line: renamed while tmon was
    * stopped, or copied there just before a truncation (copytruncate), in which
    * case the lines written between the last read and the copy are only there.
    */
   private async finishRotatedCopy(firstLine: string, offset: number): Promise<void> {
-    const handle = await openOrNull(this.path + ROTATED_SUFFIX);
-    if (handle === null) return;
-    const info = await handle.stat({ bigint: true });
-    if (Number(info.size) > offset && (await readFirstLineHash(handle)) === firstLine) {
-      const identity = { dev: info.dev.toString(), ino: info.ino.toString() };
-      this.retired.push({ handle, ...identity, firstLine, offset, lastGrowthAt: this.now() });
-    } else {
+    for (const candidate of await rotatedCopies(this.path)) {
+      const handle = await openOrNull(candidate);
+      if (handle === null) continue;
+      const info = await handle.stat({ bigint: true });
+      if (Number(info.size) > offset && (await readFirstLineHash(handle)) === firstLine) {
+        const identity = { dev: info.dev.toString(), ino: info.ino.toString() };
+        this.retired.push({ handle, ...identity, firstLine, offset, lastGrowthAt: this.now() });
+        return;
+      }
       await handle.close();
     }
   }
@@ -204,6 +214,28 @@ export class FileTail {
     this.retired.splice(this.retired.indexOf(file), 1);
     await file.handle.close();
   }
+}
+
+/** The path's rotated copies by logrotate's names, newest first. */
+async function rotatedCopies(path: string): Promise<string[]> {
+  const directory = nodePath.dirname(path);
+  const base = nodePath.basename(path);
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const copies: { file: string; modified: number }[] = [];
+  for (const name of names) {
+    if (!name.startsWith(base) || !ROTATED_NAME.test(name.slice(base.length))) continue;
+    const file = nodePath.join(directory, name);
+    const info = await statOrNull(file);
+    if (info?.isFile()) copies.push({ file, modified: Number(info.mtimeMs) });
+  }
+  copies.sort((a, b) => b.modified - a.modified);
+  return copies.slice(0, ROTATED_COPIES_LOOKED_AT).map((copy) => copy.file);
 }
 
 function sameFile(a: { dev: string; ino: string }, b: BigIntStats | { dev: string; ino: string }): boolean {
