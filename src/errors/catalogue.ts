@@ -32,7 +32,7 @@ export const ERROR_CATALOGUE = {
     status: 400,
     place: 'both',
     means:
-      'The request cannot be read: no body, a body that is not valid gzip, a repeated form field, a missing or unknown protocol version `v`; on the API, a parameter that is missing or invalid.',
+      'The request cannot be read: no body, a body that is not valid gzip, a repeated form field, a missing or unknown protocol version `v`, an OTLP body that is not a trace export; on the API, a parameter that is missing or invalid.',
     todo: FIX_REQUEST,
   },
   bad_base64: {
@@ -171,13 +171,14 @@ export const ERROR_CATALOGUE = {
     status: 413,
     place: 'both',
     means:
-      'The body is over its limit, as sent or once inflated: 64 KiB for Gen 1, Gen 2 and the API, 1 MiB for v2, 8 MiB for a bearer batch.',
+      'The body is over its limit, as sent or once inflated: 64 KiB for Gen 1, Gen 2 and the API, 1 MiB for v2, 8 MiB for a bearer batch or an OTLP export.',
     todo: 'Send fewer events per request.',
   },
   unsupported_media_type: {
     status: 415,
     place: 'both',
-    means: 'A Content-Type or Content-Encoding tmon does not read (collect reads form and JSON bodies, as is or gzip).',
+    means:
+      'A Content-Type or Content-Encoding tmon does not read (collect reads form and JSON bodies, OTLP protobuf and JSON, as is or gzip).',
     todo: 'Send `application/json` or `application/x-www-form-urlencoded`, uncompressed or gzip.',
   },
   rate_limited: {
