@@ -41,9 +41,9 @@ class Client(unittest.TestCase):
 
     def test_sends_a_partial_batch_after_the_flush_interval_without_being_asked(self):
         service = support.new_service("interval")
-        client = self.client(service, batch_size=100, flush_interval=0.3)
+        client = self.client(service, batch_size=100, flush_interval=1.0)
         client.track(**event("interval-1"))
-        time.sleep(0.1)
+        time.sleep(0.2)
         self.assertEqual(client.stats().sent, 0, "not before the interval")
         support.wait_for(lambda: client.stats().sent == 1, 5, "the event sent after the interval")
         self.assertEqual(support.id_counts(service.wsid), {"interval-1": 1})
