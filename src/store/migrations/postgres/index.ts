@@ -2,6 +2,7 @@ import type { Migration } from '../sqlite/index.js';
 import * as initial from './0001-initial.js';
 import * as rollupQueue from './0002-rollup-queue.js';
 import * as scopedTokens from './0003-scoped-tokens.js';
+import * as alerts from './0004-alerts.js';
 
 export type { Migration } from '../sqlite/index.js';
 
@@ -14,4 +15,5 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   { version: 1, ...initial },
   { version: 2, ...rollupQueue },
   { version: 3, ...scopedTokens },
+  { version: 4, ...alerts },
 ];

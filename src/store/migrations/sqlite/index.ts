@@ -5,6 +5,7 @@ import * as agentsTable from './0004-agents-table.js';
 import * as agentsLastTs from './0005-agents-last-ts.js';
 import * as replayClaimsPerCommit from './0006-replay-claims-per-commit.js';
 import * as scopedTokens from './0007-scoped-tokens.js';
+import * as alerts from './0008-alerts.js';
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 5, ...agentsLastTs },
   { version: 6, ...replayClaimsPerCommit },
   { version: 7, ...scopedTokens },
+  { version: 8, ...alerts },
 ];
