@@ -47,6 +47,12 @@ export interface Config {
   readonly maxStreams: number;
   /** services a non-admin user may own; admins own any number */
   readonly maxServicesPerUser: number;
+  /** alert webhooks may go to loopback, private, link-local and metadata addresses (refused by default) */
+  readonly alertPrivateTargets: boolean;
+  /** smtp:// or smtps:// with credentials, for e-mail alert channels; null: e-mail channels cannot deliver */
+  readonly smtpUrl: string | null;
+  /** the From of alert e-mails */
+  readonly smtpFrom: string | null;
 }
 
 /** Flags given on the command line, already split by the CLI. */
@@ -96,6 +102,10 @@ export const SETTINGS = {
   TMON_MAX_STREAMS_PER_USER: 'live streams one user may hold open on each process; beyond, 429 (default 20)',
   TMON_MAX_STREAMS: 'live streams one process holds open at most, all users together; beyond, 429 (default 1000)',
   TMON_MAX_SERVICES_PER_USER: 'services a non-admin user may own; admins are not capped (default 100)',
+  TMON_ALERT_PRIVATE_TARGETS:
+    '1 to let alert webhooks go to loopback, private, link-local, CGNAT, unique-local, multicast and cloud metadata addresses (refused by default)',
+  TMON_SMTP_URL: 'smtp://… or smtps://… (with user:password@ if the server asks) to send alert e-mails through',
+  TMON_SMTP_FROM: 'the From address of alert e-mails (needed with TMON_SMTP_URL)',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -190,6 +200,20 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string, file?: Con
     if (cookieSecurity === 'never') problems.push('TMON_COOKIE_SECURE=never is refused when TMON_ENV=production');
   }
   const geoipDb = read('TMON_GEOIP_DB');
+  const smtpUrl = read('TMON_SMTP_URL') || null;
+  if (smtpUrl !== null && !/^smtps?:\/\//.test(smtpUrl)) {
+    problems.push(
+      `TMON_SMTP_URL must start with smtp:// or smtps://, got "${redact(smtpUrl)}"${origin('TMON_SMTP_URL')}`,
+    );
+  }
+  const smtpFrom = read('TMON_SMTP_FROM')?.trim() || null;
+  if (smtpFrom !== null && !/^[^\s@<>]+@[^\s@<>]+$|^[^<>]*<[^\s@<>]+@[^\s@<>]+>$/.test(smtpFrom)) {
+    problems.push(
+      `TMON_SMTP_FROM must be an address (alerts@example.com, or "tmon <alerts@example.com>"), got "${smtpFrom}"${origin('TMON_SMTP_FROM')}`,
+    );
+  }
+  if (smtpUrl !== null && smtpFrom === null)
+    problems.push('TMON_SMTP_FROM is needed with TMON_SMTP_URL: the From of alert e-mails');
 
   const config: Config = Object.freeze({
     stage,
@@ -221,6 +245,9 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string, file?: Con
     maxStreams: integer(read('TMON_MAX_STREAMS'), 'TMON_MAX_STREAMS', 1000, 1, 1_000_000),
     // each service is rows, rollups and a secret to keep: one user made 5,000 in 2.4 s
     maxServicesPerUser: integer(read('TMON_MAX_SERVICES_PER_USER'), 'TMON_MAX_SERVICES_PER_USER', 100, 1, 1_000_000),
+    alertPrivateTargets: flag('TMON_ALERT_PRIVATE_TARGETS'),
+    smtpUrl,
+    smtpFrom,
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createAccounts } from './accounts/accounts.js';
+import { type AlertDeliveries, startAlertDeliveries } from './alerts/delivery/start-deliveries.js';
 import type { AppDeps } from './app.js';
 import type { Clock } from './clock.js';
 import { bearerTsWindow } from './collect/bearer-batch.js';
@@ -53,6 +54,8 @@ export interface Runtime extends AppDeps {
   buffer: WriteBuffer;
   /** where events are stored, for the start-up line: "PostgreSQL", or the data directory and the SQLite writer's place */
   storage: string;
+  /** alert channels and the worker sending their deliveries */
+  alertDeliveries: AlertDeliveries;
   /** stops the chores, commits what is queued, closes hub and store */
   close(): Promise<void>;
 }
@@ -144,6 +147,13 @@ export async function createRuntime(
       retentionDays: config.retentionDays,
       log,
     });
+    const alertDeliveries = startAlertDeliveries({
+      config,
+      store: store.alertChannels,
+      accounts: store.accounts,
+      clock,
+      log,
+    });
 
     return {
       config,
@@ -163,8 +173,10 @@ export async function createRuntime(
       assets,
       docsHtml: loadDocsHtml(root),
       rateLimitRedis,
+      alertDeliveries,
       async close() {
         chores.stop();
+        await alertDeliveries.stop();
         channels.closeAll();
         await buffer.close();
         await hub.close();

@@ -1,6 +1,8 @@
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 
 import type { AccountStore } from './account-store.js';
+import type { AlertChannelStore } from './alert-channel-store.js';
+import type { AlertRuleStore } from './alert-rule-store.js';
 import type { EventStore } from './event-store.js';
 
 /**
@@ -163,6 +165,10 @@ export type EventWriteResult =
 export interface Store {
   readonly accounts: AccountStore;
   readonly events: EventStore;
+  /** alert channels and the deliveries to them (alert-channel-store.ts) */
+  readonly alertChannels: AlertChannelStore;
+  /** alert rules, their evaluation state and transitions (alert-rule-store.ts) */
+  readonly alertRules: AlertRuleStore;
   /**
    * brings the database to the current schema; safe to call on every start.
    * Rejects with NewerSchemaError (schema-version.ts) when the database was

@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { describeAccountStoreContract } from './contract/account-contract.js';
+import { describeAlertChannelStoreContract } from './contract/alert-channel-contract.js';
 import type { OpenStore } from './contract/context.js';
 import { describeEventStoreContract } from './contract/event-contract.js';
 import { describeOperations } from './contract/operations.js';
@@ -13,6 +14,7 @@ import { describeOperations } from './contract/operations.js';
 export function describeStoreContract(name: string, open: OpenStore): void {
   describeAccountStoreContract(name, open);
   describeEventStoreContract(name, open);
+  describeAlertChannelStoreContract(name, open);
   describe(`${name} store`, () => {
     describeOperations(open);
   });

@@ -1,4 +1,6 @@
 import type { Store } from '../store.js';
+import { postgresAlertChannelStore } from './alert-channels.js';
+import { postgresAlertRuleStore } from './alert-rules.js';
 import { PostgresChurnVacuum } from './churn-vacuum.js';
 import { openPool, type PostgresOpenOptions, resolveUrl } from './database.js';
 import { migratePostgres, pendingPostgresMigrations } from './migrate.js';
@@ -52,6 +54,8 @@ export async function openPostgresStore(options: PostgresOpenOptions): Promise<S
   return {
     accounts: postgresAccountStore(pool, ready),
     events,
+    alertChannels: postgresAlertChannelStore(pool, ready),
+    alertRules: postgresAlertRuleStore(pool, ready),
     async migrate() {
       migrated = null; // run again on request: another process may have shipped nothing new, it is cheap
       await migrate();

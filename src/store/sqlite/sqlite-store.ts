@@ -1,4 +1,6 @@
 import type { Store } from '../store.js';
+import { sqliteAlertChannelStore } from './alert-channels.js';
+import { sqliteAlertRuleStore } from './alert-rules.js';
 import { openSqliteDatabase, type SqliteOpenOptions } from './database.js';
 import type { SqliteEventsWriter } from './events-writer.js';
 import { migrateSqlite, pendingSqliteMigrations } from './migrate.js';
@@ -52,6 +54,14 @@ export async function openSqliteStore(options: SqliteOpenOptions): Promise<Sqlit
   return {
     accounts: sqliteAccountStore(ready, inTransaction),
     events: sqliteEventStore(ready, writer),
+    alertChannels: sqliteAlertChannelStore(() => {
+      ready();
+      return db;
+    }),
+    alertRules: sqliteAlertRuleStore(() => {
+      ready();
+      return db;
+    }),
     async migrate() {
       migrateSqlite(db, Date.now());
       ready();

@@ -150,6 +150,10 @@ export async function openWorkerSqliteStore(
   return {
     accounts,
     events,
+    // on this thread's own connection, as the lookups: a delivery's few rows are no work for the writer thread
+    alertChannels: lookups.alertChannels,
+    // the same: an evaluation's compare-and-set is a few rows; the readings it needs go to the writer thread
+    alertRules: lookups.alertRules,
     migrate: () => call('store', 'migrate', []) as Promise<void>,
     pendingMigrations: () => call('store', 'pendingMigrations', []) as ReturnType<Store['pendingMigrations']>,
     async close() {
