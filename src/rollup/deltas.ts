@@ -3,10 +3,18 @@ import { bucketStart } from './buckets.js';
 import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
 import { rollupRowKept } from './retention.js';
+import {
+  durationBucket,
+  NO_WATCHED_PREFIXES,
+  PREFIX_KEY_SEPARATOR,
+  SIGNAL_DIMENSIONS,
+  type SignalDimension,
+  type WatchedPrefixes,
+} from './signals.js';
 import { DIMENSIONS, type Dimension, type Resolution } from './vocabulary.js';
 
-/** `requests` is the per-resolution request series (key ''); the others rank values. */
-export type RollupDimension = Dimension | 'requests';
+/** `requests` is the per-resolution request series (key ''); dimensions rank values; signals feed alerts (signals.ts). */
+export type RollupDimension = Dimension | 'requests' | SignalDimension;
 
 /** Counts to add to one rollup row. */
 export interface RollupDelta {
@@ -18,8 +26,10 @@ export interface RollupDelta {
   requests: number;
 }
 
-/** What the rollups read of a stored event: its service, time and ranked fields. */
-export type ServiceEvent = RankedFields & Pick<EnrichedEvent, 'ts'> & { serviceId: number };
+/** What the rollups read of a stored event: its service, time, ranked fields, and what alerts read. */
+export type ServiceEvent = RankedFields &
+  Pick<EnrichedEvent, 'ts'> &
+  Partial<Pick<EnrichedEvent, 'status' | 'durationMs'>> & { serviceId: number };
 
 /** One value's counts per minute bucket (nearly always one or two buckets). */
 export interface ValueCounts {
@@ -40,6 +50,8 @@ export interface ServiceCountsData {
   values: [string, number[], number[]][][];
   /** the first place seen for each city of the service */
   places: [string, Place][];
+  /** indexed like SIGNAL_DIMENSIONS: [key, minute buckets, counts]; absent in rows queued by an older tmon */
+  signals?: [string, number[], number[]][][];
 }
 
 /** One service's counts: requests per second, and per dimension value per minute. */
@@ -48,6 +60,8 @@ export interface ServiceCounts {
   seconds: Map<number, number>;
   /** indexed like DIMENSIONS */
   values: Map<string, ValueCounts>[];
+  /** indexed like SIGNAL_DIMENSIONS */
+  signals: Map<string, ValueCounts>[];
 }
 
 const DIMENSION_ORDER = DIMENSIONS.map((dim, index) => ({ dim, index })).sort((a, b) => compareText(a.dim, b.dim));
@@ -63,6 +77,9 @@ export class RollupAccumulator {
   private readonly seenPlaces = new Map<string, Place>();
   private count = 0;
 
+  /** `watched`: the URL prefixes whose events also get prefix_* signal rows. */
+  constructor(private readonly watched: WatchedPrefixes = NO_WATCHED_PREFIXES) {}
+
   /** Events added so far. */
   get events(): number {
     return this.count;
@@ -77,7 +94,7 @@ export class RollupAccumulator {
     this.count++;
     let service = this.services.get(event.serviceId);
     if (!service) {
-      service = { serviceId: event.serviceId, seconds: new Map(), values: DIMENSIONS.map(() => new Map()) };
+      service = newServiceCounts(event.serviceId);
       this.services.set(event.serviceId, service);
     }
     const second = bucketStart('second', event.ts);
@@ -98,6 +115,30 @@ export class RollupAccumulator {
       } else {
         increment(counts, minute);
       }
+    }
+    this.addSignals(service, event, minute);
+  }
+
+  /** Status and duration counts, for the service and each watched prefix the url starts with (~0.2 µs). */
+  private addSignals(service: ServiceCounts, event: ServiceEvent, minute: number): void {
+    const [status, duration, prefixRequests, prefixStatus, prefixDuration] = service.signals as [
+      Map<string, ValueCounts>,
+      Map<string, ValueCounts>,
+      Map<string, ValueCounts>,
+      Map<string, ValueCounts>,
+      Map<string, ValueCounts>,
+    ];
+    const statusKey = event.status == null ? null : String(event.status);
+    const durationKey = event.durationMs == null ? null : String(durationBucket(event.durationMs));
+    if (statusKey !== null) count(status, statusKey, minute);
+    if (durationKey !== null) count(duration, durationKey, minute);
+    const prefixes = this.watched.prefixesOf(event.serviceId);
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i] as string;
+      if (!event.url.startsWith(prefix)) continue;
+      count(prefixRequests, prefix, minute);
+      if (statusKey !== null) count(prefixStatus, prefix + PREFIX_KEY_SEPARATOR + statusKey, minute);
+      if (durationKey !== null) count(prefixDuration, prefix + PREFIX_KEY_SEPARATOR + durationKey, minute);
     }
   }
 
@@ -122,6 +163,7 @@ export class RollupAccumulator {
         seconds: [...service.seconds],
         values: service.values.map((values) => [...values].map(([key, c]) => [key, c.minutes, c.counts])),
         places,
+        signals: service.signals.map((values) => [...values].map(([key, c]) => [key, c.minutes, c.counts])),
       };
     });
   }
@@ -131,20 +173,15 @@ export class RollupAccumulator {
     this.count += data.events;
     let service = this.services.get(data.serviceId);
     if (!service) {
-      service = { serviceId: data.serviceId, seconds: new Map(), values: DIMENSIONS.map(() => new Map()) };
+      service = newServiceCounts(data.serviceId);
       this.services.set(data.serviceId, service);
     }
     for (const [second, n] of data.seconds) service.seconds.set(second, (service.seconds.get(second) ?? 0) + n);
     for (let i = 0; i < DIMENSIONS.length; i++) {
-      const values = service.values[i] as Map<string, ValueCounts>;
-      for (const [key, minutes, counts] of data.values[i] ?? []) {
-        const existing = values.get(key);
-        if (existing === undefined) {
-          values.set(key, { minutes: [...minutes], counts: [...counts] });
-          continue;
-        }
-        for (let j = 0; j < minutes.length; j++) increment(existing, minutes[j] as number, counts[j] as number);
-      }
+      addValueCounts(service.values[i] as Map<string, ValueCounts>, data.values[i] ?? []);
+    }
+    for (let i = 0; i < SIGNAL_DIMENSIONS.length; i++) {
+      addValueCounts(service.signals[i] as Map<string, ValueCounts>, data.signals?.[i] ?? []);
     }
     for (const [key, place] of data.places) if (!this.seenPlaces.has(key)) this.seenPlaces.set(key, place);
   }
@@ -169,6 +206,17 @@ export class RollupAccumulator {
         const values = [...(service.values[index] as Map<string, ValueCounts>)];
         values.sort((a, b) => compareText(a[0], b[0]));
         yield { serviceId: service.serviceId, dim, values };
+      }
+    }
+  }
+
+  /** The services' signal counts (not rankings: no window takes them). */
+  *signalCounts(): Generator<{ serviceId: number; dim: SignalDimension; values: [string, ValueCounts][] }> {
+    for (const service of this.services.values()) {
+      for (let i = 0; i < SIGNAL_DIMENSIONS.length; i++) {
+        const values = service.signals[i] as Map<string, ValueCounts>;
+        if (values.size > 0)
+          yield { serviceId: service.serviceId, dim: SIGNAL_DIMENSIONS[i] as SignalDimension, values: [...values] };
       }
     }
   }
@@ -204,13 +252,15 @@ export class RollupAccumulator {
         }
       }
     }
-    for (const { serviceId, dim, values } of this.serviceCounts()) {
+    for (const { serviceId, dim, values } of [...this.serviceCounts(), ...this.signalCounts()]) {
       for (const [key, { minutes, counts }] of values) {
         const hours = new Map<number, number>();
+        // prefix_requests minute rows are kept as long as those of requests: the baseline reads a week back
+        const minutesLikeRequests = dim === 'prefix_requests';
         for (let i = 0; i < minutes.length; i++) {
           const minute = minutes[i] as number;
           const n = counts[i] as number;
-          if (kept('minute', false, minute))
+          if (kept('minute', minutesLikeRequests, minute))
             deltas.push({ serviceId, dim, res: 'minute', bucket: minute, key, requests: n });
           const hour = bucketStart('hour', minute);
           hours.set(hour, (hours.get(hour) ?? 0) + n);
@@ -221,6 +271,32 @@ export class RollupAccumulator {
       }
     }
     return deltas;
+  }
+}
+
+function newServiceCounts(serviceId: number): ServiceCounts {
+  return {
+    serviceId,
+    seconds: new Map(),
+    values: DIMENSIONS.map(() => new Map()),
+    signals: SIGNAL_DIMENSIONS.map(() => new Map()),
+  };
+}
+
+function count(values: Map<string, ValueCounts>, key: string, minute: number): void {
+  const counts = values.get(key);
+  if (counts === undefined) values.set(key, { minutes: [minute], counts: [1] });
+  else increment(counts, minute);
+}
+
+function addValueCounts(values: Map<string, ValueCounts>, data: readonly [string, number[], number[]][]): void {
+  for (const [key, minutes, counts] of data) {
+    const existing = values.get(key);
+    if (existing === undefined) {
+      values.set(key, { minutes: [...minutes], counts: [...counts] });
+      continue;
+    }
+    for (let j = 0; j < minutes.length; j++) increment(existing, minutes[j] as number, counts[j] as number);
   }
 }
 

@@ -13,3 +13,6 @@ export const WINDOWS: readonly Window[] = ['5m', '10m', '1h', '24h', '7d', '30d'
 
 export type Resolution = 'second' | 'minute' | 'hour' | 'day';
 export const RESOLUTIONS: readonly Resolution[] = ['second', 'minute', 'hour', 'day'];
+
+/** The ranked dimensions as a SQL list, for statements that must leave other rollup rows (the request series, alert signals) alone. */
+export const RANKED_DIMENSIONS_SQL = DIMENSIONS.map((dim) => `'${dim}'`).join(', ');

@@ -1,3 +1,4 @@
+import type { AlertCountQuery, AlertCountRows } from './alert-counts.js';
 import type {
   Box,
   Dimension,
@@ -58,6 +59,18 @@ export interface EventStore {
   latestEvents(serviceId: number, limit: number): Promise<StoredEvent[]>;
   /** a page of the service's events with seq > afterSeq, oldest (lowest seq) first: for exports */
   eventsAfterSeq(serviceId: number, afterSeq: number, limit: number): Promise<StoredEvent[]>;
+
+  // alerts
+  /**
+   * Sums of rollup rows for alert rules, one answer per query in order,
+   * seeing every event committed before the call (as every read does).
+   */
+  alertCounts(queries: AlertCountQuery[], now: number): Promise<AlertCountRows[]>;
+  /**
+   * The URL prefixes whose events get prefix signal rows from now on
+   * (rollup/signals.ts), per service id: replaces the previous set.
+   */
+  watchUrlPrefixes(byService: [number, string[]][]): Promise<void>;
 
   // maintenance
   /**

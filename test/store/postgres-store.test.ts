@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { RANKED_DIMENSIONS_SQL } from '../../src/rollup/vocabulary.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/migrations/postgres/index.js';
 import { inTransaction, openPool } from '../../src/store/postgres/database.js';
 import { PostgresMaintenance } from '../../src/store/postgres/maintenance.js';
@@ -38,7 +39,7 @@ async function windowMismatches(temp: TempPostgresSchema): Promise<{ mismatches:
        SELECT r.service_id, r.dim, s.win, r.key, sum(r.requests)::bigint AS requests
        FROM window_state s JOIN rollups r
          ON r.res = CASE WHEN s.win IN ('7d', '30d') THEN 'hour' ELSE 'minute' END
-        AND r.bucket > s.expired_through AND r.dim <> 'requests'
+        AND r.bucket > s.expired_through AND r.dim IN (${RANKED_DIMENSIONS_SQL})
        GROUP BY r.service_id, r.dim, s.win, r.key)
      SELECT
        (SELECT count(*) FROM expected e FULL JOIN (SELECT * FROM window_counts WHERE win <> 'all') w

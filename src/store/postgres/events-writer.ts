@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EnrichedEvent } from '../../enrich/enriched-event.js';
 import { compareText, RollupAccumulator } from '../../rollup/deltas.js';
+import { NO_WATCHED_PREFIXES, type WatchedPrefixes } from '../../rollup/signals.js';
 import type { EventWrite, EventWriteResult, StoredEvent } from '../store.js';
 import { storedEventOf } from '../stored-event.js';
 import { withRetries } from './database.js';
@@ -97,6 +98,7 @@ export class PostgresEventsWriter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly windows: PostgresWindows,
+    private readonly watched: WatchedPrefixes = NO_WATCHED_PREFIXES,
   ) {}
 
   async write(writes: readonly EventWrite[], now: number): Promise<EventWriteResult[]> {
@@ -120,9 +122,17 @@ export class PostgresEventsWriter {
       if (!owners[i]) return; // a later write with a key an earlier one in the group has: a replay
       for (const event of write.events) input.push({ serviceId: write.serviceId, event, claimKey: write.replayKey });
     });
-    const offered = new RollupAccumulator();
+    const offered = new RollupAccumulator(this.watched);
     for (const { serviceId, event } of input) {
-      offered.add({ serviceId, ts: event.ts, url: event.url, geo: event.geo, agent: event.agent });
+      offered.add({
+        serviceId,
+        ts: event.ts,
+        url: event.url,
+        status: event.status,
+        durationMs: event.durationMs,
+        geo: event.geo,
+        agent: event.agent,
+      });
     }
     const counts = offered.toData();
     const params = [

@@ -81,7 +81,14 @@ const pruneRollupsSql = (where: string) =>
 /** The prunes in order: rows older than now − keep (replay keys: expired by now). */
 const PRUNES = [
   { sql: pruneRollupsSql(`res = 'second' AND bucket < $1`), keep: ROLLUP_RETENTION_MS.second },
-  { sql: pruneRollupsSql(`res = 'minute' AND bucket < $1`), keep: ROLLUP_RETENTION_MS.minute },
+  {
+    sql: pruneRollupsSql(`res = 'minute' AND bucket < $1 AND dim NOT IN ('requests', 'prefix_requests')`),
+    keep: ROLLUP_RETENTION_MS.minute,
+  },
+  {
+    sql: pruneRollupsSql(`res = 'minute' AND bucket < $1 AND dim IN ('requests', 'prefix_requests')`),
+    keep: ROLLUP_RETENTION_MS.requestsMinute,
+  },
   {
     sql: pruneRollupsSql(`res = 'hour' AND bucket < $1 AND dim <> 'requests'`),
     keep: ROLLUP_RETENTION_MS.dimensionsHour,

@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { WatchedPrefixList } from '../../rollup/signals.js';
 import type { EventStore } from '../event-store.js';
+import { postgresAlertCounts } from './alert-counts.js';
 import { PostgresEventsWriter } from './events-writer.js';
 import { PostgresMaintenance } from './maintenance.js';
 import { PostgresQueries } from './queries.js';
@@ -29,13 +31,16 @@ export function postgresEventStore(
   options: { reportBackgroundError(error: unknown): void; foldDelayMs?: number },
 ): PostgresEventStore {
   const windows = new PostgresWindows(pool);
-  const writer = new PostgresEventsWriter(pool, windows);
+  // the URL prefixes alert rules watch: counted where counts are taken (the writer) and where events are folded
+  const watchedPrefixes = new WatchedPrefixList();
+  const writer = new PostgresEventsWriter(pool, windows, watchedPrefixes);
   const folder = new PostgresRollupFolder(
     pool,
     windows,
     new PostgresRollupWriter(),
     options.reportBackgroundError,
     options.foldDelayMs,
+    watchedPrefixes,
   );
   const queries = new PostgresQueries(pool);
   const maintenance = new PostgresMaintenance(pool, windows);
@@ -70,6 +75,13 @@ export function postgresEventStore(
       ready(() => queries.locations(serviceId, box, window, limit, now)),
     latestEvents: (serviceId, limit) => ready(() => queries.latestEvents(serviceId, limit)),
     eventsAfterSeq: (serviceId, afterSeq, limit) => ready(() => queries.eventsAfterSeq(serviceId, afterSeq, limit)),
+
+    alertCounts: (queries) =>
+      ready(async () => {
+        await folder.foldNow();
+        return postgresAlertCounts(pool, queries);
+      }),
+    watchUrlPrefixes: async (byService) => watchedPrefixes.replace(new Map(byService)),
 
     advanceWindows: (now) => ready(() => windows.advance(now)),
     deleteEventsBefore: (before, maxRows) =>

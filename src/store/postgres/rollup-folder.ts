@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { RollupAccumulator, type ServiceCountsData } from '../../rollup/deltas.js';
+import { NO_WATCHED_PREFIXES, type WatchedPrefixes } from '../../rollup/signals.js';
 import { inRetriedTransaction } from './database.js';
 import { type EventRow, toStoredEvent } from './event-rows.js';
 import { LOCK_FOLD, lockKey } from './migrate.js';
@@ -72,6 +73,7 @@ export class PostgresRollupFolder {
     private readonly rollups: PostgresRollupWriter,
     private readonly onBackgroundError: (error: unknown) => void,
     private readonly delayMs = FOLD_DELAY_MS,
+    private readonly watched: WatchedPrefixes = NO_WATCHED_PREFIXES,
   ) {}
 
   /** After a commit that queued counts: fold within delayMs. */
@@ -140,7 +142,7 @@ export class PostgresRollupFolder {
       await client.query(`SELECT pg_advisory_xact_lock(${lockKey(LOCK_FOLD)})`);
       const expiredThrough = await this.windows.lockShared(client);
       const { rows } = await client.query<QueuedRow>(TAKE_SQL);
-      const pending = new RollupAccumulator();
+      const pending = new RollupAccumulator(this.watched);
       const services: number[] = [];
       const seqs: string[] = [];
       const removed = new Set<number>();

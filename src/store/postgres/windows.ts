@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { RESOLUTION_MS } from '../../rollup/buckets.js';
+import { RANKED_DIMENSIONS_SQL } from '../../rollup/vocabulary.js';
 import type { ExpiredThrough } from '../../rollup/window-deltas.js';
 import { SLIDING_WINDOW_NAMES, SLIDING_WINDOWS, type SlidingWindow, windowStart } from '../../rollup/windows.js';
 import { inTransaction, type Queryable } from './database.js';
@@ -20,7 +21,7 @@ function expiryTarget(win: SlidingWindow, now: number): number {
 const SUBTRACT_SQL = `
   WITH expiring AS (
     SELECT service_id, dim, key, sum(requests)::bigint AS requests FROM rollups
-    WHERE res = $1 AND bucket > $2 AND bucket <= $3 AND dim <> 'requests'
+    WHERE res = $1 AND bucket > $2 AND bucket <= $3 AND dim IN (${RANKED_DIMENSIONS_SQL})
     GROUP BY service_id, dim, key
   ), emptied AS (
     DELETE FROM window_counts w USING expiring e

@@ -126,6 +126,8 @@ export function stagedEventOf(row: EventInsertParams, agent: Agent, seq: number)
     serviceId: row[COLUMN.service_id] as number,
     ts: row[COLUMN.ts] as number,
     url: row[COLUMN.url] as string,
+    status: row[COLUMN.status] as number | null,
+    durationMs: row[COLUMN.duration_ms] as number | null,
     geo: geoOfColumns(((name: TableColumn) => row[COLUMN[name]]) as ColumnReader),
     agent,
   };

@@ -36,7 +36,14 @@ export class SqliteMaintenance {
       );
     this.prunes = [
       { statement: pruneRollups(`res = 'second' AND bucket < ?`), keep: ROLLUP_RETENTION_MS.second },
-      { statement: pruneRollups(`res = 'minute' AND bucket < ?`), keep: ROLLUP_RETENTION_MS.minute },
+      {
+        statement: pruneRollups(`res = 'minute' AND bucket < ? AND dim NOT IN ('requests', 'prefix_requests')`),
+        keep: ROLLUP_RETENTION_MS.minute,
+      },
+      {
+        statement: pruneRollups(`res = 'minute' AND bucket < ? AND dim IN ('requests', 'prefix_requests')`),
+        keep: ROLLUP_RETENTION_MS.requestsMinute,
+      },
       {
         statement: pruneRollups(`res = 'hour' AND bucket < ? AND dim != 'requests'`),
         keep: ROLLUP_RETENTION_MS.dimensionsHour,

@@ -1,5 +1,7 @@
+import { WatchedPrefixList } from '../../rollup/signals.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteAgentIds } from './agent-ids.js';
+import { SqliteAlertCounts } from './alert-counts.js';
 import type { SqliteDatabase } from './database.js';
 import { SqliteEventsWriter } from './events-writer.js';
 import { SqliteMaintenance } from './maintenance.js';
@@ -20,10 +22,14 @@ export interface SqliteParts {
   queries: SqliteQueries;
   maintenance: SqliteMaintenance;
   serviceData: SqliteServiceData;
+  alertCounts: SqliteAlertCounts;
+  /** the URL prefixes alert rules watch, which the rollups count signal rows for */
+  watchedPrefixes: WatchedPrefixList;
 }
 
 export function prepareSqliteParts(db: SqliteDatabase): SqliteParts {
-  const rollups = new SqliteRollupBuffer(db, new SqliteWindows(db), new SqliteRollupWriter(db));
+  const watchedPrefixes = new WatchedPrefixList();
+  const rollups = new SqliteRollupBuffer(db, new SqliteWindows(db), new SqliteRollupWriter(db), watchedPrefixes);
   const replayClaims = new SqliteReplayClaims(db);
   const agentIds = new SqliteAgentIds(db);
   return {
@@ -34,5 +40,7 @@ export function prepareSqliteParts(db: SqliteDatabase): SqliteParts {
     queries: new SqliteQueries(db),
     maintenance: new SqliteMaintenance(db, rollups, replayClaims, agentIds),
     serviceData: new SqliteServiceData(db, rollups, replayClaims),
+    alertCounts: new SqliteAlertCounts(db),
+    watchedPrefixes,
   };
 }

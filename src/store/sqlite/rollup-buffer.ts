@@ -1,4 +1,5 @@
 import { RollupAccumulator, type ServiceEvent } from '../../rollup/deltas.js';
+import type { WatchedPrefixes } from '../../rollup/signals.js';
 import type { SqliteDatabase } from './database.js';
 import { EVENT_SELECT_COLUMNS, EVENTS_WITH_AGENTS, type EventRow, toStoredEvent } from './event-rows.js';
 import type { SqliteRollupWriter } from './rollup-writer.js';
@@ -29,7 +30,7 @@ export const ROLLUP_FLUSH_EVENTS = 250_000;
  * database: two writers' pending counts would each miss the other's events.
  */
 export class SqliteRollupBuffer {
-  private pending = new RollupAccumulator();
+  private pending: RollupAccumulator;
   /** the watermark the pending counts were built on */
   private baseSeq = 0;
   private pendingThroughSeq = 0;
@@ -46,7 +47,9 @@ export class SqliteRollupBuffer {
     private readonly db: SqliteDatabase,
     private readonly windows: SqliteWindows,
     private readonly writer: SqliteRollupWriter,
+    private readonly watched: WatchedPrefixes,
   ) {
+    this.pending = new RollupAccumulator(watched);
     this.selectWatermark = db.prepare<[], number>('SELECT applied_through_seq FROM rollup_state WHERE id = 1').pluck();
     this.saveWatermark = db.prepare<[number]>('UPDATE rollup_state SET applied_through_seq = ? WHERE id = 1');
     this.eventsAfter = db.prepare<[number], EventRow>(
@@ -106,7 +109,7 @@ export class SqliteRollupBuffer {
     }
     if (newPlaces !== null) {
       this.writer.rememberPlaces(newPlaces);
-      this.pending = new RollupAccumulator();
+      this.pending = new RollupAccumulator(this.watched);
       this.pendingSince = null;
       this.baseSeq = this.pendingThroughSeq;
     }
@@ -131,7 +134,7 @@ export class SqliteRollupBuffer {
   private rebuildIfNeeded(): void {
     const watermark = this.selectWatermark.get() ?? 0;
     if (!this.stale && watermark === this.baseSeq) return;
-    this.pending = new RollupAccumulator();
+    this.pending = new RollupAccumulator(this.watched);
     this.baseSeq = watermark;
     this.pendingThroughSeq = watermark;
     for (const row of this.eventsAfter.iterate(this.pendingThroughSeq)) this.stage(toStoredEvent(row));

@@ -60,6 +60,15 @@ export function sqliteEventStore(ready: () => SqliteParts, writer: () => SqliteE
       return ready().queries.eventsAfterSeq(serviceId, afterSeq, limit);
     },
 
+    async alertCounts(queries, now) {
+      const { rollups, alertCounts } = ready();
+      rollups.flush(now);
+      return alertCounts.sums(queries);
+    },
+    async watchUrlPrefixes(byService) {
+      ready().watchedPrefixes.replace(new Map(byService));
+    },
+
     async advanceWindows(now) {
       ready().rollups.flush(now);
     },

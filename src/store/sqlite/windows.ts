@@ -1,4 +1,5 @@
 import { RESOLUTION_MS } from '../../rollup/buckets.js';
+import { RANKED_DIMENSIONS_SQL } from '../../rollup/vocabulary.js';
 import type { ExpiredThrough } from '../../rollup/window-deltas.js';
 import { SLIDING_WINDOW_NAMES, SLIDING_WINDOWS, type SlidingWindow, windowStart } from '../../rollup/windows.js';
 import type { SqliteDatabase } from './database.js';
@@ -44,7 +45,7 @@ export class SqliteWindows {
     );
     this.expiringRollups = db.prepare<[string, number, number], ExpiringRow>(
       `SELECT service_id, dim, key, sum(requests) AS requests FROM rollups
-       WHERE res = ? AND bucket > ? AND bucket <= ? AND dim != 'requests'
+       WHERE res = ? AND bucket > ? AND bucket <= ? AND dim IN (${RANKED_DIMENSIONS_SQL})
        GROUP BY service_id, dim, key`,
     );
     this.subtract = db

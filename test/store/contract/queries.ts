@@ -53,7 +53,8 @@ export function describeQueries(open: OpenStore): void {
       await events.writeEvents([plainWrite(service.id, batch)], T0 + 15 * MINUTE);
       // a read applies the pending counts now, while every row is still kept (applied days later, they would not be written)
       await events.requestSeries(service.id, 'second', 60, T0 + 15 * MINUTE);
-      const later = T0 + 4 * DAY;
+      // past the 8 days request minute rows are kept (an alert baseline reads a week back)
+      const later = T0 + 9 * DAY;
       const steps: number[] = [];
       for (;;) {
         const n = await events.pruneRollups(later, 40);
@@ -95,11 +96,13 @@ export function describeQueries(open: OpenStore): void {
       assert.equal(await total('second', T0 + 2 * HOUR + 1), 0);
       assert.equal(await total('minute', T0 + 2 * HOUR + 1), 1);
       await events.pruneRollups(T0 + 3 * DAY + 1, ALL_ROWS);
-      assert.equal(await total('minute', T0 + 3 * DAY + 1), 0);
+      assert.equal(await total('minute', T0 + 3 * DAY + 1), 1, 'request minute rows are kept 8 days');
       assert.equal(await total('hour', T0 + 3 * DAY + 1), 1);
       assert.deepEqual(await events.topValues(service.id, 'country', '7d', 10, T0 + 3 * DAY + 1), [
         { key: 'DE', requests: 1 },
       ]);
+      await events.pruneRollups(T0 + 8 * DAY + 1, ALL_ROWS);
+      assert.equal(await total('minute', T0 + 8 * DAY + 1), 0);
       await events.pruneRollups(T0 + 31 * DAY + 1, ALL_ROWS);
       assert.deepEqual(await events.topValues(service.id, 'country', '30d', 10, T0 + 31 * DAY + 1), []);
       assert.deepEqual(await events.topValues(service.id, 'country', 'all', 10, T0 + 31 * DAY + 1), [
