@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import { runAlternating } from './support/alternate.js';
 import { parseOptions } from './support/args.js';
 import { planCores } from './support/cores.js';
+import { type Bucket, SERVER_BUCKETS, summariseProfiles } from './support/cpu-profile-summary.js';
 import type { LoadResult } from './support/load.js';
 import { otlpBody, v2Body } from './support/otlp-bodies.js';
 import { runTmonCli, type ServerProcess } from './support/processes.js';
@@ -32,8 +33,18 @@ const options = parseOptions('npm run bench:otlp --', {
   },
   connections: { kind: 'number', default: 4, help: 'keep-alive connections of the load generator' },
   batch: { kind: 'number', default: 512, help: 'spans per export, and events per v2 batch' },
+  'cpu-prof': {
+    kind: 'string',
+    help: "write V8 CPU profiles of tmon into this directory and print where its CPU went (both ways' load together)",
+  },
   record: RECORD_OPTION,
 });
+
+/** the server's stages, OTLP decoding and mapping first */
+const PROFILE_BUCKETS: readonly Bucket[] = [
+  { name: 'OTLP (src/otlp, protobufjs)', url: /\/src\/otlp\/|\/node_modules\/protobufjs\// },
+  ...SERVER_BUCKETS,
+];
 
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const figures: string[] = [];
@@ -114,7 +125,7 @@ async function main(): Promise<number> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-bench-otlp-'));
   let tmon: ServerProcess | null = null;
   try {
-    tmon = await startTmon({ dataDir, core: cores.serverCore });
+    tmon = await startTmon({ dataDir, core: cores.serverCore, cpuProfDir: options['cpu-prof'] });
     const service = await addService(dataDir, 'bench');
     const adminToken = await addToken(dataDir);
     const ingestToken = await runTmonCli([
@@ -223,6 +234,15 @@ async function main(): Promise<number> {
         targets,
       });
       log('recorded in bench/RESULTS.md');
+    }
+    if (options['cpu-prof']) {
+      await tmon.stop();
+      tmon = null;
+      const summary = await summariseProfiles(options['cpu-prof'], PROFILE_BUCKETS, 12);
+      log(`tmon's CPU by stage (${int(summary.totalMs)} ms sampled):`);
+      for (const bucket of summary.buckets) log(`  ${bucket.name}: ${fixed((bucket.ms / summary.totalMs) * 100, 0)} %`);
+      for (const top of summary.top)
+        log(`  ${fixed((top.ms / summary.totalMs) * 100, 1)} %  ${top.name} (${top.bucket})`);
     }
     return targets.every((target) => target.met) ? 0 : 1;
   } finally {

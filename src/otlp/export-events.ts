@@ -6,7 +6,7 @@
  */
 import type { TsWindow } from '../collect/event.js';
 import type { CollectedEvent } from '../collect/event.types.js';
-import { spanToEvent } from './span-event.js';
+import { resourceExtra, spanToEvent } from './span-event.js';
 import type { TraceExport } from './trace-export.js';
 
 export interface ExportEvents {
@@ -22,7 +22,8 @@ export function exportEvents(traces: TraceExport, now: number, window: TsWindow)
   let ignored = 0;
   let rejected = 0;
   let firstRejection = '';
-  for (const { resource, spans } of traces.resourceSpans) {
+  for (const { resource: attributes, spans } of traces.resourceSpans) {
+    const resource = resourceExtra(attributes);
     for (const span of spans) {
       const outcome = spanToEvent(span, resource, now, window);
       if (outcome.outcome === 'event') events.push(outcome.event);

@@ -12,39 +12,52 @@
  * attributes and then its resource's, each in the order sent), and one that
  * would push the JSON past the limit is skipped while smaller ones after it
  * may still fit. A span attribute hides a resource attribute of the same
- * name. A value holding a lone UTF-16 surrogate is left out too: no store
+ * name. A few attributes are never kept (LEFT_OUT). A value holding a lone UTF-16 surrogate is left out too: no store
  * keeps one.
  */
 import { EVENT_LIMITS } from '../collect/event.js';
 import type { Attributes, AttributeValue } from './trace-export.js';
 
+/**
+ * Attributes that say nothing about the visit and would be stored on every
+ * event: which SDK made the span, the process and machine it ran in (an
+ * SDK's resource detectors add a dozen of them, command line included), and
+ * the client's ephemeral port. host.name is kept: it names the instance.
+ */
+const LEFT_OUT_PREFIXES = ['telemetry.', 'process.', 'os.'];
+const LEFT_OUT = new Set(['host.arch', 'host.id', 'network.peer.port', 'client.port']);
+
+function leftOut(name: string): boolean {
+  return LEFT_OUT.has(name) || LEFT_OUT_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
 /** kept first, whatever else does not fit: the URL template (dashboards group by it) and the service */
 const FIRST = ['http.route', 'service.name'];
 
-export function spanExtra(
-  span: Attributes,
-  resource: Attributes,
-  mapped: ReadonlySet<string>,
-): Record<string, AttributeValue> | null {
-  const candidates: [string, AttributeValue][] = [];
-  const taken = new Set<string>();
-  const take = (name: string, value: AttributeValue | undefined) => {
-    if (value === undefined || mapped.has(name) || taken.has(name)) return;
-    taken.add(name);
-    candidates.push([name, value]);
-  };
-  for (const name of FIRST) take(name, span.get(name) ?? resource.get(name));
-  for (const [name, value] of span) take(name, value);
-  for (const [name, value] of resource) take(name, value);
-  if (candidates.length === 0) return null;
+/** The attributes that may become extra properties: neither mapped to the event's own fields nor LEFT_OUT. */
+export function extraCandidates(attributes: Attributes, mapped: ReadonlySet<string>): Attributes {
+  const kept: Attributes = new Map();
+  for (const [name, value] of attributes) if (!mapped.has(name) && !leftOut(name)) kept.set(name, value);
+  return kept;
+}
+
+/** The extra properties of a span's event, from its candidates and its resource's (extraCandidates). */
+export function spanExtra(span: Attributes, resource: Attributes): Record<string, AttributeValue> | null {
+  if (span.size === 0 && resource.size === 0) return null;
+  const extra: Record<string, AttributeValue> = {};
+  for (const name of FIRST) {
+    const value = span.get(name) ?? resource.get(name);
+    if (value !== undefined) setOwn(extra, name, value);
+  }
+  for (const [name, value] of span) if (!Object.hasOwn(extra, name)) setOwn(extra, name, value);
+  for (const [name, value] of resource) if (!Object.hasOwn(extra, name)) setOwn(extra, name, value);
 
   // nearly always everything fits: one JSON.stringify tells, and only an export that does not pays for the rest
-  const all = objectOf(candidates);
-  const json = JSON.stringify(all);
+  const json = JSON.stringify(extra);
   if (json.length * 3 <= EVENT_LIMITS.extraBytes || Buffer.byteLength(json, 'utf8') <= EVENT_LIMITS.extraBytes) {
-    if (!json.includes('\\ud')) return all;
+    if (!json.includes('\\ud')) return extra;
   }
-  return fitted(candidates);
+  return fitted(Object.entries(extra));
 }
 
 /** The candidates in order, each kept while the JSON stays within its limit. */
@@ -61,7 +74,10 @@ function fitted(candidates: readonly [string, AttributeValue][]): Record<string,
     kept.push([name, value]);
     bytes += size;
   }
-  return kept.length === 0 ? null : objectOf(kept);
+  if (kept.length === 0) return null;
+  const object: Record<string, AttributeValue> = {};
+  for (const [name, value] of kept) setOwn(object, name, value);
+  return object;
 }
 
 /** Whether every text in the value is well-formed UTF-16 (no lone surrogate). */
@@ -72,13 +88,9 @@ function wellFormed(value: AttributeValue): boolean {
   return Object.entries(value).every(([key, inner]) => key.isWellFormed() && wellFormed(inner));
 }
 
-function objectOf(entries: readonly [string, AttributeValue][]): Record<string, AttributeValue> {
-  const object: Record<string, AttributeValue> = {};
-  for (const [name, value] of entries) {
-    // plain assignment of "__proto__" would set the prototype instead of keeping the attribute
-    if (name === '__proto__') {
-      Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
-    } else object[name] = value;
-  }
-  return object;
+/** Plain assignment of "__proto__" would set the prototype instead of keeping the attribute. */
+function setOwn(object: Record<string, AttributeValue>, name: string, value: AttributeValue): void {
+  if (name === '__proto__') {
+    Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+  } else object[name] = value;
 }

@@ -142,7 +142,7 @@ for (const kind of ['proto', 'json'] as const) {
         const event = byUrl.get(url);
         assert.ok(event, `${url} is stored: ${[...byUrl.keys()]}`);
         assert.deepEqual([event.ip, event.method, event.status], [from, method, statuses[i]], url);
-        assert.match(String(event.id), /^otel-[0-9a-f]{32}-[0-9a-f]{16}$/);
+        assert.match(String(event.id), /^otel-[0-9a-z]{8}-[0-9a-f]{32}-[0-9a-f]{16}$/);
         assert.equal((event.extra as Record<string, unknown>)['service.name'], `shop-${kind}`);
         assert.equal((event.extra as Record<string, unknown>)['deployment.environment'], 'test');
       }
