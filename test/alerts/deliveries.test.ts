@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
+import { ATTEMPT_TIMEOUT_MS, postToTarget } from '../../src/alerts/delivery/http-sender.js';
 import type { Notification } from '../../src/alerts/notification.js';
 import { type Harness, startHarness } from '../support/alert-delivery-harness.js';
 import { closedPort, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -247,6 +248,26 @@ describe('alert deliveries to private addresses', () => {
       assert.equal((await h.log(channel.id))[0]?.status, 'delivered');
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe('the attempt deadline', () => {
+  it('is 10 s by default', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      receiver.answer({ status: 200, hang: true });
+      const started = performance.now();
+      const outcome = await postToTarget(
+        { url: receiver.url(), headers: {}, body: '{}' },
+        { allowPrivate: true, clock: Date.now, userAgent: 'tmon-test' },
+      );
+      const took = performance.now() - started;
+      assert.equal(outcome.error, 'timeout: no answer in 10 s');
+      assert.ok(took >= 9_900 && took < 11_500, `${took} ms`);
+      assert.equal(ATTEMPT_TIMEOUT_MS, 10_000);
+    } finally {
+      await receiver.close();
     }
   });
 });
