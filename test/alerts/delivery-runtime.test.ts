@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Webhook } from 'standardwebhooks';
+import { isChannelRefusal } from '../../src/alerts/delivery/alert-channels.js';
+import { postToTarget } from '../../src/alerts/delivery/http-sender.js';
+import { type ConfigError, loadConfig } from '../../src/config.js';
+import { makeSelfSignedCertificate } from '../support/nginx-front.js';
+import { startTestTmon } from '../support/test-tmon.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
+
+async function waitFor(check: () => boolean, ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > until) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('alert deliveries in a running tmon', () => {
+  it('are sent by the worker the runtime starts, and a test send leaves at once', async () => {
+    const receiver = await startWebhookReceiver();
+    const tmon = await startTestTmon({ env: { TMON_ALERT_PRIVATE_TARGETS: '1' } });
+    try {
+      const { channels } = tmon.runtime.alertDeliveries;
+      const channel = await channels.create(tmon.service.id, { name: 'ops', kind: 'webhook', target: receiver.url() });
+      assert.ok(!isChannelRefusal(channel));
+      const delivery = await channels.sendTest(tmon.service.id, channel.id);
+      assert.ok(!isChannelRefusal(delivery));
+      await waitFor(() => receiver.received.length === 1, 2_000);
+      const [request] = receiver.received;
+      new Webhook(channel.secret as string).verify(request?.body ?? '', request?.headers as Record<string, string>);
+      assert.match(String(request?.headers['user-agent']), /^tmon\/\d+\.\d+\.\d+ \(alerts\)$/);
+    } finally {
+      await tmon.close();
+      await receiver.close();
+    }
+  });
+
+  it('refuses a private target by default', async () => {
+    const receiver = await startWebhookReceiver();
+    const tmon = await startTestTmon();
+    try {
+      const { channels } = tmon.runtime.alertDeliveries;
+      const channel = await channels.create(tmon.service.id, { name: 'ops', kind: 'webhook', target: receiver.url() });
+      assert.ok(!isChannelRefusal(channel));
+      await channels.sendTest(tmon.service.id, channel.id);
+      let log = await channels.deliveryLog(tmon.service.id, channel.id);
+      const until = performance.now() + 2_000;
+      while (!isChannelRefusal(log) && log[0]?.status === 'pending' && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        log = await channels.deliveryLog(tmon.service.id, channel.id);
+      }
+      assert.ok(!isChannelRefusal(log));
+      assert.equal(log[0]?.status, 'gave_up');
+      assert.match(
+        log[0]?.lastError ?? '',
+        /^refused target: 127\.0\.0\.1 resolves to 127\.0\.0\.1, a loopback address/,
+      );
+      assert.equal(receiver.received.length, 0);
+    } finally {
+      await tmon.close();
+      await receiver.close();
+    }
+  });
+});
+
+describe('https webhook targets', () => {
+  it('have their certificate verified: a self-signed one fails the attempt', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tmon-cert-'));
+    const { cert, key } = makeSelfSignedCertificate(dir);
+    let requests = 0;
+    const server = https.createServer({ cert: await readFile(cert), key: await readFile(key) }, (_req, res) => {
+      requests++;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const outcome = await postToTarget(
+        { url: `https://127.0.0.1:${port}/hook`, headers: {}, body: '{}' },
+        { allowPrivate: true, clock: Date.now, userAgent: 'tmon-test' },
+      );
+      assert.equal(outcome.status, null);
+      assert.match(outcome.error ?? '', /DEPTH_ZERO_SELF_SIGNED_CERT|self[- ]signed certificate/);
+      assert.equal(outcome.permanent, false);
+      assert.equal(requests, 0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the delivery settings', () => {
+  const load = (env: Record<string, string>) => loadConfig({}, env, '/');
+
+  it('default to private targets refused and no e-mail', () => {
+    const config = load({});
+    assert.equal(config.alertPrivateTargets, false);
+    assert.equal(config.smtpUrl, null);
+    assert.equal(config.smtpFrom, null);
+    assert.equal(load({ TMON_ALERT_PRIVATE_TARGETS: '1' }).alertPrivateTargets, true);
+  });
+
+  it('take an smtp:// or smtps:// URL with a From address', () => {
+    const config = load({
+      TMON_SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      TMON_SMTP_FROM: 'tmon <alerts@example.com>',
+    });
+    assert.equal(config.smtpUrl, 'smtps://u:p@mail.example.com:465');
+    assert.equal(config.smtpFrom, 'tmon <alerts@example.com>');
+  });
+
+  it('refuse another URL scheme without showing its password, a From that is no address, and a URL without a From', () => {
+    assert.throws(
+      () =>
+        load({
+          TMON_SMTP_URL: 'http://u:secret@mail.example.com',
+          TMON_SMTP_FROM: 'alerts',
+          TMON_ALERT_PRIVATE_TARGETS: 'maybe',
+        }),
+      (error: ConfigError) => {
+        assert.deepEqual(error.problems, [
+          'TMON_SMTP_URL must start with smtp:// or smtps://, got "http://***@mail.example.com"',
+          'TMON_SMTP_FROM must be an address (alerts@example.com, or "tmon <alerts@example.com>"), got "alerts"',
+          'TMON_ALERT_PRIVATE_TARGETS must be 1/true/yes/on or 0/false/no/off, got "maybe"',
+        ]);
+        return true;
+      },
+    );
+    assert.throws(
+      () => load({ TMON_SMTP_URL: 'smtp://mail.example.com' }),
+      (error: ConfigError) =>
+        error.problems.includes('TMON_SMTP_FROM is needed with TMON_SMTP_URL: the From of alert e-mails'),
+    );
+  });
+});
