@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
 import { createAlertChannels, isChannelRefusal } from '../../src/alerts/delivery/alert-channels.js';
 import { DeliveryWorker } from '../../src/alerts/delivery/delivery-worker.js';
@@ -10,6 +13,28 @@ import { addOwnedService } from '../support/temp-store.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const SECOND = 1_000;
+const WORKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../support/delivery-worker-process.ts');
+
+/** a delivery worker in a process of its own, polling each second; resolves once it polls */
+async function startWorkerProcess(temp: TempPostgresSchema): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT, temp.url, temp.schema], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the worker process exited (${code})`)));
+  });
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
 
 /** a process's delivery worker on its own store (its own pool: a process as the database sees it) */
 function workerOf(store: Store, clock: () => number): DeliveryWorker {
@@ -84,6 +109,36 @@ if (TEST_DATABASE_URL === undefined) {
       const log = await two.alertChannels.deliveryLog(channel.id, 100);
       assert.equal(log.length, 30);
       assert.ok(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.attemptLog.length === 1));
+    });
+
+    it('sends a pending delivery once when two tmon processes poll for it', async () => {
+      const [channel] = await one.alertChannels.listChannels((await one.accounts.listServices())[0]?.id ?? 0);
+      assert.ok(channel);
+      receiver.received.length = 0;
+      const children = await Promise.all([startWorkerProcess(temp), startWorkerProcess(temp)]);
+      try {
+        await one.alertChannels.insertTestDelivery({
+          channelId: channel.id,
+          messageId: 'msg_two_processes',
+          payload: '{"type":"alert.test"}',
+          now: Date.now(),
+        });
+        const until = performance.now() + 5 * SECOND;
+        while (receiver.received.length === 0 && performance.now() < until) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        // both have polled twice more since: a second send would have come by now
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        assert.deepEqual(
+          receiver.received.map((r) => r.headers['webhook-id']),
+          ['msg_two_processes'],
+        );
+        const [logged] = await one.alertChannels.deliveryLog(channel.id, 1);
+        assert.equal(logged?.status, 'delivered');
+        assert.equal(logged?.attempts, 1);
+      } finally {
+        await Promise.all(children.map(stopProcess));
+      }
     });
 
     it('sends a delivery whose process died mid-send again after its lease, with the same webhook-id', async () => {
