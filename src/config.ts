@@ -53,6 +53,8 @@ export interface Config {
   readonly smtpUrl: string | null;
   /** the From of alert e-mails */
   readonly smtpFrom: string | null;
+  /** seconds between two evaluations of the alert rules */
+  readonly alertIntervalSeconds: number;
 }
 
 /** Flags given on the command line, already split by the CLI. */
@@ -106,6 +108,7 @@ export const SETTINGS = {
     '1 to let alert webhooks go to loopback, private, link-local, CGNAT, unique-local, multicast and cloud metadata addresses (refused by default)',
   TMON_SMTP_URL: 'smtp://… or smtps://… (with user:password@ if the server asks) to send alert e-mails through',
   TMON_SMTP_FROM: 'the From address of alert e-mails (needed with TMON_SMTP_URL)',
+  TMON_ALERT_INTERVAL_SECONDS: 'seconds between two evaluations of the alert rules (default 10, 1 to 3600)',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -248,6 +251,7 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string, file?: Con
     alertPrivateTargets: flag('TMON_ALERT_PRIVATE_TARGETS'),
     smtpUrl,
     smtpFrom,
+    alertIntervalSeconds: integer(read('TMON_ALERT_INTERVAL_SECONDS'), 'TMON_ALERT_INTERVAL_SECONDS', 10, 1, 3600),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

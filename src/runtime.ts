@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { createAccounts } from './accounts/accounts.js';
+import { type AlertRules, createAlertRules } from './alerts/alert-rules.js';
 import { type AlertDeliveries, startAlertDeliveries } from './alerts/delivery/start-deliveries.js';
+import { AlertEvaluator } from './alerts/evaluator.js';
 import type { AppDeps } from './app.js';
 import type { Clock } from './clock.js';
 import { bearerTsWindow } from './collect/bearer-batch.js';
@@ -56,6 +58,10 @@ export interface Runtime extends AppDeps {
   storage: string;
   /** alert channels and the worker sending their deliveries */
   alertDeliveries: AlertDeliveries;
+  /** alert rules as the API and CLI use them */
+  alertRules: AlertRules;
+  /** evaluates the alert rules every TMON_ALERT_INTERVAL_SECONDS (evaluateNow() for tests) */
+  alertEvaluator: AlertEvaluator;
   /** stops the chores, commits what is queued, closes hub and store */
   close(): Promise<void>;
 }
@@ -154,6 +160,15 @@ export async function createRuntime(
       clock,
       log,
     });
+    const alertEvaluator = new AlertEvaluator({
+      rules: store.alertRules,
+      events: store.events,
+      clock,
+      publicUrl: null,
+      onDeliveries: () => alertDeliveries.worker.wake(),
+      log,
+    });
+    alertEvaluator.start(config.alertIntervalSeconds * 1000);
 
     return {
       config,
@@ -174,8 +189,11 @@ export async function createRuntime(
       docsHtml: loadDocsHtml(root),
       rateLimitRedis,
       alertDeliveries,
+      alertRules: createAlertRules({ store: store.alertRules, clock }),
+      alertEvaluator,
       async close() {
         chores.stop();
+        await alertEvaluator.stop();
         await alertDeliveries.stop();
         channels.closeAll();
         await buffer.close();

@@ -3,9 +3,7 @@
  * reading made of their answers. One alertCounts call serves every rule of
  * an evaluation round.
  *
- * A window is the `window_seconds / bucket` buckets ending with the one that
- * holds `now` (the current bucket counts as far as it has come), as the
- * dashboard's sliding windows are.
+ * A window is the last `window_seconds` before now (windowSpan).
  */
 import { bucketStart, RESOLUTION_MS } from '../rollup/buckets.js';
 import { durationBucketUpperBound, PREFIX_KEY_SEPARATOR } from '../rollup/signals.js';
@@ -32,51 +30,83 @@ export interface RuleReading {
 
 type RuleFields = Pick<AlertRule, 'serviceId' | 'kind' | 'windowSeconds' | 'urlPrefix' | 'errorsFrom' | 'minRequests'>;
 
-/** The queries a rule needs at `now`; `readingOf` turns their answers (same order) into its reading. */
-export function ruleQueries(rule: RuleFields, now: number): AlertCountQuery[] {
-  const minutes = readsMinutes(rule.kind, rule.urlPrefix, rule.windowSeconds);
-  const res = minutes ? 'minute' : 'second';
+/**
+ * A window of W seconds ending at `now` covers the bucket holding `now` (as
+ * far as it has come), the whole buckets before it, and part of the bucket
+ * holding now − W: that one is counted by the share of it inside the window
+ * (its requests taken as spread evenly). Two queries per measure: the whole
+ * buckets, and that first one.
+ */
+function windowSpan(rule: RuleFields, now: number) {
+  const res = readsMinutes(rule.kind, rule.urlPrefix, rule.windowSeconds) ? 'minute' : 'second';
   const size = RESOLUTION_MS[res];
-  const buckets = Math.ceil((rule.windowSeconds * 1000) / size);
-  const span = (shift: number) => {
-    const to = bucketStart(res, now - shift);
-    return { serviceId: rule.serviceId, res, from: to - (buckets - 1) * size, to } as const;
-  };
-  const prefix = rule.urlPrefix;
-  const requests = (shift: number): AlertCountQuery =>
-    prefix === null
-      ? { ...span(shift), dim: 'requests', ...ALL_KEYS, byKey: false }
-      : // exactly the prefix: no key has a character below U+0001 after it
-        { ...span(shift), dim: 'prefix_requests', keyFrom: prefix, keyTo: `${prefix}\u0001`, byKey: false };
-  const histogram = (dim: 'status' | 'duration'): AlertCountQuery =>
-    prefix === null
-      ? { ...span(0), dim, ...ALL_KEYS, byKey: true }
-      : {
-          ...span(0),
-          dim: dim === 'status' ? 'prefix_status' : 'prefix_duration',
-          keyFrom: prefix + PREFIX_KEY_SEPARATOR,
-          keyTo: `${prefix}${PREFIX_KEY_SEPARATOR}\uffff`,
-          byKey: true,
-        };
+  const start = now - rule.windowSeconds * 1000;
+  const first = bucketStart(res, start);
+  return { res, size, first, last: bucketStart(res, now), firstShare: (first + size - start) / size } as const;
+}
+
+/** The measures a rule reads, each the sum of a dimension's rows over a window (shifted back by whole days). */
+function measures(rule: RuleFields): { dim: 'requests' | 'status' | 'duration'; shift: number }[] {
   switch (rule.kind) {
     case 'spike':
     case 'silence':
-      return [requests(0)];
+      return [{ dim: 'requests', shift: 0 }];
     case 'error_share':
-      return [histogram('status')];
+      return [{ dim: 'status', shift: 0 }];
     case 'p95':
-      return [histogram('duration')];
+      return [{ dim: 'duration', shift: 0 }];
     case 'baseline':
-      return [requests(0), ...Array.from({ length: BASELINE_DAYS }, (_, d) => requests((d + 1) * DAY_MS))];
+      return Array.from({ length: BASELINE_DAYS + 1 }, (_, d) => ({ dim: 'requests', shift: d * DAY_MS }));
   }
 }
 
-/** The reading of a rule from the answers to its ruleQueries, in their order. */
-export function readingOf(rule: RuleFields, answers: readonly AlertCountRows[]): RuleReading {
-  const total = (i: number) => answers[i]?.[0]?.[1] ?? 0;
-  const keyed = (i: number) => {
-    const skip = rule.urlPrefix === null ? 0 : rule.urlPrefix.length + PREFIX_KEY_SEPARATOR.length;
-    return (answers[i] ?? []).map(([key, n]) => [Number(key.slice(skip)), n] as const);
+/** The queries a rule needs at `now`; `readingOf` turns their answers (same order) into its reading. */
+export function ruleQueries(rule: RuleFields, now: number): AlertCountQuery[] {
+  const { res, size, first, last } = windowSpan(rule, now);
+  const prefix = rule.urlPrefix;
+  const queries: AlertCountQuery[] = [];
+  for (const { dim, shift } of measures(rule)) {
+    const keys: Pick<AlertCountQuery, 'dim' | 'keyFrom' | 'keyTo' | 'byKey'> =
+      dim === 'requests'
+        ? prefix === null
+          ? { dim, ...ALL_KEYS, byKey: false }
+          : // exactly the prefix: no key has a character below U+0001 after it
+            { dim: 'prefix_requests', keyFrom: prefix, keyTo: `${prefix}\u0001`, byKey: false }
+        : prefix === null
+          ? { dim, ...ALL_KEYS, byKey: true }
+          : {
+              dim: dim === 'status' ? 'prefix_status' : 'prefix_duration',
+              keyFrom: prefix + PREFIX_KEY_SEPARATOR,
+              keyTo: `${prefix}${PREFIX_KEY_SEPARATOR}\uffff`,
+              byKey: true,
+            };
+    const base = { serviceId: rule.serviceId, res, ...keys };
+    queries.push(
+      { ...base, from: first + size - shift, to: last - shift },
+      { ...base, from: first - shift, to: first - shift },
+    );
+  }
+  return queries;
+}
+
+/** The reading of a rule at `now` from the answers to its ruleQueries, in their order. */
+export function readingOf(rule: RuleFields, answers: readonly AlertCountRows[], now: number): RuleReading {
+  const { firstShare } = windowSpan(rule, now);
+  const skip = rule.urlPrefix === null ? 0 : rule.urlPrefix.length + PREFIX_KEY_SEPARATOR.length;
+  /** measure m: a total, or counts by numeric key (status, duration bucket) */
+  const total = (m: number) => (answers[2 * m]?.[0]?.[1] ?? 0) + firstShare * (answers[2 * m + 1]?.[0]?.[1] ?? 0);
+  const keyed = (m: number) => {
+    const counts = new Map<number, number>();
+    for (const [rows, weight] of [
+      [answers[2 * m] ?? [], 1],
+      [answers[2 * m + 1] ?? [], firstShare],
+    ] as const) {
+      for (const [key, n] of rows) {
+        const k = Number(key.slice(skip));
+        counts.set(k, (counts.get(k) ?? 0) + weight * n);
+      }
+    }
+    return [...counts];
   };
   switch (rule.kind) {
     case 'spike':
@@ -99,11 +129,11 @@ export function readingOf(rule: RuleFields, answers: readonly AlertCountRows[]):
       const requests = histogram.reduce((sum, [, n]) => sum + n, 0);
       if (requests === 0 || requests < rule.minRequests) return { value: null, requests, baseline: null };
       // the smallest bucket with at least 95 % of the requests at or below it
-      const rank = Math.ceil(0.95 * requests);
+      const rank = 0.95 * requests;
       let seen = 0;
       for (const [bucket, n] of histogram) {
         seen += n;
-        if (seen >= rank) return { value: durationBucketUpperBound(bucket), requests, baseline: null };
+        if (seen >= rank - 1e-9) return { value: durationBucketUpperBound(bucket), requests, baseline: null };
       }
       return { value: null, requests, baseline: null };
     }
