@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Harness, startHarness } from '../support/alert-delivery-harness.js';
 import { type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.js';
@@ -97,6 +98,31 @@ describe('alert e-mails without a reachable SMTP server', () => {
     } finally {
       await down.close();
       await unset.close();
+    }
+  });
+});
+
+describe('alert e-mails to an SMTP server that never answers', () => {
+  it('time out at the attempt deadline and are retried', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const h = await startHarness({ smtp: { url: `smtp://127.0.0.1:${port}`, from: 'a@b.example' }, timeoutMs: 500 });
+    try {
+      const channel = await h.addChannel('email', 'ops@example.com');
+      await h.queueFired(channel.id);
+      const started = performance.now();
+      await h.worker.runOnce();
+      const took = performance.now() - started;
+      assert.ok(took >= 450 && took < 3_000, `${took} ms with a 500 ms deadline`);
+      const [logged] = await h.log(channel.id);
+      assert.equal(logged?.status, 'pending');
+      assert.match(logged?.lastError ?? '', /^ETIMEDOUT: /);
+    } finally {
+      await h.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

@@ -44,12 +44,17 @@ export function createSmtpSender(settings: SmtpSettings, timeoutMs = ATTEMPT_TIM
       const started = performance.now();
       const took = () => Math.round(performance.now() - started);
       try {
-        const info = await transport.sendMail({
-          from: settings.from,
-          to,
-          subject: message.subject,
-          text: message.text,
-        });
+        // nodemailer's timeouts are per step (connect, greeting, each reply): this one bounds the whole attempt
+        let deadline: NodeJS.Timeout | undefined;
+        const info = await Promise.race([
+          transport.sendMail({ from: settings.from, to, subject: message.subject, text: message.text }),
+          new Promise<never>((_resolve, reject) => {
+            deadline = setTimeout(
+              () => reject(Object.assign(new Error(`no answer in ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })),
+              timeoutMs,
+            );
+          }),
+        ]).finally(() => clearTimeout(deadline));
         const response = String(info.response ?? '');
         const rejected = (info.rejected ?? []).map(String);
         const status = Number.parseInt(response, 10);
