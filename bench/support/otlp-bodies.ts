@@ -3,9 +3,10 @@
  * two forms: an OTLP/HTTP protobuf trace export of N HTTP server spans, as
  * the OpenTelemetry Node SDK's HTTP instrumentation describes each request
  * (its attributes, its resource), and a v2 batch of the same N events.
- * Every body is unique: span ids and event ids carry the body's number, and
- * a v2 body has a fresh iv and sent_at.
+ * Every body is unique: spans have random ids, as SDKs give them, events
+ * ids that carry the body's number, and a v2 body has a fresh iv and sent_at.
  */
+import { randomBytes } from 'node:crypto';
 import { sealV2 } from '../../src/collect/v2-gcm.js';
 import { senderEvent } from '../../src/loadgen/traffic.js';
 import { otlpDefinitions } from '../../src/otlp/otlp-protobuf.js';
@@ -28,18 +29,11 @@ type Value = { stringValue: string } | { intValue: number };
 const str = (value: string): Value => ({ stringValue: value });
 const int = (value: number): Value => ({ intValue: value });
 
-/** an 8-byte id whose first bytes are the body's number and the last the span's index */
-function id(bytes: number, n: number, k: number, salt: number): Buffer {
-  const buffer = Buffer.alloc(bytes);
-  buffer.writeUInt32BE(n >>> 0, 0);
-  buffer.writeUInt16BE(k, 4);
-  buffer.writeUInt16BE(salt, bytes - 2);
-  return buffer;
-}
-
-/** The protobuf export of body `n`: `size` server spans that started `ageMs` ago. */
+/** The protobuf export of body `n`: `size` server spans that started just now. */
 export function otlpBody(n: number, size: number, nowMs = Date.now()): Buffer {
   const spans = new Array(size);
+  // random ids, as SDKs make them: 16 bytes of trace id and 8 of span id per span
+  const ids = randomBytes(size * 24);
   for (let k = 0; k < size; k++) {
     const event = senderEvent(n * size + k, '') as Record<string, string | number>;
     const [path, query] = String(event.url).split('?');
@@ -61,8 +55,8 @@ export function otlpBody(n: number, size: number, nowMs = Date.now()): Buffer {
     ];
     if (query !== undefined) attributes.push({ key: 'url.query', value: str(query) });
     spans[k] = {
-      traceId: id(16, n, k, 0x7f),
-      spanId: id(8, n, k, 0x3c),
+      traceId: ids.subarray(k * 24, k * 24 + 16),
+      spanId: ids.subarray(k * 24 + 16, k * 24 + 24),
       name: `${event.method} ${path}`,
       kind: SPAN_KIND_SERVER,
       startTimeUnixNano: startNs.toString(),

@@ -63,8 +63,10 @@ function spanOf(raw: unknown, where: string): TraceSpan {
     traceId: idAt(span.traceId, 32, `${where}.traceId`),
     spanId: idAt(span.spanId, 16, `${where}.spanId`),
     kind: kindAt(span.kind, `${where}.kind`),
-    startNs: nanosecondsAt(span.startTimeUnixNano, `${where}.startTimeUnixNano`),
-    endNs: nanosecondsAt(span.endTimeUnixNano, `${where}.endTimeUnixNano`),
+    ...times(
+      nanosecondsAt(span.startTimeUnixNano, `${where}.startTimeUnixNano`),
+      nanosecondsAt(span.endTimeUnixNano, `${where}.endTimeUnixNano`),
+    ),
     attributes: attributesAt(span.attributes, `${where}.attributes`),
   };
 }
@@ -97,6 +99,10 @@ function kindAt(raw: unknown, where: string): number {
   if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
   if (typeof raw === 'string' && Object.hasOwn(SPAN_KINDS, raw)) return SPAN_KINDS[raw] as number;
   throw new Malformed(`${where} must be a span kind (an integer)`);
+}
+
+function times(startNs: bigint, endNs: bigint): Pick<TraceSpan, 'startMs' | 'durationNs'> {
+  return { startMs: Number(startNs / 1_000_000n), durationNs: Number(endNs - startNs) };
 }
 
 /** fixed64 nanoseconds: a decimal string (exact) or a number (as JSON.parse rounded it). */

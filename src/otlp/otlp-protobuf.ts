@@ -122,8 +122,8 @@ function spanOf(span: SpanMessage): TraceSpan {
     traceId: hexOf(span.traceId, 16),
     spanId: hexOf(span.spanId, 8),
     kind: span.kind,
-    startNs: nanoseconds(span.startTimeUnixNano),
-    endNs: nanoseconds(span.endTimeUnixNano),
+    startMs: Math.floor(nanosecondsApprox(span.startTimeUnixNano) / 1e6),
+    durationNs: nanosecondsBetween(span.startTimeUnixNano, span.endTimeUnixNano),
     attributes: attributesOf(span.attributes),
   };
 }
@@ -143,10 +143,24 @@ function hexOf(bytes: Uint8Array, size: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
 }
 
-/** A fixed64 as protobufjs hands it (a Long, or a number for small values) → bigint, without rounding. */
-function nanoseconds(value: protobuf.Long | number): bigint {
-  if (typeof value === 'number') return BigInt(value);
-  return (BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0);
+const TWO_TO_32 = 2 ** 32;
+
+/**
+ * A fixed64 as protobufjs hands it (a Long, or a number for small values) as
+ * a double: within 256 ns of the truth for today's times (2⁶⁰ ns), which
+ * the ms of an event's `ts` can bear; it is the same for the same span, so
+ * its id is too. Doubles rather than bigints: a bigint is an allocation per
+ * step, and an export has thousands of times.
+ */
+function nanosecondsApprox(value: protobuf.Long | number): number {
+  if (typeof value === 'number') return value;
+  return (value.high >>> 0) * TWO_TO_32 + (value.low >>> 0);
+}
+
+/** end − start in ns, exact while the span lasts under 104 days (2⁵³ ns). */
+function nanosecondsBetween(start: protobuf.Long | number, end: protobuf.Long | number): number {
+  if (typeof start === 'number' || typeof end === 'number') return nanosecondsApprox(end) - nanosecondsApprox(start);
+  return ((end.high >>> 0) - (start.high >>> 0)) * TWO_TO_32 + ((end.low >>> 0) - (start.low >>> 0));
 }
 
 /** ExportTraceServiceResponse: empty when every span was taken, else with its partial success. */

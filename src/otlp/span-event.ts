@@ -52,8 +52,6 @@ export const MAPPED_ATTRIBUTES: ReadonlySet<string> = new Set([
   REFERRER,
 ]);
 
-const NS_PER_MS = 1_000_000n;
-
 /** The resource's attributes that may become extra properties: worked out once per resource, not per span. */
 export function resourceExtra(resource: Attributes): Attributes {
   return extraCandidates(resource, MAPPED_ATTRIBUTES);
@@ -72,9 +70,9 @@ export function spanToEvent(span: TraceSpan, resource: Attributes, now: number, 
   const ip = clientAddress(attributes);
   if (ip === undefined)
     return rejected(`it has no client address that is an IP address (${CLIENT_ADDRESS.join(', ')})`);
-  if (span.endNs < span.startNs) return rejected('it ends before it starts');
+  if (span.durationNs < 0) return rejected('it ends before it starts');
 
-  const startMs = Number(span.startNs / NS_PER_MS);
+  const { startMs } = span;
   const raw: Record<string, unknown> = {
     url,
     ip,
@@ -84,13 +82,13 @@ export function spanToEvent(span: TraceSpan, resource: Attributes, now: number, 
     ts: startMs,
     method,
     status: first(attributes, STATUS) ?? null,
-    duration_ms: Number(span.endNs - span.startNs) / 1e6,
+    duration_ms: span.durationNs / 1e6,
     referrer: referrer(attributes) ?? null,
     id: spanEventId(startMs, span.traceId, span.spanId),
   };
   const event = validateEvent(raw, now, window);
   if (isRefusal(event)) return rejected(event.message);
-  event.extra = spanExtra(extraCandidates(attributes, MAPPED_ATTRIBUTES), resource);
+  event.extra = spanExtra(attributes, MAPPED_ATTRIBUTES, resource);
   return { outcome: 'event', event };
 }
 

@@ -41,16 +41,34 @@ export function extraCandidates(attributes: Attributes, mapped: ReadonlySet<stri
   return kept;
 }
 
-/** The extra properties of a span's event, from its candidates and its resource's (extraCandidates). */
-export function spanExtra(span: Attributes, resource: Attributes): Record<string, AttributeValue> | null {
-  if (span.size === 0 && resource.size === 0) return null;
+/**
+ * The extra properties of a span's event, from its attributes (those not
+ * `mapped` nor left out) and its resource's candidates (extraCandidates).
+ */
+export function spanExtra(
+  span: Attributes,
+  mapped: ReadonlySet<string>,
+  resource: Attributes,
+): Record<string, AttributeValue> | null {
   const extra: Record<string, AttributeValue> = {};
+  let kept = 0;
   for (const name of FIRST) {
     const value = span.get(name) ?? resource.get(name);
-    if (value !== undefined) setOwn(extra, name, value);
+    if (value === undefined || mapped.has(name)) continue;
+    setOwn(extra, name, value);
+    kept++;
   }
-  for (const [name, value] of span) if (!Object.hasOwn(extra, name)) setOwn(extra, name, value);
-  for (const [name, value] of resource) if (!Object.hasOwn(extra, name)) setOwn(extra, name, value);
+  for (const [name, value] of span) {
+    if (mapped.has(name) || Object.hasOwn(extra, name) || leftOut(name)) continue;
+    setOwn(extra, name, value);
+    kept++;
+  }
+  for (const [name, value] of resource) {
+    if (Object.hasOwn(extra, name)) continue;
+    setOwn(extra, name, value);
+    kept++;
+  }
+  if (kept === 0) return null;
 
   // nearly always everything fits: one JSON.stringify tells, and only an export that does not pays for the rest
   const json = JSON.stringify(extra);

@@ -1,7 +1,7 @@
 /**
  * An OTLP trace export (ExportTraceServiceRequest) as tmon reads it,
  * whichever encoding it came in (otlp-protobuf.ts, otlp-json.ts): only what
- * becoming events needs, with ids in lowercase hex and times in nanoseconds.
+ * becoming events needs, with ids in lowercase hex.
  */
 
 /** An attribute's value: OTLP's AnyValue as plain JSON (int64 as a number, bytes as base64). */
@@ -18,8 +18,10 @@ export interface TraceSpan {
   /** 16 lowercase hex digits, or '' */
   spanId: string;
   kind: number;
-  startNs: bigint;
-  endNs: bigint;
+  /** the span's start, in whole ms since the epoch */
+  startMs: number;
+  /** its end minus its start, in ns (negative for a span that ends before it starts) */
+  durationNs: number;
   attributes: Attributes;
 }
 

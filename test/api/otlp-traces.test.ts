@@ -253,6 +253,41 @@ describe('POST /v1/traces', () => {
     assert.ok(Buffer.byteLength(JSON.stringify(extra)) <= 4096);
   });
 
+  it('does not keep what says nothing about the visit, nor text that is not valid Unicode', async () => {
+    const span = serverSpan(45, NOW, 1, { 'network.peer.port': 51234, 'http.route': '/x', 'app.note': 'kept' });
+    // JSON's \ud800 escape makes a lone surrogate, which no store keeps
+    const body = JSON.stringify(
+      traceExport([span], {
+        'service.name': 'shop',
+        'host.name': 'web-1',
+        'host.arch': 'amd64',
+        'telemetry.sdk.language': 'nodejs',
+        'process.pid': '4242',
+        'os.type': 'linux',
+      }),
+    ).replace('"kept"}', '"kept"}},{"key":"app.broken","value":{"stringValue":"\\ud800"}');
+    const res = await post(body, JSON_MEDIA);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual((await storedById(45))?.extra, {
+      'http.route': '/x',
+      'service.name': 'shop',
+      'app.note': 'kept',
+      'host.name': 'web-1',
+    });
+  });
+
+  it('rejects a server span that ends before it starts, or whose url is not valid Unicode', async () => {
+    const backwards = { ...serverSpan(46, NOW, 1), endTimeUnixNano: String(BigInt(NOW - 1) * 1_000_000n) };
+    const broken = serverSpan(47, NOW, 1);
+    const body = JSON.stringify(traceExport([backwards, broken])).replace('/page/47', '/page/\\udc00');
+    const res = await post(body, JSON_MEDIA);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().partialSuccess.rejectedSpans, '2');
+    assert.match(res.json().partialSuccess.errorMessage, /it ends before it starts$/);
+    assert.equal(await storedById(46), undefined);
+    assert.equal(await storedById(47), undefined);
+  });
+
   it('answers 400 with a google.rpc.Status to a body that is not an export, and stores nothing', async () => {
     const before = await count();
     const garbage = await post(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]), PROTOBUF);
@@ -261,6 +296,12 @@ describe('POST /v1/traces', () => {
     const status = decodeProtobufStatus(garbage.rawPayload);
     assert.equal(status.code, 3);
     assert.match(status.message, /^bad_request: the body is not a protobuf ExportTraceServiceRequest/);
+
+    const notUtf8 = protobufExport(traceExport([serverSpan(51, NOW, 1, { 'url.path': '/caf\u00e9' })]));
+    notUtf8[notUtf8.indexOf(Buffer.from('caf\u00e9')) + 3] = 0xff;
+    const invalidText = await post(notUtf8, PROTOBUF);
+    assert.equal(invalidText.statusCode, 400);
+    assert.match(decodeProtobufStatus(invalidText.rawPayload).message, /invalid UTF-8/);
 
     assert.deepEqual(jsonRefusal(await post('{"resourceSpans": [', JSON_MEDIA)), [400, 'bad_json']);
     assert.deepEqual(jsonRefusal(await postJson({ resourceSpans: {} })), [400, 'bad_request']);
