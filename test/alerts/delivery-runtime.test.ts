@@ -8,9 +8,11 @@ import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { isChannelRefusal } from '../../src/alerts/delivery/alert-channels.js';
 import { postToTarget } from '../../src/alerts/delivery/http-sender.js';
+import type { Notification } from '../../src/alerts/notification.js';
 import { type ConfigError, loadConfig } from '../../src/config.js';
+import { sendTraffic, spread } from '../support/alert-traffic.js';
 import { makeSelfSignedCertificate } from '../support/nginx-front.js';
-import { startTestTmon } from '../support/test-tmon.js';
+import { addTestToken, startTestTmon } from '../support/test-tmon.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 async function waitFor(check: () => boolean, ms: number): Promise<void> {
@@ -35,6 +37,53 @@ describe('alert deliveries in a running tmon', () => {
       const [request] = receiver.received;
       new Webhook(channel.secret as string).verify(request?.body ?? '', request?.headers as Record<string, string>);
       assert.match(String(request?.headers['user-agent']), /^tmon\/\d+\.\d+\.\d+ \(alerts\)$/);
+    } finally {
+      await tmon.close();
+      await receiver.close();
+    }
+  });
+
+  it('sends a fired rule to every channel of its service, once, signed', async () => {
+    const receiver = await startWebhookReceiver();
+    // the evaluator's own timer stays out of the way: the test runs the round
+    const tmon = await startTestTmon({ env: { TMON_ALERT_PRIVATE_TARGETS: '1', TMON_ALERT_INTERVAL_SECONDS: '3600' } });
+    try {
+      const { channels } = tmon.runtime.alertDeliveries;
+      const hook = await channels.create(tmon.service.id, { name: 'hook', kind: 'webhook', target: receiver.url() });
+      const slack = await channels.create(tmon.service.id, {
+        name: 'chat',
+        kind: 'slack',
+        target: receiver.url('/slack'),
+      });
+      assert.ok(!isChannelRefusal(hook) && !isChannelRefusal(slack));
+      const rule = await tmon.runtime.alertRules.add(tmon.service.id, {
+        name: 'traffic spike',
+        kind: 'spike',
+        windowSeconds: 60,
+        threshold: 100,
+      });
+      assert.ok(!('refused' in rule), JSON.stringify(rule));
+      const token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
+      const now = tmon.clock.now;
+      await sendTraffic(tmon.app, token, spread(200, now - 30_000, now));
+      tmon.clock.advance(10_000);
+      await tmon.runtime.alertEvaluator.evaluateNow();
+      await waitFor(() => receiver.received.length === 2, 2_000);
+      const signed = receiver.received.find((r) => r.path === '/hook');
+      const notification = new Webhook(hook.secret as string).verify(
+        signed?.body ?? '',
+        signed?.headers as Record<string, string>,
+      ) as Notification;
+      assert.equal(notification.type, 'alert.fired');
+      assert.equal(notification.rule?.name, 'traffic spike');
+      assert.match(notification.message, /above 100 \(spike rule "traffic spike"\)/);
+      const chat = JSON.parse(receiver.received.find((r) => r.path === '/slack')?.body ?? '{}');
+      assert.equal(chat.blocks[0].text.text, 'Firing: traffic spike (shop)');
+      // another round with the rule still firing notifies no one again
+      tmon.clock.advance(10_000);
+      await tmon.runtime.alertEvaluator.evaluateNow();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(receiver.received.length, 2);
     } finally {
       await tmon.close();
       await receiver.close();
