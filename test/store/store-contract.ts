@@ -1,6 +1,7 @@
 import { describe } from 'node:test';
 import { describeAccountStoreContract } from './contract/account-contract.js';
 import { describeAlertChannelStoreContract } from './contract/alert-channel-contract.js';
+import { describeAlertRuleStoreContract } from './contract/alert-rule-contract.js';
 import type { OpenStore } from './contract/context.js';
 import { describeEventStoreContract } from './contract/event-contract.js';
 import { describeOperations } from './contract/operations.js';
@@ -15,6 +16,7 @@ export function describeStoreContract(name: string, open: OpenStore): void {
   describeAccountStoreContract(name, open);
   describeEventStoreContract(name, open);
   describeAlertChannelStoreContract(name, open);
+  describeAlertRuleStoreContract(name, open);
   describe(`${name} store`, () => {
     describeOperations(open);
   });
