@@ -32,6 +32,7 @@ export class DeliveryWorker {
   private running: Promise<void> | null = null;
   private wokenWhileRunning = false;
   private stopped = false;
+  private failing = false;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -50,7 +51,14 @@ export class DeliveryWorker {
       return;
     }
     this.running = this.drain()
-      .catch((error: unknown) => this.deps.log.error('sending alert deliveries failed (will retry)', error))
+      .then(() => {
+        this.failing = false;
+      })
+      .catch((error: unknown) => {
+        // once per outage, not once a second: the database out of reach says so elsewhere too
+        if (!this.failing) this.deps.log.error('sending alert deliveries failed (will retry each second)', error);
+        this.failing = true;
+      })
       .finally(() => {
         this.running = null;
         if (this.wokenWhileRunning && !this.stopped) {

@@ -74,6 +74,8 @@ export function sqliteAlertChannelStore(database: () => SqliteDatabase): AlertCh
     },
     async claimDueDeliveries(now, leaseUntil, limit) {
       const s = statements();
+      // a read first: the poll that finds nothing due (nearly every one) never waits for the write lock
+      if (s.anyDue.get(now, now) === undefined) return [];
       // one statement: the rows it picks are leased before any other connection can pick them
       const rows = s.claim.all(leaseUntil, now, now, limit);
       // RETURNING gives rows in no promised order
@@ -138,6 +140,10 @@ function prepare(db: SqliteDatabase) {
     insertTest: db.prepare(
       `INSERT INTO alert_deliveries (channel_id, transition_id, message_id, payload, status, created_at, next_attempt_at)
        VALUES (?, NULL, ?, ?, 'pending', ?, ?) RETURNING ${DELIVERY_COLUMNS}`,
+    ),
+    anyDue: db.prepare<[number, number], { found: number }>(
+      `SELECT 1 AS found FROM alert_deliveries
+       WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
     ),
     claim: db.prepare<[number, number, number, number], DeliveryRow>(
       `UPDATE alert_deliveries SET lease_until = ?
