@@ -94,6 +94,11 @@ describe('webhook targets', () => {
     );
     const literal = await resolveSafeTarget('http://[::ffff:7f00:1]:9/hook', { allowPrivate: false });
     assert.match(literal.ok ? '' : literal.error, /resolves to 127\.0\.0\.1, a loopback address/);
+    // other spellings of 127.0.0.1 and 0.0.0.0, as URL parsers read them
+    for (const spelling of ['2130706433', '0x7f.1', '127.1', '0']) {
+      const check = await resolveSafeTarget(`http://${spelling}:9/hook`, { allowPrivate: false });
+      assert.match(check.ok ? '' : check.error, /^refused target: (127\.0\.0\.1|0\.0\.0\.0) resolves to/, spelling);
+    }
     const allowed = await resolveSafeTarget('http://localhost:9/hook', { allowPrivate: true });
     assert.equal(allowed.ok, true);
   });
