@@ -10,10 +10,10 @@
  * It also tells the store which URL prefixes the rules watch, so the
  * rollups count them.
  */
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { AlertRuleStore, RuleToEvaluate } from '../store/alert-rule-store.js';
 import type { EventStore } from '../store/event-store.js';
+import { generateMessageId } from './delivery/standard-webhooks.js';
 import { evaluateRule } from './evaluate.js';
 import { buildNotification } from './notification.js';
 import { readingOf, ruleQueries } from './readings.js';
@@ -42,8 +42,6 @@ export interface RoundSummary {
   /** evaluations another process wrote first (its compare-and-set won) */
   lost: number;
 }
-
-const randomMessageId = () => `msg_${randomBytes(16).toString('base64url')}`;
 
 function timerSchedule(run: () => void, ms: number): () => void {
   const timer = setTimeout(run, ms);
@@ -131,7 +129,7 @@ export class AlertEvaluator {
         next: result.next,
         transition: result.transition === null ? null : { ...result.transition, message },
         deliveries:
-          payload === null || result.muted ? null : { payload, messageId: this.deps.newMessageId ?? randomMessageId },
+          payload === null || result.muted ? null : { payload, messageId: this.deps.newMessageId ?? generateMessageId },
       });
       if (!outcome.saved) {
         summary.lost++;

@@ -16,7 +16,9 @@ describe('alert rule validation', () => {
       repeatMinutes: null,
       mutedUntil: null,
     });
-    assert.equal(validateRuleSettings({ ...GOOD, windowSeconds: 90 }).windowSeconds, 90, 'per-second spike windows');
+    const perSecond = validateRuleSettings({ ...GOOD, windowSeconds: 90 });
+    assert.ok(!('refused' in perSecond), 'spike windows on a whole service go by the second');
+    assert.equal(perSecond.windowSeconds, 90);
   });
 
   const cases: [string, Record<string, unknown>, string][] = [
