@@ -124,4 +124,10 @@ export interface AlertChannelStore {
   recordAttempt(input: RecordedAttempt): Promise<boolean>;
   /** a channel's latest `limit` deliveries, newest first, each with its attempts */
   deliveryLog(channelId: number, limit: number): Promise<LoggedDelivery[]>;
+  /**
+   * Deletes up to `maxRows` settled deliveries (delivered or given up) last
+   * due before `before`, with their attempts; pending ones are never deleted.
+   * The number deleted.
+   */
+  pruneDeliveries(before: number, maxRows: number): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeliveryWorker } from '../../src/alerts/delivery/delivery-worker.js';
+import { DELIVERY_LOG_MS, DeliveryWorker } from '../../src/alerts/delivery/delivery-worker.js';
 import { createSendDelivery } from '../../src/alerts/delivery/send-delivery.js';
 import { startHarness } from '../support/alert-delivery-harness.js';
 import { withTempSqliteStore } from '../support/temp-store.js';
@@ -49,6 +49,31 @@ describe('the delivery worker', () => {
       h.worker.wake();
       await settle(h.worker);
       assert.equal(receiver.received.length, 26);
+    } finally {
+      await h.close();
+      await receiver.close();
+    }
+  });
+
+  it('deletes deliveries settled more than 30 days ago, once an hour, and keeps newer ones', async () => {
+    const receiver = await startWebhookReceiver();
+    const h = await startHarness({ allowPrivate: true });
+    try {
+      const channel = await h.addChannel('webhook', receiver.url());
+      await h.queueFired(channel.id);
+      await h.worker.runOnce();
+      h.clock.advance(DELIVERY_LOG_MS);
+      await h.queueFired(channel.id);
+      await h.worker.runOnce();
+      assert.equal(await h.worker.pruneLog(h.clock.now), 0, 'the first is 30 days old to the ms, not older');
+      h.clock.advance(1);
+      assert.equal(await h.worker.pruneLog(h.clock.now), 1);
+      assert.equal((await h.log(channel.id)).length, 1);
+      // the running worker prunes by itself on its first round
+      h.clock.advance(DELIVERY_LOG_MS);
+      h.worker.wake();
+      await settle(h.worker);
+      assert.deepEqual(await h.log(channel.id), []);
     } finally {
       await h.close();
       await receiver.close();

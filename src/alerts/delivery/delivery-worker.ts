@@ -5,7 +5,9 @@
  * attempt and what comes next (retry-policy.ts). The lease, longer than an
  * attempt can take, is what keeps two processes from sending the same
  * delivery at once; a process that dies mid-send leaves it to run out, and
- * another then sends again with the same webhook-id.
+ * another then sends again with the same webhook-id. Once an hour it also
+ * deletes deliveries settled more than 30 days ago: the log a channel shows
+ * is its latest deliveries, and the table would otherwise only grow.
  */
 import type { Clock } from '../../clock.js';
 import type { AlertChannelStore, ClaimedDelivery } from '../../store/alert-channel-store.js';
@@ -17,9 +19,14 @@ export const POLL_MS = 1_000;
 export const LEASE_MS = 60_000;
 /** deliveries claimed and sent at once; more due are taken right after */
 export const CLAIM_BATCH = 10;
+/** how long a settled delivery stays in the log */
+export const DELIVERY_LOG_MS = 30 * 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
+/** rows per prune statement: a few ms of work, so sends are not held up */
+const PRUNE_CHUNK = 1_000;
 
 export interface DeliveryWorkerDeps {
-  store: Pick<AlertChannelStore, 'claimDueDeliveries' | 'recordAttempt'>;
+  store: Pick<AlertChannelStore, 'claimDueDeliveries' | 'recordAttempt' | 'pruneDeliveries'>;
   send: SendDelivery;
   clock: Clock;
   log: { error(message: string, error?: unknown): void };
@@ -33,6 +40,7 @@ export class DeliveryWorker {
   private wokenWhileRunning = false;
   private stopped = false;
   private failing = false;
+  private prunedAt: number | null = null;
 
   constructor(private readonly deps: DeliveryWorkerDeps) {}
 
@@ -88,6 +96,22 @@ export class DeliveryWorker {
     while (!this.stopped && (await this.runOnce()) === CLAIM_BATCH) {
       // a full batch: more may be due
     }
+    const now = this.deps.clock();
+    if (this.prunedAt === null || now - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = now;
+      await this.pruneLog(now);
+    }
+  }
+
+  /** deletes settled deliveries older than the log keeps (every process does it; the second finds nothing) */
+  async pruneLog(now: number): Promise<number> {
+    let total = 0;
+    for (let chunk = 0; chunk < 100 && !this.stopped; chunk++) {
+      const deleted = await this.deps.store.pruneDeliveries(now - DELIVERY_LOG_MS, PRUNE_CHUNK);
+      total += deleted;
+      if (deleted < PRUNE_CHUNK) break;
+    }
+    return total;
   }
 
   private async attempt({ delivery, channel }: ClaimedDelivery): Promise<void> {

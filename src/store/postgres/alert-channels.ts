@@ -168,6 +168,17 @@ export function postgresAlertChannelStore(
           return true;
         }),
       ),
+    pruneDeliveries: (before, maxRows) =>
+      ready(async () => {
+        // by the due index: a settled delivery's next_attempt_at is when it was last due
+        const deleted = await pool.query(
+          `DELETE FROM alert_deliveries WHERE id IN (
+             SELECT id FROM alert_deliveries
+             WHERE status IN ('delivered', 'gave_up') AND next_attempt_at < $1 LIMIT $2)`,
+          [before, maxRows],
+        );
+        return deleted.rowCount ?? 0;
+      }),
     deliveryLog: (channelId, limit) =>
       ready(async () => {
         const deliveries = await rows<DeliveryRow>(

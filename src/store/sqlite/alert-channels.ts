@@ -112,6 +112,14 @@ export function sqliteAlertChannelStore(database: () => SqliteDatabase): AlertCh
         return true;
       })();
     },
+    async pruneDeliveries(before, maxRows) {
+      const s = statements();
+      return s.db.transaction(() => {
+        const ids = s.settledBefore.all(before, before, maxRows).map((row) => row.id);
+        for (const id of ids) s.deleteDelivery.run(id);
+        return ids.length;
+      })();
+    },
     async deliveryLog(channelId, limit) {
       const s = statements();
       return withAttempts(s.latestDeliveries.all(channelId, limit), s.attemptsOfLatest.all(channelId, limit));
@@ -164,6 +172,12 @@ function prepare(db: SqliteDatabase) {
       `INSERT INTO alert_delivery_attempts (delivery_id, attempt, at, duration_ms, status, answer, error)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
+    // by the due index: a settled delivery's next_attempt_at is when it was last due
+    settledBefore: db.prepare<[number, number, number], { id: number }>(
+      `SELECT id FROM alert_deliveries
+       WHERE (status = 'delivered' AND next_attempt_at < ?) OR (status = 'gave_up' AND next_attempt_at < ?) LIMIT ?`,
+    ),
+    deleteDelivery: db.prepare<[number]>('DELETE FROM alert_deliveries WHERE id = ?'),
     latestDeliveries: db.prepare<[number, number], DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM alert_deliveries WHERE channel_id = ? ORDER BY id DESC LIMIT ?`,
     ),

@@ -255,6 +255,35 @@ export function describeAlertChannelStoreContract(name: string, open: OpenStore)
       assert.equal(logged?.status, 'gave_up');
     });
 
+    it('prunes settled deliveries last due before a time, with their attempts, never pending ones', async () => {
+      const created = await webhook();
+      const ids: number[] = [];
+      for (const messageId of ['msg_delivered', 'msg_gave_up', 'msg_pending', 'msg_recent']) {
+        ids.push(
+          (await channels().insertTestDelivery({ channelId: created.id, messageId, payload: '{}', now: T0 })).id,
+        );
+      }
+      const settle = async (id: number, status: 'delivered' | 'gave_up', attempt: number, at: number) =>
+        assert.equal(
+          await channels().recordAttempt({ ...failedAttempt(id, attempt, at, at), deliveryStatus: status }),
+          true,
+        );
+      await settle(ids[0] as number, 'delivered', 1, T0);
+      await settle(ids[1] as number, 'gave_up', 1, T0);
+      await channels().recordAttempt(failedAttempt(ids[2] as number, 1, T0, T0 + SECOND));
+      await channels().recordAttempt(failedAttempt(ids[3] as number, 1, T0, T0 + MINUTE));
+      // settled after a retry: last due at T0 + 1 min, not before it
+      await settle(ids[3] as number, 'delivered', 2, T0 + MINUTE);
+      assert.equal(await channels().pruneDeliveries(T0 + MINUTE, 1), 1);
+      assert.equal(await channels().pruneDeliveries(T0 + MINUTE, 10), 1);
+      assert.equal(await channels().pruneDeliveries(T0 + MINUTE, 10), 0);
+      const left = await channels().deliveryLog(created.id, 10);
+      assert.deepEqual(
+        left.map((d) => d.messageId),
+        ['msg_recent', 'msg_pending'],
+      );
+    });
+
     it('removes a channel with its deliveries, and a service with its channels', async () => {
       const { accounts, service } = ctx();
       const created = await webhook();
