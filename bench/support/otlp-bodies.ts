@@ -7,12 +7,23 @@
  * ids that carry the body's number, and a v2 body has a fresh iv and sent_at.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import protobuf from 'protobufjs';
 import { sealV2 } from '../../src/collect/v2-gcm.js';
 import { senderEvent } from '../../src/loadgen/traffic.js';
-import { otlpDefinitions } from '../../src/otlp/otlp-protobuf.js';
+import { REPO_ROOT } from './processes.js';
 import type { BenchService } from './tmon.js';
 
-const ExportRequest = otlpDefinitions.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+/** the official definitions as shipped in proto/, whole (tmon's decoder reads only part of a span) */
+function exportRequestType(): protobuf.Type {
+  const root = new protobuf.Root();
+  const dir = path.join(REPO_ROOT, 'proto');
+  root.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(dir, target));
+  root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
+  return root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
+}
+
+const ExportRequest = exportRequestType();
 const SPAN_KIND_SERVER = 2;
 
 const RESOURCE = [
