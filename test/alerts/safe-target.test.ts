@@ -133,6 +133,23 @@ describe('webhook targets', () => {
       assert.equal(last?.headers.host, `rebind.test:${receiver.port}`);
     });
 
+    it('may connect to any of the checked addresses: the receiver on 127.0.0.1 when ::1 comes first', async () => {
+      const outcome = await postToTarget(
+        { url: `http://two-families.test:${receiver.port}/either`, headers: {}, body: '{}' },
+        {
+          allowPrivate: true,
+          clock: Date.now,
+          userAgent: 'tmon-test',
+          resolveAll: async () => [
+            { address: '::1', family: 6 },
+            { address: '127.0.0.1', family: 4 },
+          ],
+        },
+      );
+      assert.equal(outcome.error, null);
+      assert.equal(receiver.received.at(-1)?.path, '/either');
+    });
+
     it('refuses the receiver on 127.0.0.1 with the setting off, without connecting', async () => {
       const before = receiver.received.length;
       const outcome = await postToTarget(

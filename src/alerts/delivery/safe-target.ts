@@ -21,11 +21,15 @@ export const systemResolveAll: ResolveAll = (hostname) =>
     });
   });
 
-export interface SafeTarget {
-  url: URL;
-  /** the checked address the request connects to */
+export interface CheckedAddress {
   address: string;
   family: 4 | 6;
+}
+
+export interface SafeTarget {
+  url: URL;
+  /** every address the name resolved to, each checked: the request connects to one of these only */
+  addresses: CheckedAddress[];
 }
 
 export type TargetCheck = { ok: true; target: SafeTarget } | { ok: false; error: string };
@@ -133,15 +137,20 @@ export async function resolveSafeTarget(
       }
     }
   }
-  const first = addresses[0] as IpBytes;
-  return { ok: true, target: { url, address: formatIp(first), family: first.family } };
+  return {
+    ok: true,
+    target: { url, addresses: addresses.map((ip) => ({ address: formatIp(ip), family: ip.family })) },
+  };
 }
 
-/** A `lookup` for http(s).request that answers the checked address, whatever the name resolves to now. */
+/** A `lookup` for http(s).request that answers the checked addresses, whatever the name resolves to now. */
 export function pinnedLookup(target: SafeTarget): LookupFunction {
   return (_hostname, options, callback) => {
-    // net.connect asks for every address when it may try several (autoSelectFamily)
-    if (options.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
+    // net.connect asks for every address when it may try several (autoSelectFamily): localhost's ::1 and 127.0.0.1
+    if (options.all) callback(null, target.addresses);
+    else {
+      const first = target.addresses[0] as CheckedAddress;
+      callback(null, first.address, first.family);
+    }
   };
 }
