@@ -55,10 +55,12 @@ describe('webhook targets', () => {
     assert.deepEqual(await resolveSafeTarget('ftp://example.com/x', { allowPrivate: false }), {
       ok: false,
       error: 'the URL must start with http:// or https://, not ftp://',
+      permanent: true,
     });
     assert.deepEqual(await resolveSafeTarget('not a url', { allowPrivate: false }), {
       ok: false,
       error: '"not a url" is not a URL',
+      permanent: true,
     });
     // a resolver's NXDOMAIN, injected: the test asks no DNS server outside
     const unresolved = await resolveSafeTarget('https://nowhere.invalid/hook', {
@@ -67,7 +69,7 @@ describe('webhook targets', () => {
         throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' });
       },
     });
-    assert.deepEqual(unresolved, { ok: false, error: 'cannot resolve nowhere.invalid: ENOTFOUND' });
+    assert.deepEqual(unresolved, { ok: false, error: 'cannot resolve nowhere.invalid: ENOTFOUND', permanent: false });
   });
 
   it('refuses a name with one private address among public ones', async () => {
@@ -82,6 +84,7 @@ describe('webhook targets', () => {
       ok: false,
       error:
         'refused target: mixed.example resolves to 10.0.0.5, a private address (TMON_ALERT_PRIVATE_TARGETS=1 allows it)',
+      permanent: true,
     });
   });
 

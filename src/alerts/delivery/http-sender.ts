@@ -54,7 +54,7 @@ export async function postToTarget(post: HttpPost, options: HttpSenderOptions): 
   if (checked === null)
     return fail(`timeout: ${new URL(post.url).hostname} not resolved in ${timeoutMs / 1000} s`, false);
   // a refused address is the channel's to fix; a name that does not resolve may resolve later
-  if (!checked.ok) return fail(checked.error, checked.error.startsWith('refused target'));
+  if (!checked.ok) return fail(checked.error, checked.permanent);
   const { target } = checked;
   const remainingMs = Math.max(1, timeoutMs - elapsed());
   const body = Buffer.from(post.body, 'utf8');

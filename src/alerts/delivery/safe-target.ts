@@ -32,7 +32,8 @@ export interface SafeTarget {
   addresses: CheckedAddress[];
 }
 
-export type TargetCheck = { ok: true; target: SafeTarget } | { ok: false; error: string };
+/** `permanent`: the same check will fail again (a refused address, a URL that is not http); else it may pass later (DNS) */
+export type TargetCheck = { ok: true; target: SafeTarget } | { ok: false; error: string; permanent: boolean };
 
 type Range = readonly [label: string, prefix: readonly number[], bits: number];
 
@@ -108,7 +109,7 @@ export async function resolveSafeTarget(
   options: { allowPrivate: boolean; resolveAll?: ResolveAll },
 ): Promise<TargetCheck> {
   const checked = checkTargetUrl(text);
-  if (!checked.ok) return checked;
+  if (!checked.ok) return { ...checked, permanent: true };
   const { url } = checked;
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   let addresses: IpBytes[];
@@ -121,10 +122,10 @@ export async function resolveSafeTarget(
       found = await (options.resolveAll ?? systemResolveAll)(host);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      return { ok: false, error: `cannot resolve ${host}: ${code}` };
+      return { ok: false, error: `cannot resolve ${host}: ${code}`, permanent: false };
     }
     addresses = found.map((entry) => parseIp(entry.address)).filter((ip): ip is IpBytes => ip !== null);
-    if (addresses.length === 0) return { ok: false, error: `cannot resolve ${host}: no address` };
+    if (addresses.length === 0) return { ok: false, error: `cannot resolve ${host}: no address`, permanent: false };
   }
   if (!options.allowPrivate) {
     for (const ip of addresses) {
@@ -133,6 +134,7 @@ export async function resolveSafeTarget(
         return {
           ok: false,
           error: `refused target: ${host} resolves to ${formatIp(ip)}, ${kind} (TMON_ALERT_PRIVATE_TARGETS=1 allows it)`,
+          permanent: true,
         };
       }
     }
