@@ -153,6 +153,21 @@ describe('the OpenAPI description', () => {
     );
   });
 
+  it('describes the OpenTelemetry route: protobuf and JSON bodies, answers in both encodings', () => {
+    const traces = document.paths['/v1/traces']?.post as unknown as {
+      requestBody?: { content: Record<string, unknown> };
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    assert.ok(traces?.requestBody, 'POST /v1/traces has a request body');
+    assert.deepEqual(Object.keys(traces.requestBody.content).sort(), ['application/json', 'application/x-protobuf']);
+    for (const status of ['200', '4XX', '5XX']) {
+      assert.deepEqual(Object.keys(traces.responses[status]?.content ?? {}).sort(), [
+        'application/json',
+        'application/x-protobuf',
+      ]);
+    }
+  });
+
   it('matches real answers of the query API', async () => {
     const get = (url: string) =>
       tmon.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tmon.aliceToken}` } });
