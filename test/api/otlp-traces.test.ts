@@ -317,6 +317,18 @@ describe('POST /v1/traces', () => {
     assert.equal(await count(), before);
   });
 
+  it('takes 10,000 HTTP server spans in one export and refuses 10,001, storing none of them', async () => {
+    const spans = Array.from({ length: 10_001 }, (_, i) => serverSpan(100_000 + i, NOW, 1));
+    const before = await count();
+    const over = await post(protobufExport(traceExport(spans)), PROTOBUF);
+    assert.equal(over.statusCode, 400);
+    assert.match(decodeProtobufStatus(over.rawPayload).message, /^bad_batch_size: an export may hold up to 10000/);
+    assert.equal(await count(), before);
+    const full = await post(protobufExport(traceExport(spans.slice(1))), PROTOBUF);
+    assert.equal(full.statusCode, 200, full.body);
+    assert.equal(await count(), before + 10_000);
+  });
+
   it('answers 415 to another content type or coding, in JSON', async () => {
     const body = JSON.stringify(traceExport([serverSpan(60, NOW, 1)]));
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/grpc']) {
