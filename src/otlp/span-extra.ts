@@ -52,25 +52,29 @@ export function spanExtra(
 ): Record<string, AttributeValue> | null {
   const extra: Record<string, AttributeValue> = {};
   let kept = 0;
+  // an upper bound of the JSON's UTF-8 bytes, and whether every text is well-formed, as the values go in
+  let bound = 2;
+  let plain = true;
+  const keep = (name: string, value: AttributeValue) => {
+    setOwn(extra, name, value);
+    kept++;
+    bound +=
+      jsonBytesAtMost(name) + 1 + (typeof value === 'object' && value !== null ? Infinity : jsonBytesAtMost(value));
+    plain &&= name.isWellFormed() && (typeof value !== 'string' || value.isWellFormed());
+  };
   for (const name of FIRST) {
     const value = span.get(name) ?? resource.get(name);
-    if (value === undefined || mapped.has(name)) continue;
-    setOwn(extra, name, value);
-    kept++;
+    if (value !== undefined && !mapped.has(name)) keep(name, value);
   }
   for (const [name, value] of span) {
-    if (mapped.has(name) || Object.hasOwn(extra, name) || leftOut(name)) continue;
-    setOwn(extra, name, value);
-    kept++;
+    if (!mapped.has(name) && !Object.hasOwn(extra, name) && !leftOut(name)) keep(name, value);
   }
-  for (const [name, value] of resource) {
-    if (Object.hasOwn(extra, name)) continue;
-    setOwn(extra, name, value);
-    kept++;
-  }
+  for (const [name, value] of resource) if (!Object.hasOwn(extra, name)) keep(name, value);
   if (kept === 0) return null;
+  // nearly always: flat values, well within the limit, so the store's own JSON.stringify is the only one
+  if (plain && bound + kept <= EVENT_LIMITS.extraBytes) return extra;
 
-  // nearly always everything fits: one JSON.stringify tells, and only an export that does not pays for the rest
+  // else one JSON.stringify tells, and only an export that does not fit pays for the rest
   const json = JSON.stringify(extra);
   if (json.length * 3 <= EVENT_LIMITS.extraBytes || Buffer.byteLength(json, 'utf8') <= EVENT_LIMITS.extraBytes) {
     if (!json.includes('\\ud')) return extra;
@@ -96,6 +100,15 @@ function fitted(candidates: readonly [string, AttributeValue][]): Record<string,
   const object: Record<string, AttributeValue> = {};
   for (const [name, value] of kept) setOwn(object, name, value);
   return object;
+}
+
+/**
+ * At most how many UTF-8 bytes JSON.stringify makes of a flat value: a
+ * UTF-16 unit takes at most 6 (an escape such as \u001f), quotes 2.
+ */
+function jsonBytesAtMost(value: string | number | boolean | null): number {
+  if (typeof value === 'string') return value.length * 6 + 2;
+  return 24; // a double's longest form, -1.2345678901234567e+308, is 24 characters
 }
 
 /** Whether every text in the value is well-formed UTF-16 (no lone surrogate). */
