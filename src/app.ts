@@ -9,6 +9,8 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Accounts } from './accounts/accounts.js';
+import type { AlertRules } from './alerts/alert-rules.js';
+import type { AlertDeliveries } from './alerts/delivery/start-deliveries.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { IngestCounters } from './ingest/counters.js';
@@ -20,6 +22,7 @@ import type { AccountStore } from './store/account-store.js';
 import type { EventStore } from './store/event-store.js';
 import { adminRoutes } from './web/admin/routes.js';
 import { tokenRoutes } from './web/admin/token-routes.js';
+import { alertRoutes } from './web/alerts/routes.js';
 import { authRoutes } from './web/auth/routes.js';
 import { createCollectFastPath } from './web/collect/fast-path.js';
 import { createCollectHandler } from './web/collect/handle-collect.js';
@@ -67,6 +70,10 @@ export interface AppDeps {
   docsHtml: string;
   /** with TMON_REDIS_URL: login rate limits are counted in Redis, so they hold across processes */
   rateLimitRedis?: Redis;
+  /** alert rules as the API uses them */
+  alertRules: AlertRules;
+  /** alert channels (and the worker a test send wakes) */
+  alertDeliveries: Pick<AlertDeliveries, 'channels'>;
   /** the process's logger; tests leave it out and get fastify's own at the configured level */
   logger?: AppLogger;
   /** false: node:http reads every connection, no socket front (tests compare the two ways); default true */
@@ -159,6 +166,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await web.register(faviconRoutes);
     await web.register(adminRoutes, { store: deps.accountStore, accounts: deps.accounts });
     await web.register(tokenRoutes, { store: deps.accountStore, accounts: deps.accounts });
+    await web.register(alertRoutes, {
+      accounts: deps.accounts,
+      rules: deps.alertRules,
+      channels: deps.alertDeliveries.channels,
+    });
     await web.register(dataRoutes, { store: deps.eventStore, accounts: deps.accounts, clock: deps.clock });
     await web.register(liveRoute, {
       store: deps.eventStore,

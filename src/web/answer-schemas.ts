@@ -18,7 +18,11 @@ export function Nullable<T extends TSchema & { type: string }>(schema: T) {
 export const Timestamp = Type.Integer({ minimum: 0, description: 'ms since the epoch' });
 
 /** The envelope of every successful answer: the HTTP status repeated, and the results. */
-export function Answer<T extends TSchema, S extends 200 | 201 = 200>(results: T, description: string, status?: S) {
+export function Answer<T extends TSchema, S extends 200 | 201 | 202 = 200>(
+  results: T,
+  description: string,
+  status?: S,
+) {
   return Type.Object({ status: Type.Literal((status ?? 200) as S), results }, { description });
 }
 

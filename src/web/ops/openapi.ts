@@ -20,6 +20,7 @@ const TAGS = [
   { name: 'services', description: 'Create, inspect, change, share and remove services' },
   { name: 'users', description: 'Users (admins only) and your own account' },
   { name: 'tokens', description: 'API tokens' },
+  { name: 'alerts', description: 'Alert rules, their transitions, channels, test sends and delivery logs' },
   { name: 'login', description: 'A session cookie for scripts (the pages log in with a form)' },
   { name: 'collect', description: 'Sending events (docs/protocol.md)' },
   { name: 'operations', description: 'Health, metrics and this description' },
