@@ -23,6 +23,7 @@ const RUNNERS: Readonly<Record<string, string>> = {
   'docs/operations.md': 'test/docs/operations-examples.test.ts',
   // through the Python client's own suite (clients/python/tests/test_docs_examples.py), which this test runs
   'docs/python.md': 'test/client/python-client.test.ts',
+  'docs/opentelemetry.md': 'test/docs/opentelemetry-examples.test.ts',
 };
 
 /** the README's quick start is run by the getting-started test; its other blocks must say why they are not */
