@@ -1,6 +1,6 @@
 /**
  * One service's details: id and secret (for its owner and admins), secret
- * rotation, legacy protocols, sharing, sending its access logs, removal. A viewer it was shared with
+ * rotation, legacy protocols, sharing, sending its access logs, alerts, removal. A viewer it was shared with
  * sees the id and owner only.
  */
 import { useState } from 'preact/hooks';
@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../shared/confirm-dialog';
 import { formatDateTime } from '../shared/format';
 import { useAction } from '../shared/use-action';
 import { AccessLogsSection } from './access-logs-section';
+import { AlertsSection } from './alerts/alerts-section';
 import { SharesEditor } from './shares-editor';
 import type { Me, ServiceInfo } from './types';
 
@@ -87,6 +88,7 @@ export function ServiceDetails({ id, service: s, me, fresh, onChanged, onRemoved
           </label>
           <SharesEditor service={s} onChanged={onChanged} />
           <AccessLogsSection service={s} onTokenCreated={onTokenCreated} />
+          <AlertsSection service={s} />
           <div class="details-actions">
             <button type="button" onClick={() => setConfirm('rotate')} disabled={action.busy}>
               Rotate secret

@@ -6,6 +6,8 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { Footer } from '../shared/footer';
 import { useStore } from '../shared/store';
+import { AlertsFeed } from './alerts/alerts-feed';
+import { AlertsPanel } from './alerts/alerts-panel';
 import { ChartFeed } from './chart/chart-feed';
 import { RequestsChart, Segmented } from './chart/requests-chart';
 import { ResyncFeed } from './data/resync-feed';
@@ -24,8 +26,13 @@ interface Props {
 }
 
 export function Dashboard({ wsid, serviceName, user }: Props) {
-  const { model, resync, chart } = useMemo(
-    () => ({ model: new LiveModel(wsid), resync: new ResyncFeed(wsid), chart: new ChartFeed(wsid) }),
+  const { model, resync, chart, alerts } = useMemo(
+    () => ({
+      model: new LiveModel(wsid),
+      resync: new ResyncFeed(wsid),
+      chart: new ChartFeed(wsid),
+      alerts: new AlertsFeed(wsid),
+    }),
     [wsid],
   );
 
@@ -39,13 +46,15 @@ export function Dashboard({ wsid, serviceName, user }: Props) {
       if (batch.arrived > 0) resync.poke();
     });
     model.start();
+    alerts.start();
     return () => {
       offResync();
       offBatch();
       model.dispose();
       resync.dispose();
+      alerts.dispose();
     };
-  }, [model, resync, chart]);
+  }, [model, resync, chart, alerts]);
 
   const live = useStore(model.state);
   const ranked = useStore(resync.state);
@@ -55,6 +64,7 @@ export function Dashboard({ wsid, serviceName, user }: Props) {
       <Header wsid={wsid} serviceName={serviceName} user={user} connection={live.connection} />
       <main class="dashboard">
         <Headline live={live} resync={ranked} />
+        <AlertsPanel feed={alerts} />
         <div class="toolbar window-bar">
           <span class="muted small" id="window-label">
             Rankings and map for the last
@@ -73,7 +83,7 @@ export function Dashboard({ wsid, serviceName, user }: Props) {
         </div>
         <div class="grid-main">
           <WorldMap model={model} wsid={wsid} window={ranked.window} />
-          <RequestsChart feed={chart} />
+          <RequestsChart feed={chart} alerts={alerts} />
         </div>
         <div class="grid-rankings">
           <Rankings state={ranked} />

@@ -25,7 +25,7 @@ export function csrf(): string {
   return csrfToken;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function call<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -51,6 +51,8 @@ async function call<T>(method: Method, path: string, body?: unknown, signal?: Ab
     window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
     throw new ApiError(401, 'unauthorized', 'Your session has expired. Please log in again.');
   }
+  // 204 No Content (a removal): nothing to read
+  if (response.status === 204) return undefined as T;
   const payload = (await response.json().catch(() => null)) as {
     results?: T;
     error?: string;
@@ -63,12 +65,14 @@ async function call<T>(method: Method, path: string, body?: unknown, signal?: Ab
       payload?.message ?? `The server answered ${response.status} ${response.statusText}`.trim(),
     );
   }
-  return payload.results as T;
+  // most answers come in the {status, results} envelope; the few that do not are their own result
+  return ('results' in payload ? payload.results : payload) as T;
 }
 
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => call<T>('GET', path, undefined, signal),
   post: <T>(path: string, body?: unknown) => call<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
   patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, body),
   delete: <T>(path: string) => call<T>('DELETE', path),
 };

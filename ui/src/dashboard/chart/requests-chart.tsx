@@ -1,24 +1,32 @@
 /**
  * The requests chart (uPlot on canvas): resolution and window pickers, and a
  * chart that follows the feed's series. uPlot is created once per resolution
- * and theme; each batch only calls setData (≤ 4 times a second).
+ * and theme; each batch only calls setData (≤ 4 times a second). Alert
+ * transitions from the alerts feed are drawn over it (alert-markers.ts).
  */
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatCompact, formatCount } from '../../shared/format';
 import { useStore } from '../../shared/store';
+import type { AlertsFeed } from '../alerts/alerts-feed';
 import { onThemeChange } from '../map/map-theme';
+import { alertMarkers } from './alert-markers';
 import { CHART_WINDOWS, type ChartFeed } from './chart-feed';
 import type { Resolution, Series } from './series';
 
 const RESOLUTIONS: Resolution[] = ['second', 'minute', 'hour', 'day'];
 const MIN_HEIGHT = 200;
+const BUCKET_SECONDS: Record<Resolution, number> = { second: 1, minute: 60, hour: 3600, day: 86_400 };
 
-export function RequestsChart({ feed }: { feed: ChartFeed }) {
+export function RequestsChart({ feed, alerts }: { feed: ChartFeed; alerts: AlertsFeed }) {
   const state = useStore(feed.state);
+  const { transitions } = useStore(alerts.state);
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // the markers plugin reads the latest transitions at each draw
+  const marked = useRef(transitions);
+  marked.current = transitions;
 
   // (re)create the chart when the resolution changes or the system theme flips
   useEffect(() => {
@@ -27,7 +35,9 @@ export function RequestsChart({ feed }: { feed: ChartFeed }) {
     const size = () => ({ width: Math.max(200, el.clientWidth), height: Math.max(MIN_HEIGHT, el.clientHeight) });
     const create = () => {
       plot.current?.destroy();
-      plot.current = new uPlot(chartOptions(state.resolution, size()), toData(feed.state.get().series), el);
+      const options = chartOptions(state.resolution, size());
+      options.plugins = [alertMarkers(() => marked.current, BUCKET_SECONDS[state.resolution])];
+      plot.current = new uPlot(options, toData(feed.state.get().series), el);
     };
     create();
     const resize = new ResizeObserver(() => plot.current?.setSize(size()));
@@ -44,6 +54,12 @@ export function RequestsChart({ feed }: { feed: ChartFeed }) {
   useEffect(() => {
     plot.current?.setData(toData(state.series));
   }, [state.series]);
+
+  useEffect(() => {
+    // the transitions are no input of redraw: they are the reason to draw the markers again
+    void transitions;
+    plot.current?.redraw(false, false);
+  }, [transitions]);
 
   const total = state.series?.requests.reduce((n, v) => n + v, 0) ?? 0;
   return (
