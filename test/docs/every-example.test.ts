@@ -21,6 +21,7 @@ const RUNNERS: Readonly<Record<string, string>> = {
   'docs/protocol.md': 'test/docs/protocol-examples.test.ts',
   'docs/api.md': 'test/docs/api-examples.test.ts',
   'docs/operations.md': 'test/docs/operations-examples.test.ts',
+  'docs/alerts.md': 'test/docs/alerts-examples.test.ts',
   // through the Python client's own suite (clients/python/tests/test_docs_examples.py), which this test runs
   'docs/python.md': 'test/client/python-client.test.ts',
   'docs/opentelemetry.md': 'test/docs/opentelemetry-examples.test.ts',
