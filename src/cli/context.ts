@@ -3,6 +3,8 @@ import { type Accounts, createAccounts } from '../accounts/accounts.js';
 import { systemClock } from '../clock.js';
 import { type Config, loadProcessConfig } from '../config.js';
 import type { AccountStore } from '../store/account-store.js';
+import type { AlertChannelStore } from '../store/alert-channel-store.js';
+import type { AlertRuleStore } from '../store/alert-rule-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { migrateWithNotice } from '../store/migrate-with-notice.js';
 import { openStore } from '../store/open-store.js';
@@ -12,6 +14,8 @@ export interface CliContext {
   accountStore: AccountStore;
   eventStore: EventStore;
   accounts: Accounts;
+  alertRules: AlertRuleStore;
+  alertChannels: AlertChannelStore;
 }
 
 /** Runs `work` with the store of `--data` (or the configured one) and closes it afterwards. */
@@ -31,7 +35,14 @@ export async function withStore<T>(
       sessionDays: config.sessionDays,
       maxServicesPerUser: config.maxServicesPerUser,
     });
-    return await work({ config, accountStore: store.accounts, eventStore: store.events, accounts });
+    return await work({
+      config,
+      accountStore: store.accounts,
+      eventStore: store.events,
+      accounts,
+      alertRules: store.alertRules,
+      alertChannels: store.alertChannels,
+    });
   } finally {
     await store.close();
   }

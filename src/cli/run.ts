@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { packageVersion } from '../package-version.js';
 import { StoreConflictError, StoreNotFoundError } from '../store/errors.js';
 import { NewerSchemaError } from '../store/schema-version.js';
+import { ALERT_USAGE, alertCommand } from './alert.js';
 import { CommandFailed, UsageError } from './args.js';
 import { BACKUP_USAGE, backupCommand } from './backup.js';
 import { EXPORT_USAGE, exportCommand } from './export.js';
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<void>; usage: 
   user: { run: userCommand, usage: USER_USAGE },
   service: { run: serviceCommand, usage: SERVICE_USAGE },
   token: { run: tokenCommand, usage: TOKEN_USAGE },
+  alert: { run: alertCommand, usage: ALERT_USAGE },
   migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
   send: { run: sendCommand, usage: SEND_USAGE },
   loadgen: { run: loadgenCommand, usage: LOADGEN_USAGE },
