@@ -9,8 +9,10 @@ import type uPlot from 'uplot';
 import type { AlertTransition } from '../../shared/alert-types';
 import { formatClock } from '../../shared/format';
 
-/** markers with a visible name at most: more would overlap; the rest keep their tooltip */
+/** markers with a visible name at most; the rest keep their tooltip */
 const LABELLED = 6;
+/** a name needs about this much room (CSS px): a marker closer to a named one stays unnamed */
+const LABEL_ROOM = 80;
 
 export function alertMarkers(read: () => readonly AlertTransition[], bucketSeconds: number): uPlot.Plugin {
   let layer: HTMLDivElement | null = null;
@@ -40,23 +42,27 @@ function place(u: uPlot, layer: HTMLDivElement, transitions: readonly AlertTrans
     (t) => t.kind !== 'reminder' && t.at / 1000 >= min && t.at / 1000 < max + bucketSeconds,
   );
   const width = u.over.clientWidth;
-  shown.forEach((t, i) => {
+  const named: number[] = [];
+  for (const t of shown) {
     const name = t.rule_name ?? `rule ${t.rule_id}`;
     const text = `${name} ${t.kind} at ${formatClock(t.at)}`;
     const marker = document.createElement('div');
     marker.className = `alert-marker ${t.kind}`;
-    marker.style.left = `${Math.min(width - 1, Math.max(0, u.valToPos(t.at / 1000, 'x')))}px`;
+    const x = Math.min(width - 1, Math.max(0, u.valToPos(t.at / 1000, 'x')));
+    marker.style.left = `${x}px`;
     marker.title = `${text}: ${t.message}`;
     marker.setAttribute('role', 'img');
     marker.setAttribute('aria-label', text);
     marker.dataset.testid = 'alert-marker';
-    // transitions come newest first: the newest get the visible names
-    if (i < LABELLED) {
+    // transitions come newest first: the newest get the visible names, where they do not overlap
+    if (named.length < LABELLED && named.every((other) => Math.abs(other - x) >= LABEL_ROOM)) {
+      named.push(x);
       const label = document.createElement('span');
-      label.className = 'alert-marker-label';
+      // near the right edge the name goes on the line's left, inside the chart
+      label.className = x > width - LABEL_ROOM ? 'alert-marker-label before' : 'alert-marker-label';
       label.textContent = name;
       marker.appendChild(label);
     }
     layer.appendChild(marker);
-  });
+  }
 }
