@@ -270,12 +270,69 @@ suiteOrSkip('alerts in the admin page and the dashboard, in a real browser', chr
     await page.locator('main.dashboard').screenshot({ path: path.join(SHOTS, 'dashboard-alerts.png') });
   });
 
+  it('shows the panel and the markers to a viewer the service is shared with, and no channels', async () => {
+    // the admin makes a user and shares the service with it, through the API the admin page uses
+    const made = await page.evaluate(async (id) => {
+      const csrf = document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
+      const headers = { 'content-type': 'application/json', 'x-csrf-token': csrf };
+      const user = await fetch('/api/users', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'viewer', password: 'viewer-password-1', admin: false }),
+      });
+      const share = await fetch(`/api/services/${id}/shares`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ user: 'viewer' }),
+      });
+      return [user.status, share.status];
+    }, wsid);
+    assert.deepEqual(made, [201, 200]);
+
+    const viewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    viewer.setDefaultTimeout(WAIT_MS);
+    try {
+      await viewer.goto(`${server.url}/login`);
+      await viewer.getByLabel('User name').fill('viewer');
+      await viewer.getByLabel('Password').fill('viewer-password-1');
+      await viewer.getByRole('button', { name: 'Log in' }).click();
+      await viewer.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await viewer.goto(`${server.url}/view/dashboard/${wsid}`);
+      const panel = viewer.getByRole('region', { name: 'Alerts' });
+      await panel.getByRole('list', { name: 'Rules firing now' }).getByText('traffic spike').waitFor();
+      await viewer
+        .getByRole('region', { name: 'Requests' })
+        .getByRole('img', { name: /^traffic spike fired at / })
+        .first()
+        .waitFor();
+      const channels = await viewer.evaluate((id) => fetch(`/api/services/${id}/channels`).then((r) => r.status), wsid);
+      assert.equal(channels, 403);
+    } finally {
+      await viewer.context().close();
+    }
+  });
+
   it('unmutes the rule from the admin page', async () => {
     await page.goto(`${server.url}/admin`);
     await openDetails(page, 'shop');
     await rulesTable(page).getByRole('button', { name: 'Unmute rule quiet checkout' }).click();
     await rulesTable(page).getByLabel('Mute rule quiet checkout').waitFor();
     assert.equal((await rules()).find((r) => r.name === 'quiet checkout')?.muted_until, null);
+  });
+
+  it("fits a phone screen: the admin page's alerts and the dashboard's panel do not widen the page", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await alertsSection().getByRole('button', { name: 'Delivery log of ops receiver' }).click();
+    await alertsSection().getByRole('table', { name: 'Delivery log of ops receiver' }).waitFor();
+    await addRuleForm(page);
+    const adminWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(adminWidth <= 390, `the admin page is ${adminWidth} px wide`);
+    await alertsSection().screenshot({ path: path.join(SHOTS, 'mobile-admin-alerts.png') });
+    await page.goto(`${server.url}/view/dashboard/${wsid}`);
+    await page.getByRole('region', { name: 'Alerts' }).getByRole('list', { name: 'Rules firing now' }).waitFor();
+    const dashboardWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(dashboardWidth <= 390, `the dashboard is ${dashboardWidth} px wide`);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
 
