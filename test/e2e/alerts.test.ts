@@ -334,6 +334,74 @@ suiteOrSkip('alerts in the admin page and the dashboard, in a real browser', chr
     assert.ok(dashboardWidth <= 390, `the dashboard is ${dashboardWidth} px wide`);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  it('edits the spike rule above its traffic: it resolves, and the open dashboard marks that within its poll', async () => {
+    const dashboard = await page.context().newPage();
+    dashboard.setDefaultTimeout(WAIT_MS);
+    try {
+      await dashboard.goto(`${server.url}/view/dashboard/${wsid}`);
+      await dashboard.getByRole('region', { name: 'Alerts' }).getByRole('list', { name: 'Rules firing now' }).waitFor();
+
+      await page.goto(`${server.url}/admin`);
+      await openDetails(page, 'shop');
+      await rulesTable(page).getByRole('button', { name: 'Edit rule traffic spike' }).click();
+      const form = rulesTable(page).getByRole('form', { name: 'Edit alert rule traffic spike' });
+      assert.equal(await form.getByLabel('More than (requests)').inputValue(), '5');
+      await form.getByLabel('More than (requests)').fill('1000');
+      await form.getByRole('button', { name: 'Save rule' }).click();
+      const row = rulesTable(page).getByRole('row', { name: /traffic spike/ });
+      await row.getByText('more than 1,000 requests in 1 min').waitFor();
+
+      await waitUntil(
+        () => notifications().some((n) => n.type === 'alert.resolved' && n.rule?.name === 'traffic spike'),
+        () => JSON.stringify(notifications()),
+      );
+      // the page that was already open reads the change at its next poll (every 10 s)
+      const resolved = dashboard
+        .getByRole('region', { name: 'Requests' })
+        .getByRole('img', { name: /^traffic spike resolved at \d\d:\d\d:\d\d$/ });
+      await resolved.waitFor();
+      assert.match((await resolved.getAttribute('class')) ?? '', /\bresolved\b/);
+      await dashboard
+        .getByRole('list', { name: 'Latest alert changes' })
+        .getByRole('listitem')
+        .filter({ hasText: 'traffic spike' })
+        .getByText('resolved')
+        .first()
+        .waitFor();
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  it('removes the channel and the rules after a confirmation', async () => {
+    await alertsSection().getByRole('button', { name: 'Remove channel ops receiver' }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove the channel ops receiver?' })
+      .getByRole('button', { name: 'Remove channel' })
+      .click();
+    await alertsSection().getByText('No channels yet').waitFor();
+    for (const name of ['traffic spike', 'quiet checkout']) {
+      await rulesTable(page)
+        .getByRole('button', { name: `Remove rule ${name}` })
+        .click();
+      await page
+        .getByRole('dialog', { name: `Remove the rule ${name}?` })
+        .getByRole('button', { name: 'Remove rule' })
+        .click();
+      await rulesTable(page)
+        .getByRole('row', { name: new RegExp(name) })
+        .waitFor({ state: 'detached' });
+    }
+    await alertsSection().getByText('No rules yet').waitFor();
+    assert.deepEqual(await rules(), []);
+    await page.goto(`${server.url}/view/dashboard/${wsid}`);
+    await page.getByText('No alert rules — set them up in the admin page').waitFor();
+    assert.equal(
+      await page.getByRole('link', { name: 'set them up in the admin page' }).getAttribute('href'),
+      '/admin',
+    );
+  });
 });
 
 /** the admin page lists services closed except a fresh one: open the service's details */
