@@ -83,7 +83,8 @@ export function isSpecialPurpose({ family, bytes }: IpBytes): boolean {
   return ranges.some(([prefix, bits]) => matchesPrefix(bytes, prefix, bits));
 }
 
-function matchesPrefix(bytes: Uint8Array, prefix: readonly number[], bits: number): boolean {
+/** Whether the address's first `bits` bits are those of `prefix`. */
+export function matchesPrefix(bytes: Uint8Array, prefix: readonly number[], bits: number): boolean {
   for (let bit = 0; bit < bits; bit += 8) {
     const index = bit >> 3;
     const mask = bits - bit >= 8 ? 0xff : (0xff << (8 - (bits - bit))) & 0xff;

@@ -8,7 +8,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { formatIp, type IpBytes, parseIp } from '../../enrich/ip-address.js';
+import { formatIp, type IpBytes, matchesPrefix, parseIp } from '../../enrich/ip-address.js';
 
 /** resolves every address of a host name, as dns.lookup with `all: true` does (tests may inject a resolver) */
 export type ResolveAll = (hostname: string) => Promise<LookupAddress[]>;
@@ -73,15 +73,6 @@ export function blockedAddressKind(ip: IpBytes): string | null {
   const ranges = ip.family === 4 ? BLOCKED_IPV4 : BLOCKED_IPV6;
   for (const [label, prefix, bits] of ranges) if (matchesPrefix(ip.bytes, prefix, bits)) return label;
   return null;
-}
-
-function matchesPrefix(bytes: Uint8Array, prefix: readonly number[], bits: number): boolean {
-  for (let bit = 0; bit < bits; bit += 8) {
-    const index = bit >> 3;
-    const mask = bits - bit >= 8 ? 0xff : (0xff << (8 - (bits - bit))) & 0xff;
-    if (((bytes[index] ?? 0) & mask) !== ((prefix[index] ?? 0) & mask)) return false;
-  }
-  return true;
 }
 
 /** An http(s) URL as a channel may store it, or the reason it may not (checked when the channel is saved). */
