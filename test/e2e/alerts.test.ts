@@ -6,7 +6,9 @@
  * in the delivery log; adds a spike rule (the form showing each kind's
  * settings, a server refusal shown as worded) that traffic through collect
  * fires; the dashboard's panel shows it firing and the requests chart marks
- * it; a muted rule fires without notifying anyone, and unmutes.
+ * it; a muted rule fires without notifying anyone, and unmutes; the channel,
+ * edited to a second receiver, sends there signed with the same secret, and
+ * a bad target is refused as worded with nothing changed.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -374,10 +376,68 @@ suiteOrSkip('alerts in the admin page and the dashboard, in a real browser', chr
     }
   });
 
+  it("edits the channel's name and target: a test reaches the new receiver, signed with the same secret; a bad target changes nothing", async () => {
+    const second = await startWebhookReceiver();
+    try {
+      await page.goto(`${server.url}/admin`);
+      await openDetails(page, 'shop');
+      const table = alertsSection().getByRole('table', { name: 'Alert channels' });
+      await table.getByRole('button', { name: 'Edit channel ops receiver' }).click();
+      const form = table.getByRole('form', { name: 'Edit alert channel ops receiver' });
+      assert.equal(await form.getByLabel('Channel name').inputValue(), 'ops receiver');
+      assert.equal(await form.getByLabel('URL').inputValue(), receiver.url('/tmon'));
+      await form.getByText('Its signing secret stays the same').waitFor();
+      await form.getByLabel('Channel name').fill('backup receiver');
+      await form.getByLabel('URL').fill(second.url('/moved'));
+      await form.getByRole('button', { name: 'Save channel' }).click();
+      const row = table.getByRole('row', { name: /backup receiver/ });
+      await row.waitFor();
+      assert.match(
+        (await row.textContent()) ?? '',
+        new RegExp(`webhook.*${second.url('/moved').replaceAll('/', '\\/')}`),
+      );
+      assert.equal(await table.getByRole('row', { name: /ops receiver/ }).count(), 0);
+
+      await alertsSection().getByRole('button', { name: 'Send a test to backup receiver' }).click();
+      await waitUntil(
+        () => second.received.some((r) => r.path === '/moved'),
+        () => JSON.stringify(second.received),
+      );
+      const tests = second.received
+        .map((r) => new Webhook(webhookSecret).verify(r.body, r.headers as Record<string, string>) as Notification)
+        .filter((n) => n.type === 'alert.test');
+      assert.equal(tests.length, 1, JSON.stringify(second.received));
+
+      // a target the server refuses: its message as worded, and the channel as it was
+      await table.getByRole('button', { name: 'Edit channel backup receiver' }).click();
+      const again = table.getByRole('form', { name: 'Edit alert channel backup receiver' });
+      await again.getByLabel('Channel name').fill('ftp receiver');
+      await again.getByLabel('URL').fill('ftp://127.0.0.1/hook');
+      await again.getByRole('button', { name: 'Save channel' }).click();
+      await again
+        .getByRole('alert')
+        .filter({ hasText: "a webhook channel's target: the URL must start with http:// or https://, not ftp://" })
+        .waitFor();
+      const stored = (await apiGet(`/api/services/${wsid}/channels`)).results.channels as {
+        name: string;
+        kind: string;
+        target: string;
+      }[];
+      assert.deepEqual(
+        stored.map((c) => [c.name, c.kind, c.target]),
+        [['backup receiver', 'webhook', second.url('/moved')]],
+      );
+      await again.getByRole('button', { name: 'Cancel' }).click();
+      await table.getByRole('row', { name: /backup receiver/ }).waitFor();
+    } finally {
+      await second.close();
+    }
+  });
+
   it('removes the channel and the rules after a confirmation', async () => {
-    await alertsSection().getByRole('button', { name: 'Remove channel ops receiver' }).click();
+    await alertsSection().getByRole('button', { name: 'Remove channel backup receiver' }).click();
     await page
-      .getByRole('dialog', { name: 'Remove the channel ops receiver?' })
+      .getByRole('dialog', { name: 'Remove the channel backup receiver?' })
       .getByRole('button', { name: 'Remove channel' })
       .click();
     await alertsSection().getByText('No channels yet').waitFor();

@@ -30,6 +30,9 @@ export const alertsApi = {
   /** the webhook secret is in this answer only */
   createChannel: (serviceId: number, input: { name: string; kind: ChannelKind; target: string }) =>
     api.post<{ channel: AlertChannel; secret: string | null }>(`${base(serviceId)}/channels`, input),
+  /** the kind and a webhook's secret stay as they are */
+  updateChannel: (serviceId: number, channelId: number, change: { name?: string; target?: string }) =>
+    api.put<{ channel: AlertChannel }>(`${base(serviceId)}/channels/${channelId}`, change).then((a) => a.channel),
   removeChannel: (serviceId: number, channelId: number) => api.delete<void>(`${base(serviceId)}/channels/${channelId}`),
   sendTest: (serviceId: number, channelId: number) =>
     api.post<{ delivery: AlertDelivery }>(`${base(serviceId)}/channels/${channelId}/test`).then((a) => a.delivery),

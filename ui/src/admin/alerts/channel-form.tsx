@@ -9,37 +9,7 @@ import type { AlertChannel, ChannelKind } from '../../shared/alert-types';
 import { alertsApi } from '../../shared/alerts-api';
 import { useAction } from '../../shared/use-action';
 import { CopyButton } from '../service-details';
-
-const KINDS: { value: ChannelKind; label: string; target: string; placeholder: string; help: string }[] = [
-  {
-    value: 'webhook',
-    label: 'Webhook',
-    target: 'URL',
-    placeholder: 'https://example.com/hooks/tmon',
-    help: 'tmon POSTs each alert as JSON, signed as Standard Webhooks specifies, with the secret shown after you add it.',
-  },
-  {
-    value: 'slack',
-    label: 'Slack',
-    target: 'Incoming webhook URL',
-    placeholder: 'https://hooks.slack.com/services/…',
-    help: "Slack's incoming webhook for the channel that should read the alerts.",
-  },
-  {
-    value: 'discord',
-    label: 'Discord',
-    target: 'Webhook URL',
-    placeholder: 'https://discord.com/api/webhooks/…',
-    help: "A Discord channel's webhook (Server settings → Integrations → Webhooks).",
-  },
-  {
-    value: 'email',
-    label: 'E-mail',
-    target: 'Addresses',
-    placeholder: 'ops@example.com, me@example.com',
-    help: 'One or more addresses, separated by commas; tmon sends through its SMTP server (TMON_SMTP_URL).',
-  },
-];
+import { CHANNEL_KINDS } from './channel-kinds';
 
 interface Props {
   serviceId: number;
@@ -52,7 +22,7 @@ export function ChannelForm({ serviceId, onCreated }: Props) {
   const [target, setTarget] = useState('');
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const action = useAction();
-  const wording = KINDS.find((k) => k.value === kind)!;
+  const wording = CHANNEL_KINDS.find((k) => k.value === kind)!;
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -85,7 +55,7 @@ export function ChannelForm({ serviceId, onCreated }: Props) {
         <label>
           Sends to
           <select value={kind} onChange={(e) => setKind(e.currentTarget.value as ChannelKind)}>
-            {KINDS.map((k) => (
+            {CHANNEL_KINDS.map((k) => (
               <option key={k.value} value={k.value}>
                 {k.label}
               </option>

@@ -1,13 +1,14 @@
 /**
  * A service's alert channels as a table: where each sends, a "Send a test"
- * button, its delivery log (opened below the table), and removal after a
- * confirmation.
+ * button, its delivery log (opened below the table), an edit in its row,
+ * and removal after a confirmation.
  */
 import { useState } from 'preact/hooks';
 import type { AlertChannel } from '../../shared/alert-types';
 import { alertsApi } from '../../shared/alerts-api';
 import { ConfirmDialog } from '../../shared/confirm-dialog';
 import { useAction } from '../../shared/use-action';
+import { ChannelEditForm } from './channel-edit-form';
 import { DeliveryLog } from './delivery-log';
 
 const KIND_LABEL: Record<AlertChannel['kind'], string> = {
@@ -25,6 +26,7 @@ interface Props {
 
 export function ChannelsList({ serviceId, channels, onChanged }: Props) {
   const [logOf, setLogOf] = useState<number | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
   // each test sent bumps it, so the open log reads again
   const [sent, setSent] = useState(0);
   const [testNote, setTestNote] = useState<string | null>(null);
@@ -69,41 +71,60 @@ export function ChannelsList({ serviceId, channels, onChanged }: Props) {
             </tr>
           </thead>
           <tbody>
-            {channels.map((c) => (
-              <tr key={c.id}>
-                <td>{c.name}</td>
-                <td data-label="kind">{KIND_LABEL[c.kind]}</td>
-                <td class="mono small clip" data-label="sends to" title={c.target}>
-                  {c.target}
-                </td>
-                <td class="row-actions">
-                  <button
-                    type="button"
-                    aria-label={`Send a test to ${c.name}`}
-                    disabled={action.busy}
-                    onClick={() => sendTest(c)}
-                  >
-                    Send a test
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`Delivery log of ${c.name}`}
-                    aria-expanded={logOf === c.id}
-                    onClick={() => setLogOf(logOf === c.id ? null : c.id)}
-                  >
-                    Log
-                  </button>
-                  <button
-                    type="button"
-                    class="danger"
-                    aria-label={`Remove channel ${c.name}`}
-                    onClick={() => setRemoving(c)}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
+            {channels.map((c) =>
+              editing === c.id ? (
+                <tr key={c.id}>
+                  <td colSpan={4}>
+                    <ChannelEditForm
+                      serviceId={serviceId}
+                      channel={c}
+                      onSaved={async () => {
+                        setEditing(null);
+                        await onChanged();
+                      }}
+                      onCancel={() => setEditing(null)}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={c.id}>
+                  <td>{c.name}</td>
+                  <td data-label="kind">{KIND_LABEL[c.kind]}</td>
+                  <td class="mono small clip" data-label="sends to" title={c.target}>
+                    {c.target}
+                  </td>
+                  <td class="row-actions">
+                    <button type="button" aria-label={`Edit channel ${c.name}`} onClick={() => setEditing(c.id)}>
+                      Edit
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={`Send a test to ${c.name}`}
+                      disabled={action.busy}
+                      onClick={() => sendTest(c)}
+                    >
+                      Send a test
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={`Delivery log of ${c.name}`}
+                      aria-expanded={logOf === c.id}
+                      onClick={() => setLogOf(logOf === c.id ? null : c.id)}
+                    >
+                      Log
+                    </button>
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`Remove channel ${c.name}`}
+                      onClick={() => setRemoving(c)}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </div>
