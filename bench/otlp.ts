@@ -15,7 +15,7 @@ import { runAlternating } from './support/alternate.js';
 import { parseOptions } from './support/args.js';
 import { planCores } from './support/cores.js';
 import { type Bucket, SERVER_BUCKETS, summariseProfiles } from './support/cpu-profile-summary.js';
-import type { LoadResult } from './support/load.js';
+import { type LoadResult, loadResultOf } from './support/load.js';
 import { otlpBody, v2Body } from './support/otlp-bodies.js';
 import { runTmonCli, type ServerProcess } from './support/processes.js';
 import { describeMachine, fixed, int, printTargets, type Target, table } from './support/report.js';
@@ -95,20 +95,7 @@ async function load(port: number, way: Way, seconds: number): Promise<LoadResult
       },
     ],
   });
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
-  const ok = statusCodes['200'] ?? 0;
-  return {
-    seconds: result.duration,
-    ok,
-    okPerSecond: ok / result.duration,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-    statusCodes,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    acked: [],
-    firstRefusal,
-  };
+  return loadResultOf(result, [], firstRefusal);
 }
 
 async function main(): Promise<number> {

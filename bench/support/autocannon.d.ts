@@ -38,7 +38,7 @@ declare module 'autocannon' {
     p99_9?: number;
   }
 
-  interface Result {
+  export interface Result {
     duration: number;
     errors: number;
     timeouts: number;

@@ -1,5 +1,5 @@
 /** One autocannon run: keep-alive connections posting bodies from a BodySource to /data/collect. */
-import autocannon from 'autocannon';
+import autocannon, { type Result } from 'autocannon';
 import type { BodySource } from './bodies.js';
 
 export interface LoadOptions {
@@ -63,6 +63,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       },
     ],
   });
+  return loadResultOf(result, acked, firstRefusal);
+}
+
+/** An autocannon run's figures as a LoadResult, with the request numbers answered 200 and the first refusal. */
+export function loadResultOf(result: Result, acked: number[], firstRefusal: string | null): LoadResult {
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
   const ok = statusCodes['200'] ?? 0;
   return {
