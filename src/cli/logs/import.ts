@@ -30,8 +30,8 @@ export const IMPORT_USAGE = `tmon logs import FILE… [--server URL] [--token T]
     and sent, 1 when tmon refused the token, could not be reached (15 s at the start, 2 minutes once it
     took a first batch) or a file could not be read to its end`;
 
-/** events per request: one group commit's worth in tmon (half of what a request may carry); fewer, larger commits cost tmon's writer less per event than 1,000-event batches */
-const BATCH_EVENTS = 5_000;
+/** events per request: a tenth of what tmon takes, so one request's commit stays short */
+const BATCH_EVENTS = 1_000;
 /** JSON bytes per request before it is sent early: half of tmon's 8 MiB limit, for lines with long fields */
 const BATCH_BYTES = 4 * 1024 * 1024;
 /** three: one being committed, one on the wire, one being parsed; more only queue up inside tmon */
