@@ -162,6 +162,8 @@ async function post(
       'content-type': 'application/json',
       ...(compressed ? { 'content-encoding': 'gzip' } : {}),
       accept: 'application/json',
+      // the answer is a few dozen bytes: fetch would ask for it gzipped and pay a zlib stream to unpack each one
+      'accept-encoding': 'identity',
     },
     body,
     signal: tryLimit(options),
