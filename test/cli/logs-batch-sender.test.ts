@@ -160,20 +160,27 @@ describe('the batch sender of tmon logs', () => {
 
   it('stops the batches still retrying once one batch fails for good, and reports that one', async () => {
     const nobody = `http://127.0.0.1:${await freePort()}`;
+    const acknowledged: string[] = [];
     const queue = new BatchQueue(
-      (batch, signal) =>
-        batch[0]!.json.includes('"unreachable-')
-          ? sendBatch(batch, { server: nobody, token, giveUpAfterMs: 60_000, signal })
-          : sendBatch(batch, { server: tmon.url, token: 'tmon_wrong', giveUpAfterMs: 60_000, signal }),
+      (batch, signal) => {
+        const json = batch[0]!.json;
+        const server = json.includes('"unreachable-') ? nobody : tmon.url;
+        const as = json.includes('"first-') || server === nobody ? token : 'tmon_wrong';
+        return sendBatch(batch, { server, token: as, giveUpAfterMs: 60_000, signal });
+      },
       3,
-      () => assert.fail('no batch gets through'),
+      (batch) => acknowledged.push(batch[0]!.json),
     );
+    // the first batch goes alone: the others overlap only once tmon has answered it
+    await queue.add(events(1, tmon.clock.read(), 'first'));
     const started = performance.now();
     await queue.add(events(1, tmon.clock.read(), 'unreachable'));
-    // let the first batch meet the closed port and start waiting to retry
+    // let the second batch meet the closed port and start waiting to retry
     await new Promise((resolve) => setTimeout(resolve, 200));
     await queue.add(events(1, tmon.clock.read(), 'refused'));
     await assert.rejects(queue.finish(), /^BatchNotSent: tmon refused the token \(401 /);
     assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+    assert.equal(acknowledged.length, 1);
+    assert.match(acknowledged[0]!, /"first-0"/);
   });
 });
