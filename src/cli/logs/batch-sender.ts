@@ -27,6 +27,29 @@ export interface OutgoingEvent {
   readonly line: LineRef;
 }
 
+/**
+ * The events of one request, however the caller keeps them: the body to
+ * send, and what is needed to take out an event tmon refuses.
+ */
+export interface EventBatch {
+  readonly size: number;
+  /** `{"events":[…]}` */
+  body(): string | Uint8Array<ArrayBuffer>;
+  lineOf(index: number): LineRef;
+  /** the same events but the one at index */
+  without(index: number): EventBatch;
+}
+
+/** A batch kept as one object per event (the follow spool's). */
+export function eventList(events: readonly OutgoingEvent[]): EventBatch {
+  return {
+    size: events.length,
+    body: () => `{"events":[${events.map((event) => event.json).join(',')}]}`,
+    lineOf: (index) => (events[index] as OutgoingEvent).line,
+    without: (index) => eventList(events.filter((_, i) => i !== index)),
+  };
+}
+
 /** An event tmon refused on its own (a `ts` beyond its retention, extra fields too large…). */
 export interface EventRefusal {
   readonly line: LineRef;
@@ -82,16 +105,19 @@ interface Answer {
   retryAfterMs: number | null;
 }
 
-export async function sendBatch(events: readonly OutgoingEvent[], options: BatchSenderOptions): Promise<BatchResult> {
+export async function sendBatch(
+  events: EventBatch | readonly OutgoingEvent[],
+  options: BatchSenderOptions,
+): Promise<BatchResult> {
   const url = collectUrl(options.server);
   const result: BatchResult = { accepted: 0, refused: [] };
-  let remaining = events;
+  let remaining = isEventList(events) ? eventList(events) : events;
   let failingSince: number | null = null;
   let tries = 0;
   let failures = 0;
   const compress = !isLoopback(new URL(url));
-  while (remaining.length > 0) {
-    const json = `{"events":[${remaining.map((event) => event.json).join(',')}]}`;
+  while (remaining.size > 0) {
+    const json = remaining.body();
     const body: Uint8Array<ArrayBuffer> | string = compress ? await gzipAsync(json, { level: GZIP_LEVEL }) : json;
     tries += 1;
     let answer: Answer;
@@ -112,14 +138,13 @@ export async function sendBatch(events: readonly OutgoingEvent[], options: Batch
       continue;
     }
     if (answer.status === 200) {
-      result.accepted += typeof answer.body.accepted === 'number' ? answer.body.accepted : remaining.length;
+      result.accepted += typeof answer.body.accepted === 'number' ? answer.body.accepted : remaining.size;
       return result;
     }
-    const refusal = answer.status === 400 ? refusedEventIndex(answer.body, remaining.length) : null;
+    const refusal = answer.status === 400 ? refusedEventIndex(answer.body, remaining.size) : null;
     if (refusal !== null) {
-      const refused = remaining[refusal.index] as OutgoingEvent;
-      result.refused.push({ line: refused.line, message: refusal.message });
-      remaining = remaining.filter((_, i) => i !== refusal.index);
+      result.refused.push({ line: remaining.lineOf(refusal.index), message: refusal.message });
+      remaining = remaining.without(refusal.index);
       continue;
     }
     const said = `${answer.status} ${String(answer.body.error)}: ${String(answer.body.message)}`;
@@ -138,6 +163,10 @@ export async function sendBatch(events: readonly OutgoingEvent[], options: Batch
     );
   }
   return result;
+}
+
+function isEventList(events: EventBatch | readonly OutgoingEvent[]): events is readonly OutgoingEvent[] {
+  return Array.isArray(events);
 }
 
 /**
