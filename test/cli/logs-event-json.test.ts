@@ -61,3 +61,25 @@ test('a number that is not finite is sent as null, which the server refuses with
   const parsed = JSON.parse(logEventJson({ ...RECORD, duration_ms: Number.NaN }, 'x'));
   assert.equal(parsed.duration_ms, null);
 });
+
+test('every text is written as JSON.stringify writes it: escapes, control characters, surrogates paired or alone', () => {
+  const texts = [
+    'plain /a?b=c',
+    'a "quote"',
+    'back\\slash',
+    'tab\tand\u0001',
+    'emoji 😀',
+    'lone \ud800 high',
+    'lone \udc00 low',
+    'é\u2028',
+  ];
+  for (const text of texts) {
+    const record: LogRecord = { ...RECORD, url: text, useragent: text, referrer: text, extra: { [text]: text } };
+    const json = logEventJson(record, text);
+    const expected =
+      `{"url":${JSON.stringify(text)},"ip":${JSON.stringify(RECORD.ip)},"useragent":${JSON.stringify(text)},` +
+      `"ts":${RECORD.ts},"id":${JSON.stringify(text)},"username":"frank","method":"GET","status":200,"duration_ms":12.5,` +
+      `"referrer":${JSON.stringify(text)},${JSON.stringify(text)}:${JSON.stringify(text)}}`;
+    assert.equal(json, expected, JSON.stringify(text));
+  }
+});
