@@ -42,6 +42,38 @@ describe('reading log lines', () => {
     assert.equal(hash, firstLineHash(Buffer.from('first\r\n'), false));
   });
 
+  it('gives the same lines and offsets however the content is cut into chunks: ASCII, UTF-8, bad bytes, \\r, empty lines', async () => {
+    const pieces = ['GET /a', 'ü', '€😀', '\r', '\n', '\n', '\r\n', 'x'.repeat(40), '\xff', ' '];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let run = 0; run < 200; run++) {
+      const parts: Buffer[] = [];
+      for (let i = 0; i < 60; i++) {
+        const piece = pieces[Math.floor(random() * pieces.length)]!;
+        parts.push(piece === '\xff' ? Buffer.from([0xff]) : Buffer.from(piece));
+      }
+      const content = Buffer.concat(parts);
+      const expected: [string, number][] = [];
+      for (let start = 0; start < content.length; ) {
+        const newline = content.indexOf(0x0a, start);
+        const end = newline === -1 ? content.length : newline;
+        const text = content.toString('utf8', start, end);
+        expected.push([text.endsWith('\r') ? text.slice(0, -1) : text, start]);
+        start = end + 1;
+      }
+      const cuts: Buffer[] = [];
+      for (let at = 0; at < content.length; ) {
+        const size = 1 + Math.floor(random() * 40);
+        cuts.push(content.subarray(at, at + size));
+        at += size;
+      }
+      assert.deepEqual((await collect(lineSlices(chunksOf(...cuts)))).lines, expected, `run ${run}`);
+    }
+  });
+
   it('names a file with one unterminated line by that line', async () => {
     const { hash, lines } = await collect(lineSlices(chunksOf('only')));
     assert.deepEqual(lines, [['only', 0]]);

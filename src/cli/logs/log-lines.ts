@@ -68,37 +68,67 @@ export async function* lineSlices(content: AsyncIterable<Buffer>): AsyncGenerato
   // the line being read, still without its newline: kept as parts so a long line costs no repeated copying
   let partial: Buffer[] = [];
   let partialBytes = 0;
-  let lineStart = 0;
+  /** bytes before the chunk being read */
+  let chunkStart = 0;
   for await (const chunk of content) {
     const firstNewline = chunk.indexOf(NEWLINE);
     if (firstNewline === -1) {
       partial.push(chunk);
       partialBytes += chunk.length;
-      if (partialBytes > MAX_LINE_BYTES) throw new LineTooLong(lineStart);
+      chunkStart += chunk.length;
+      if (partialBytes > MAX_LINE_BYTES) throw new LineTooLong(chunkStart - partialBytes);
       continue;
     }
-    const buffer = partial.length === 0 ? chunk : Buffer.concat([...partial, chunk]);
-    const bufferStart = lineStart;
-    partial = [];
-    partialBytes = 0;
     const lines: SourceLine[] = [];
-    let position = 0;
-    for (let newline = buffer.indexOf(NEWLINE); newline !== -1; newline = buffer.indexOf(NEWLINE, position)) {
-      if (fileHash === null) fileHash = firstLineHash(buffer.subarray(0, newline), true) as string;
-      lines.push({ text: lineText(buffer, position, newline), offset: bufferStart + position });
-      position = newline + 1;
+    let wholeLinesStart = 0;
+    if (partialBytes > 0) {
+      // only the line that spans the chunks is copied together
+      const spanning = Buffer.concat([...partial, chunk.subarray(0, firstNewline)]);
+      fileHash ??= firstLineHash(spanning, true) as string;
+      lines.push({ text: lineText(spanning, 0, spanning.length), offset: chunkStart - partialBytes });
+      partial = [];
+      partialBytes = 0;
+      wholeLinesStart = firstNewline + 1;
+    } else {
+      fileHash ??= firstLineHash(chunk.subarray(0, firstNewline), true) as string;
     }
-    if (position < buffer.length) {
-      partial.push(buffer.subarray(position));
-      partialBytes = buffer.length - position;
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (wholeLinesStart <= lastNewline) addWholeLines(chunk, wholeLinesStart, lastNewline, chunkStart, lines);
+    if (lastNewline + 1 < chunk.length) {
+      partial.push(chunk.subarray(lastNewline + 1));
+      partialBytes = chunk.length - lastNewline - 1;
     }
-    lineStart = bufferStart + position;
+    chunkStart += chunk.length;
     yield { fileHash: fileHash as string, lines };
   }
   if (partialBytes > 0) {
     const rest = Buffer.concat(partial);
     fileHash ??= firstLineHash(rest, true) as string;
-    yield { fileHash, lines: [{ text: lineText(rest, 0, rest.length), offset: lineStart }] };
+    yield { fileHash, lines: [{ text: lineText(rest, 0, rest.length), offset: chunkStart - partialBytes }] };
+  }
+}
+
+/**
+ * The lines of chunk[start, end), `end` being the last newline: decoded as
+ * one string, each line a slice of it (no copy) when every byte is one
+ * character, as in a log of ASCII, where a character's index is its byte's.
+ */
+function addWholeLines(chunk: Buffer, start: number, end: number, chunkStart: number, lines: SourceLine[]): void {
+  const text = chunk.toString('utf8', start, end);
+  if (text.length !== end - start) {
+    for (let position = start; position <= end; ) {
+      const newline = chunk.indexOf(NEWLINE, position);
+      lines.push({ text: lineText(chunk, position, newline), offset: chunkStart + position });
+      position = newline + 1;
+    }
+    return;
+  }
+  for (let position = 0; position <= text.length; ) {
+    let newline = text.indexOf('\n', position);
+    if (newline === -1) newline = text.length;
+    const last = newline > position && text.charCodeAt(newline - 1) === CARRIAGE_RETURN ? newline - 1 : newline;
+    lines.push({ text: text.slice(position, last), offset: chunkStart + start + position });
+    position = newline + 1;
   }
 }
 
