@@ -112,7 +112,7 @@ async function readAndSend(sources: readonly LogSource[], parseLine: LineParser,
           batch.add(logEventJson(record, lineId(slice.fileHash, line.offset)), source.name, lineNumber);
           if (batch.full || batch.bytes >= BATCH_BYTES) {
             await queue.add(batch);
-            batch = new ImportBatch(BATCH_EVENTS);
+            batch = new ImportBatch(BATCH_EVENTS, batch.bytes);
           }
         }
         tally.linesRead += slice.lines.length;
