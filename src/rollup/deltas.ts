@@ -1,5 +1,6 @@
 import type { EnrichedEvent } from '../enrich/enriched-event.js';
 import { bucketStart } from './buckets.js';
+import { pushRequestRows, pushValueRows } from './delta-rows.js';
 import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
 import { rollupRowKept } from './retention.js';
@@ -11,6 +12,7 @@ import {
   type SignalDimension,
   type WatchedPrefixes,
 } from './signals.js';
+import { increment, type ValueCounts } from './value-counts.js';
 import { DIMENSIONS, type Dimension, type Resolution } from './vocabulary.js';
 
 /** `requests` is the per-resolution request series (key ''); dimensions rank values; signals feed alerts (signals.ts). */
@@ -30,12 +32,6 @@ export interface RollupDelta {
 export type ServiceEvent = RankedFields &
   Pick<EnrichedEvent, 'ts'> &
   Partial<Pick<EnrichedEvent, 'status' | 'durationMs'>> & { serviceId: number };
-
-/** One value's counts per minute bucket (nearly always one or two buckets). */
-export interface ValueCounts {
-  minutes: number[];
-  counts: number[];
-}
 
 /**
  * One service's counts as plain JSON data, for counts that must outlive the
@@ -76,6 +72,8 @@ export class RollupAccumulator {
   private readonly services = new Map<number, ServiceCounts>();
   private readonly seenPlaces = new Map<string, Place>();
   private count = 0;
+  /** each dimension's values in key order, as last sorted (re-sorted when values were added since) */
+  #sorted = new WeakMap<Map<string, ValueCounts>, [string, ValueCounts][]>();
 
   /** `watched`: the URL prefixes whose events also get prefix_* signal rows. */
   constructor(private readonly watched: WatchedPrefixes = NO_WATCHED_PREFIXES) {}
@@ -201,78 +199,66 @@ export class RollupAccumulator {
 
   /** The services' counts, by service id, dimensions by name (primary-key order). */
   *serviceCounts(): Generator<{ serviceId: number; dim: Dimension; values: [string, ValueCounts][] }> {
-    for (const service of [...this.services.values()].sort((a, b) => a.serviceId - b.serviceId)) {
+    for (const service of this.#servicesInOrder()) {
       for (const { dim, index } of DIMENSION_ORDER) {
-        const values = [...(service.values[index] as Map<string, ValueCounts>)];
-        values.sort((a, b) => compareText(a[0], b[0]));
-        yield { serviceId: service.serviceId, dim, values };
-      }
-    }
-  }
-
-  /** The services' signal counts (not rankings: no window takes them). */
-  *signalCounts(): Generator<{ serviceId: number; dim: SignalDimension; values: [string, ValueCounts][] }> {
-    for (const service of this.services.values()) {
-      for (let i = 0; i < SIGNAL_DIMENSIONS.length; i++) {
-        const values = service.signals[i] as Map<string, ValueCounts>;
-        if (values.size > 0)
-          yield { serviceId: service.serviceId, dim: SIGNAL_DIMENSIONS[i] as SignalDimension, values: [...values] };
+        yield { serviceId: service.serviceId, dim, values: this.#inKeyOrder(service.values[index]) };
       }
     }
   }
 
   /**
-   * The rollup rows to add: requests at every resolution, dimensions per
-   * minute and hour. Given `now`, rows pruning would already drop at `now` are
-   * left out: no query reaches them, and an import of old logs would
-   * otherwise write a second and a minute row per event only to delete them.
+   * The rollup rows to add, in the table's primary-key order (service, dim,
+   * res, bucket, key): requests at every resolution, the other dimensions
+   * per minute and hour. Given `now`, rows pruning would already drop at
+   * `now` are left out: no query reaches them, and an import of old logs
+   * would otherwise write a second and a minute row per event only to delete
+   * them.
    */
   deltas(now?: number): RollupDelta[] {
     const kept = (res: Resolution, isRequests: boolean, bucket: number) =>
       now === undefined || rollupRowKept(res, isRequests, bucket, now);
     const deltas: RollupDelta[] = [];
-    for (const service of this.services.values()) {
+    for (const service of this.#servicesInOrder()) {
       const { serviceId } = service;
-      const requests = new Map<Resolution, Map<number, number>>([
-        ['second', service.seconds],
-        ['minute', new Map()],
-        ['hour', new Map()],
-        ['day', new Map()],
-      ]);
-      for (const [second, n] of service.seconds) {
-        for (const res of ['minute', 'hour', 'day'] as const) {
-          const byBucket = requests.get(res) as Map<number, number>;
-          const bucket = bucketStart(res, second);
-          byBucket.set(bucket, (byBucket.get(bucket) ?? 0) + n);
+      for (const { dim, index, signal } of ROLLUP_DIMENSION_ORDER) {
+        if (dim === 'requests') {
+          pushRequestRows(deltas, serviceId, service.seconds, kept);
+          continue;
         }
-      }
-      for (const [res, byBucket] of requests) {
-        for (const [bucket, n] of byBucket) {
-          if (kept(res, true, bucket)) deltas.push({ serviceId, dim: 'requests', res, bucket, key: '', requests: n });
-        }
-      }
-    }
-    for (const { serviceId, dim, values } of [...this.serviceCounts(), ...this.signalCounts()]) {
-      for (const [key, { minutes, counts }] of values) {
-        const hours = new Map<number, number>();
+        const values = (signal ? service.signals : service.values)[index] as Map<string, ValueCounts>;
+        if (values.size === 0) continue;
         // prefix_requests minute rows are kept as long as those of requests: the baseline reads a week back
         const minutesLikeRequests = dim === 'prefix_requests';
-        for (let i = 0; i < minutes.length; i++) {
-          const minute = minutes[i] as number;
-          const n = counts[i] as number;
-          if (kept('minute', minutesLikeRequests, minute))
-            deltas.push({ serviceId, dim, res: 'minute', bucket: minute, key, requests: n });
-          const hour = bucketStart('hour', minute);
-          hours.set(hour, (hours.get(hour) ?? 0) + n);
-        }
-        for (const [hour, n] of hours) {
-          if (kept('hour', false, hour)) deltas.push({ serviceId, dim, res: 'hour', bucket: hour, key, requests: n });
-        }
+        pushValueRows(deltas, serviceId, dim, this.#inKeyOrder(values), (res, bucket) =>
+          kept(res, res === 'minute' && minutesLikeRequests, bucket),
+        );
       }
     }
     return deltas;
   }
+
+  #servicesInOrder(): ServiceCounts[] {
+    return [...this.services.values()].sort((a, b) => a.serviceId - b.serviceId);
+  }
+
+  /** A dimension's values sorted by key, sorted once for both the rollup and the window rows of a flush. */
+  #inKeyOrder(values: Map<string, ValueCounts> | undefined): [string, ValueCounts][] {
+    if (values === undefined) return [];
+    let sorted = this.#sorted.get(values);
+    if (sorted === undefined || sorted.length !== values.size) {
+      sorted = [...values].sort((a, b) => compareText(a[0], b[0]));
+      this.#sorted.set(values, sorted);
+    }
+    return sorted;
+  }
 }
+
+/** Every rollup dimension by name, as the primary key orders them, with where its counts are kept. */
+const ROLLUP_DIMENSION_ORDER: { dim: RollupDimension; index: number; signal: boolean }[] = [
+  ...DIMENSIONS.map((dim, index) => ({ dim: dim as RollupDimension, index, signal: false })),
+  ...SIGNAL_DIMENSIONS.map((dim, index) => ({ dim: dim as RollupDimension, index, signal: true })),
+  { dim: 'requests' as RollupDimension, index: -1, signal: false },
+].sort((a, b) => compareText(a.dim, b.dim));
 
 function newServiceCounts(serviceId: number): ServiceCounts {
   return {
@@ -298,19 +284,6 @@ function addValueCounts(values: Map<string, ValueCounts>, data: readonly [string
     }
     for (let j = 0; j < minutes.length; j++) increment(existing, minutes[j] as number, counts[j] as number);
   }
-}
-
-function increment(counts: ValueCounts, minute: number, by = 1): void {
-  const { minutes } = counts;
-  // events arrive nearly in time order: the last minute is the likely one
-  for (let i = minutes.length - 1; i >= 0; i--) {
-    if (minutes[i] === minute) {
-      (counts.counts[i] as number) += by;
-      return;
-    }
-  }
-  minutes.push(minute);
-  counts.counts.push(by);
 }
 
 export function compareText(a: string, b: string): number {

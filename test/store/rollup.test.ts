@@ -91,6 +91,40 @@ describe('rollup deltas', () => {
     );
   });
 
+  it('gives the rows in the table\'s primary-key order (service, dim, res, bucket, key), each row once', () => {
+    // events out of time order, over hours, of two services, with a watched prefix: every kind of row
+    const accumulator = new RollupAccumulator({ prefixesOf: () => ['/p/'] });
+    const urls = ['/p/zeta', '/p/alpha', '/b', '/p/mid'];
+    accumulator.addAll(
+      Array.from({ length: 90 }, (_, i) => ({
+        ...makeEvent({
+          ts: T0 + ((i * 37) % 90) * 3 * MINUTE,
+          url: urls[i % urls.length],
+          status: i % 5 === 0 ? 503 : 200,
+          durationMs: i,
+        }),
+        serviceId: 2 - (i % 2),
+      })),
+    );
+    const deltas = accumulator.deltas();
+    const rowKey = (d: (typeof deltas)[number]) => [d.serviceId, d.dim, d.res, d.bucket, d.key] as const;
+    const compare = (a: (typeof deltas)[number], b: (typeof deltas)[number]) => {
+      const [x, y] = [rowKey(a), rowKey(b)];
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+      return 0;
+    };
+    for (let i = 1; i < deltas.length; i++) {
+      assert.equal(compare(deltas[i - 1]!, deltas[i]!), -1, `row ${i} comes after the one before it, and differs`);
+    }
+    assert.deepEqual(new Set(deltas.map((d) => d.dim)).size, 12, 'the six rankings, requests and the five signals');
+    const totalOf = (dim: string, res: string) =>
+      deltas.filter((d) => d.dim === dim && d.res === res).reduce((sum, d) => sum + d.requests, 0);
+    assert.equal(totalOf('url', 'hour'), 90);
+    assert.equal(totalOf('url', 'minute'), 90);
+    assert.equal(totalOf('prefix_requests', 'hour'), 68);
+    assert.equal(totalOf('requests', 'day'), 90);
+  });
+
   it('leaves out the rows pruning would already drop: an old event adds only rows a query can still read', () => {
     const DAY = 24 * HOUR;
     const now = T0 + 40 * DAY;
