@@ -74,6 +74,25 @@ describe('reading log lines', () => {
     }
   });
 
+  it('gives the same lines from chunks of hundreds of KiB, with lines of every length up to 100 KiB', async () => {
+    for (const accent of ['', ' ü']) {
+      const lines = Array.from({ length: 3_000 }, (_, i) =>
+        i % 500 === 7
+          ? `long ${'y'.repeat(100_000 + i)}`
+          : `${i} GET /${'a'.repeat(i % 300)}${i === 2_000 ? accent : ''}`,
+      );
+      const content = Buffer.from(`${lines.join('\n')}\n`);
+      const expected: [string, number][] = [];
+      let offset = 0;
+      for (const line of lines) {
+        expected.push([line, offset]);
+        offset += Buffer.byteLength(line) + 1;
+      }
+      const halves = [content.subarray(0, 300_000), content.subarray(300_000)];
+      assert.deepEqual((await collect(lineSlices(chunksOf(...halves)))).lines, expected);
+    }
+  });
+
   it('names a file with one unterminated line by that line', async () => {
     const { hash, lines } = await collect(lineSlices(chunksOf('only')));
     assert.deepEqual(lines, [['only', 0]]);
