@@ -1,9 +1,16 @@
 import type { Statement } from 'better-sqlite3';
+import type { RollupDimension } from '../../rollup/deltas.js';
 import { ROLLUP_RETENTION_MS } from '../../rollup/retention.js';
+import { SIGNAL_DIMENSIONS } from '../../rollup/signals.js';
+import { DIMENSIONS, type Resolution } from '../../rollup/vocabulary.js';
 import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer } from './rollup-buffer.js';
+import { rollupServiceIds } from './rollup-services.js';
+
+/** Every dimension with rollup rows. */
+const ROLLUP_DIMENSIONS: readonly RollupDimension[] = ['requests', ...DIMENSIONS, ...SIGNAL_DIMENSIONS];
 
 /** Rows deleted per statement: short write locks, so ingestion is not held up. */
 const DELETE_CHUNK = 10_000;
@@ -12,7 +19,8 @@ export class SqliteMaintenance {
   private readonly nextServiceId;
   private readonly deleteOldEvents;
   /** the rollup prunes in order: rows older than now − keep */
-  private readonly prunes: { statement: Statement<[number, number]>; keep: number }[];
+  private readonly prunes: { statement: Statement<[number, number, number]>; keep: number }[];
+  private readonly serviceIds;
 
   constructor(
     db: SqliteDatabase,
@@ -28,31 +36,29 @@ export class SqliteMaintenance {
       `DELETE FROM events WHERE seq IN (
          SELECT seq FROM events WHERE service_id = ? AND ts < ? ORDER BY ts LIMIT ?)`,
     );
-    // each takes at most `limit` rows, found through the (res, bucket) index (the primary key rides along)
-    const pruneRollups = (where: string) =>
-      db.prepare<[number, number]>(
+    // each takes at most `limit` rows of one service, found through the primary key (service_id, dim, res, bucket, key)
+    const pruneRollups = (res: Resolution, dims: readonly RollupDimension[]) =>
+      db.prepare<[number, number, number]>(
         `DELETE FROM rollups WHERE (service_id, dim, res, bucket, key) IN (
-           SELECT service_id, dim, res, bucket, key FROM rollups WHERE ${where} LIMIT ?)`,
+           SELECT service_id, dim, res, bucket, key FROM rollups
+           WHERE service_id = ? AND dim IN (${dims.map((dim) => `'${dim}'`).join(', ')}) AND res = '${res}' AND bucket < ?
+           LIMIT ?)`,
       );
+    const except = (...left: RollupDimension[]) => ROLLUP_DIMENSIONS.filter((dim) => !left.includes(dim));
     this.prunes = [
-      { statement: pruneRollups(`res = 'second' AND bucket < ?`), keep: ROLLUP_RETENTION_MS.second },
+      { statement: pruneRollups('second', ['requests']), keep: ROLLUP_RETENTION_MS.second },
       {
-        statement: pruneRollups(`res = 'minute' AND bucket < ? AND dim NOT IN ('requests', 'prefix_requests')`),
+        statement: pruneRollups('minute', except('requests', 'prefix_requests')),
         keep: ROLLUP_RETENTION_MS.minute,
       },
       {
-        statement: pruneRollups(`res = 'minute' AND bucket < ? AND dim IN ('requests', 'prefix_requests')`),
+        statement: pruneRollups('minute', ['requests', 'prefix_requests']),
         keep: ROLLUP_RETENTION_MS.requestsMinute,
       },
-      {
-        statement: pruneRollups(`res = 'hour' AND bucket < ? AND dim != 'requests'`),
-        keep: ROLLUP_RETENTION_MS.dimensionsHour,
-      },
-      {
-        statement: pruneRollups(`res = 'hour' AND bucket < ? AND dim = 'requests'`),
-        keep: ROLLUP_RETENTION_MS.requestsHour,
-      },
+      { statement: pruneRollups('hour', except('requests')), keep: ROLLUP_RETENTION_MS.dimensionsHour },
+      { statement: pruneRollups('hour', ['requests']), keep: ROLLUP_RETENTION_MS.requestsHour },
     ];
+    this.serviceIds = rollupServiceIds(db);
   }
 
   /**
@@ -85,8 +91,10 @@ export class SqliteMaintenance {
     this.rollups.flush(now);
     let deleted = 0;
     for (const { statement, keep } of this.prunes) {
-      if (deleted >= maxRows) break;
-      deleted += statement.run(now - keep, maxRows - deleted).changes;
+      for (const serviceId of this.serviceIds()) {
+        if (deleted >= maxRows) break;
+        deleted += statement.run(serviceId, now - keep, maxRows - deleted).changes;
+      }
     }
     if (deleted < maxRows) deleted += this.replayClaims.prune(now, maxRows - deleted);
     return deleted;

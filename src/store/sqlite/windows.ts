@@ -3,9 +3,9 @@ import { RANKED_DIMENSIONS_SQL } from '../../rollup/vocabulary.js';
 import type { ExpiredThrough } from '../../rollup/window-deltas.js';
 import { SLIDING_WINDOW_NAMES, SLIDING_WINDOWS, type SlidingWindow, windowStart } from '../../rollup/windows.js';
 import type { SqliteDatabase } from './database.js';
+import { rollupServiceIds } from './rollup-services.js';
 
 interface ExpiringRow {
-  service_id: number;
   dim: string;
   key: string;
   requests: number;
@@ -18,14 +18,15 @@ function expiryTarget(win: SlidingWindow, now: number): number {
 
 /**
  * Moves the materialized windows (window_counts) forward: every bucket that
- * left a window has its rollup rows subtracted, for all services at once,
- * through the rollups (res, bucket) index. Rows that reach 0 are deleted, so
+ * left a window has its rollup rows subtracted, service by service through
+ * the rollups' primary key. Rows that reach 0 are deleted, so
  * a ranking only ever holds positive counts.
  */
 export class SqliteWindows {
   private readonly selectState;
   private readonly saveState;
   private readonly expiringRollups;
+  private readonly serviceIds;
   private readonly subtract;
   private readonly deleteRow;
   /**
@@ -43,11 +44,12 @@ export class SqliteWindows {
       `INSERT INTO window_state (win, expired_through) VALUES (?, ?)
        ON CONFLICT (win) DO UPDATE SET expired_through = excluded.expired_through`,
     );
-    this.expiringRollups = db.prepare<[string, number, number], ExpiringRow>(
-      `SELECT service_id, dim, key, sum(requests) AS requests FROM rollups
-       WHERE res = ? AND bucket > ? AND bucket <= ? AND dim IN (${RANKED_DIMENSIONS_SQL})
-       GROUP BY service_id, dim, key`,
+    this.expiringRollups = db.prepare<[number, string, number, number], ExpiringRow>(
+      `SELECT dim, key, sum(requests) AS requests FROM rollups
+       WHERE service_id = ? AND dim IN (${RANKED_DIMENSIONS_SQL}) AND res = ? AND bucket > ? AND bucket <= ?
+       GROUP BY dim, key`,
     );
+    this.serviceIds = rollupServiceIds(db);
     this.subtract = db
       .prepare<[number, number, string, string, string], number>(
         `UPDATE window_counts SET requests = requests - ?
@@ -91,9 +93,11 @@ export class SqliteWindows {
   /** Subtracts the rollup rows of buckets in (after, through] from the window. */
   private subtractBuckets(win: SlidingWindow, after: number, through: number): void {
     const res = SLIDING_WINDOWS[win].granularity;
-    for (const row of this.expiringRollups.all(res, after, through)) {
-      const left = this.subtract.get(row.requests, row.service_id, row.dim, win, row.key);
-      if (left !== undefined && left <= 0) this.deleteRow.run(row.service_id, row.dim, win, row.key);
+    for (const serviceId of this.serviceIds()) {
+      for (const row of this.expiringRollups.all(serviceId, res, after, through)) {
+        const left = this.subtract.get(row.requests, serviceId, row.dim, win, row.key);
+        if (left !== undefined && left <= 0) this.deleteRow.run(serviceId, row.dim, win, row.key);
+      }
     }
   }
 }

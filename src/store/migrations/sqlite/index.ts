@@ -6,6 +6,7 @@ import * as agentsLastTs from './0005-agents-last-ts.js';
 import * as replayClaimsPerCommit from './0006-replay-claims-per-commit.js';
 import * as scopedTokens from './0007-scoped-tokens.js';
 import * as alerts from './0008-alerts.js';
+import * as rollupsWithoutBucketIndex from './0009-rollups-without-bucket-index.js';
 
 export interface Migration {
   version: number;
@@ -27,4 +28,5 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   { version: 6, ...replayClaimsPerCommit },
   { version: 7, ...scopedTokens },
   { version: 8, ...alerts },
+  { version: 9, ...rollupsWithoutBucketIndex },
 ];
