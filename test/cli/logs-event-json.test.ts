@@ -83,3 +83,27 @@ test('every text is written as JSON.stringify writes it: escapes, control charac
     assert.equal(json, expected, JSON.stringify(text));
   }
 });
+
+test('numbers are written as JSON.stringify writes them, times in ms and their halves too', () => {
+  const numbers = [
+    0,
+    7,
+    999_999,
+    1_000_000,
+    1_000_001,
+    1_764_000_000_000,
+    1_764_000_000_123,
+    1_764_000_012_345,
+    2 ** 53 - 1,
+    1e21,
+    12.5,
+    -3,
+    -1_764_000_000_123,
+  ];
+  for (const ts of numbers) {
+    const json = logEventJson({ ...RECORD, ts, status: ts, duration_ms: ts, extra: { bytes: ts } }, 'x');
+    const parsed = JSON.parse(json);
+    assert.ok(json.includes(`"ts":${JSON.stringify(ts)},`), json);
+    assert.deepEqual([parsed.ts, parsed.status, parsed.duration_ms, parsed.bytes], [ts, ts, ts, ts]);
+  }
+});
