@@ -2,7 +2,7 @@
  * The events of one import request, kept compact: their JSON written into
  * the request body's bytes as they come (so each event's text dies young and
  * is encoded once, its byte length known for free), and the line each was
- * read from as a number in an Int32Array (its source's name once per run of
+ * read from as a number in a typed array (its source's name once per run of
  * events from that source). An imported line thus costs no objects of its
  * own here; a `{source, line}` is made only for an event tmon refuses.
  */
@@ -28,7 +28,8 @@ export class ImportBatch implements EventBatch {
   private length = 0;
   /** where each event's JSON starts in buffer */
   private readonly starts: Int32Array;
-  private readonly lines: Int32Array;
+  /** Float64: a file of more than 2^31 lines (some 400 GB) still gets its line numbers right */
+  private readonly lines: Float64Array;
   private readonly sources: SourceRun[] = [];
 
   /** expectedBytes: the previous batch's, so the body is not copied as it grows (~2 MiB for 5,000 combined-log lines) */
@@ -38,7 +39,7 @@ export class ImportBatch implements EventBatch {
   ) {
     this.buffer = Buffer.allocUnsafe(Math.max(FIRST_BUFFER_BYTES, expectedBytes + (expectedBytes >> 3)));
     this.starts = new Int32Array(capacity);
-    this.lines = new Int32Array(capacity);
+    this.lines = new Float64Array(capacity);
     this.length = this.buffer.write(HEAD, 0, 'latin1');
   }
 
