@@ -23,7 +23,7 @@ import {
   summariseProfiles,
 } from './support/cpu-profile-summary.js';
 import { ensureGoaccess, runGoaccess } from './support/goaccess.js';
-import { processCpuSeconds } from './support/proc-cpu.js';
+import { processCpuSeconds, threadCpuSeconds, threadsUsed } from './support/proc-cpu.js';
 import { procMemory } from './support/proc-memory.js';
 import { REPO_ROOT, runTmonCli, type ServerProcess } from './support/processes.js';
 import { describeMachine, fixed, int, megabytes, printTargets, type Target, table } from './support/report.js';
@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     log(`tmon pid ${tmon.pid} port ${tmon.port} (${describeNodeOptions()}), ${describeStorage(tmon)}`);
 
     const serverCpuBefore = processCpuSeconds(tmon.pid);
+    const serverThreadsBefore = threadCpuSeconds(tmon.pid);
     const profile = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profiles.importer] : [];
     const importer = await runTimed(
       process.execPath,
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
       { cwd: REPO_ROOT, env: { ...process.env, TMON_SERVER: '', TMON_TOKEN: '' } },
     );
     const serverCpu = processCpuSeconds(tmon.pid) - serverCpuBefore;
+    const serverThreads = threadsUsed(tmon.pid, serverThreadsBefore);
     const serverMemory = await procMemory(tmon.pid);
     if (importer.code !== 0) {
       throw new Error(
@@ -165,6 +167,14 @@ async function main(): Promise<void> {
         "peak memory: the process's largest resident set (the server's since it started). " +
         'GoAccess builds its report in memory and geolocates nothing (no database given); ' +
         'tmon geolocates every address, parses every user agent, stores every event durably and keeps its rollups.',
+    );
+    const busy = (seconds: number) =>
+      `${fixed(seconds, 1)} s (${fixed((100 * seconds) / importer.wallSeconds, 0)} % of the import's wall time)`;
+    logFigures(
+      `server threads over the import: main (HTTP, decoding, enrichment) ${busy(serverThreads.main)}; ` +
+        `the busiest other one (the SQLite writer: inserts, rollups, commits) ${busy(serverThreads.busiestOther)}; ` +
+        `the ${serverThreads.others} others (checkpointer, garbage collection, libuv) ${fixed(serverThreads.rest, 1)} s. ` +
+        'A thread near 100 % is what limits the import.',
     );
     logFigures(
       `importer: ${int(summary.lines_read)} lines read, ${int(summary.accepted)} accepted, ${int(summary.refused_lines)} refused; ` +

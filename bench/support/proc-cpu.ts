@@ -35,6 +35,32 @@ export function processCpuSeconds(pid: number): number {
   return readStat(pid)?.seconds ?? 0;
 }
 
+/** CPU seconds each thread of a process has used so far, by thread id (the main thread's is the pid). */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const stat = readStat(pid, Number(tid));
+    if (stat !== null) out.set(Number(tid), stat.seconds);
+  }
+  return out;
+}
+
+/** CPU seconds of a process's threads since `before` (threadCpuSeconds): the main one, the busiest other one, and the rest. */
+export function threadsUsed(pid: number, before: Map<number, number>) {
+  const used = [...threadCpuSeconds(pid)].map(([tid, seconds]) => ({ tid, seconds: seconds - (before.get(tid) ?? 0) }));
+  const main = used.find((thread) => thread.tid === pid)?.seconds ?? 0;
+  const others = used.filter((thread) => thread.tid !== pid).sort((a, b) => b.seconds - a.seconds);
+  const busiestOther = others[0]?.seconds ?? 0;
+  const rest = others.slice(1).reduce((sum, thread) => sum + thread.seconds, 0);
+  return { main, busiestOther, rest, others: Math.max(0, others.length - 1) };
+}
+
 /** The pids of the PostgreSQL server processes on this machine (comm `postgres`). */
 export function postgresPids(): number[] {
   const pids: number[] = [];
