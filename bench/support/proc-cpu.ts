@@ -42,7 +42,7 @@ export function threadCpuSeconds(pid: number): Map<number, number> {
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return out;
+    return out; // the process is gone: it has no threads to count
   }
   for (const tid of tids) {
     const stat = readStat(pid, Number(tid));
