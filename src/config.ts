@@ -55,6 +55,8 @@ export interface Config {
   readonly smtpFrom: string | null;
   /** seconds between two evaluations of the alert rules */
   readonly alertIntervalSeconds: number;
+  /** the http(s) URL users open tmon at, without a trailing slash, for links in alert notifications; null: no links */
+  readonly publicUrl: string | null;
 }
 
 /** Flags given on the command line, already split by the CLI. */
@@ -109,6 +111,8 @@ export const SETTINGS = {
   TMON_SMTP_URL: 'smtp://… or smtps://… (with user:password@ if the server asks) to send alert e-mails through',
   TMON_SMTP_FROM: 'the From address of alert e-mails (needed with TMON_SMTP_URL)',
   TMON_ALERT_INTERVAL_SECONDS: 'seconds between two evaluations of the alert rules (default 10, 1 to 3600)',
+  TMON_PUBLIC_URL:
+    'the http(s) URL users open tmon at (https://tmon.example.com, or with a path: https://example.com/tmon), for dashboard links in alert notifications (default: none, no links)',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -252,6 +256,7 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string, file?: Con
     smtpUrl,
     smtpFrom,
     alertIntervalSeconds: integer(read('TMON_ALERT_INTERVAL_SECONDS'), 'TMON_ALERT_INTERVAL_SECONDS', 10, 1, 3600),
+    publicUrl: parsePublicUrl(read('TMON_PUBLIC_URL'), problems),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -267,10 +272,34 @@ export function loadConfig(flags: ConfigFlags, env: Env, cwd: string, file?: Con
     );
     return false;
   }
+
+  /** the URL links start with: origin and path, no trailing slash (a dashboard link adds /view/dashboard/<id>) */
+  function parsePublicUrl(raw: string | undefined, out: string[]): string | null {
+    const value = raw?.trim() ?? '';
+    if (value === '') return null;
+    const refuse = (why: string): null => {
+      out.push(`TMON_PUBLIC_URL ${why}, got "${hideUserInfo(value)}"${origin('TMON_PUBLIC_URL')}`);
+      return null;
+    };
+    if (!URL.canParse(value)) return refuse('must be a whole URL such as https://tmon.example.com');
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse('must start with http:// or https://');
+    // every notification carries the link: credentials in it would reach every channel
+    if (url.username !== '' || url.password !== '' || /^[a-z]+:\/\/[^/?#]*@/i.test(value))
+      return refuse('must not hold user:password@');
+    // a bare "?" or "#" leaves search and hash empty: the text says whether one was given
+    if (/[?#]/.test(value)) return refuse('must have no query (?…) or fragment (#…): links add a path to it');
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  }
 }
 
 function redact(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/** redact() for any URL-like text, "https:user:pw@host" and "user:pw@host" too: what precedes an @ before the path */
+function hideUserInfo(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:(?:\/\/)?)?[^/?#]*@/i, '$1***@');
 }
 
 /**

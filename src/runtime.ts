@@ -164,7 +164,7 @@ export async function createRuntime(
       rules: store.alertRules,
       events: store.events,
       clock,
-      publicUrl: null,
+      publicUrl: config.publicUrl,
       onDeliveries: () => alertDeliveries.worker.wake(),
       log,
     });

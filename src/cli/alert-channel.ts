@@ -28,7 +28,7 @@ export async function channelCommand(
       services: context.accountStore,
       clock: systemClock,
       wake: () => {},
-      publicUrl: null,
+      publicUrl: context.config.publicUrl,
     });
     switch (action) {
       case 'add': {

@@ -26,7 +26,8 @@ tmon alert list SERVICE           (rules with their state)
 tmon alert remove SERVICE RULE_ID
 tmon alert test SERVICE [--channel ID]
     a test notification to every channel of the service (or one), sent by the running tmon; waits up to
-    15 s for the outcome, exit 1 when one is not delivered
+    15 s for the outcome, exit 1 when one is not delivered. Its dashboard link comes from this command's
+    TMON_PUBLIC_URL (variable or TMON_CONFIG file), not the server's: without it, no link
 ${CHANNEL_USAGE}
   (SERVICE: its name or id; each with [--data DIR] [--json])`;
 
@@ -115,7 +116,8 @@ export async function alertCommand(argv: string[]): Promise<void> {
           clock: systemClock,
           // the delivery worker runs in the server: it finds the delivery on its next poll
           wake: () => {},
-          publicUrl: null,
+          // the notification is made here, so its link is this command's setting, not the server's
+          publicUrl: context.config.publicUrl,
         });
         const all = await channels.list(service.id);
         const chosen =

@@ -209,6 +209,33 @@ describe('alert deliveries', () => {
   });
 });
 
+describe('alert deliveries without TMON_PUBLIC_URL', () => {
+  it('post Slack and Discord bodies with no dashboard link, and webhook JSON with dashboard_url null', async () => {
+    const h = await startHarness({ allowPrivate: true, timeoutMs: 500, publicUrl: null });
+    const receiver = await startWebhookReceiver();
+    try {
+      const slack = await h.addChannel('slack', receiver.url('/slack'));
+      const discord = await h.addChannel('discord', receiver.url('/discord'));
+      const hook = await h.addChannel('webhook', receiver.url('/hook'));
+      for (const channel of [slack, discord, hook]) await h.queueFired(channel.id);
+      assert.equal(await h.worker.runOnce(), 3);
+      const byPath = new Map(receiver.received.map((r) => [r.path, JSON.parse(r.body)]));
+      const slackBody = byPath.get('/slack');
+      assert.equal(
+        slackBody.blocks[1].text.text,
+        'shop: 1,240 requests in 5 min, above 1,000 (spike rule "traffic spike")',
+      );
+      assert.doesNotMatch(JSON.stringify(slackBody), /Open the dashboard|view\/dashboard/);
+      assert.equal('url' in byPath.get('/discord').embeds[0], false);
+      assert.equal(byPath.get('/hook').dashboard_url, null);
+      assert.deepEqual(h.errors, []);
+    } finally {
+      await receiver.close();
+      await h.close();
+    }
+  });
+});
+
 describe('alert deliveries to private addresses', () => {
   let receiver: WebhookReceiver;
   beforeEach(async () => {

@@ -12,6 +12,7 @@ import type { Notification } from '../../src/alerts/notification.js';
 import { type ConfigError, loadConfig } from '../../src/config.js';
 import { sendTraffic, spread } from '../support/alert-traffic.js';
 import { makeSelfSignedCertificate } from '../support/nginx-front.js';
+import { startSmtpReceiver } from '../support/smtp-receiver.js';
 import { addTestToken, startTestTmon } from '../support/test-tmon.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -35,7 +36,12 @@ describe('alert deliveries in a running tmon', () => {
       assert.ok(!isChannelRefusal(delivery));
       await waitFor(() => receiver.received.length === 1, 2_000);
       const [request] = receiver.received;
-      new Webhook(channel.secret as string).verify(request?.body ?? '', request?.headers as Record<string, string>);
+      const notification = new Webhook(channel.secret as string).verify(
+        request?.body ?? '',
+        request?.headers as Record<string, string>,
+      ) as Notification;
+      // no TMON_PUBLIC_URL: tmon does not know where users reach it
+      assert.equal(notification.dashboard_url, null);
       assert.match(String(request?.headers['user-agent']), /^tmon\/\d+\.\d+\.\d+ \(alerts\)$/);
     } finally {
       await tmon.close();
@@ -87,6 +93,71 @@ describe('alert deliveries in a running tmon', () => {
     } finally {
       await tmon.close();
       await receiver.close();
+    }
+  });
+
+  it('links every message to the dashboard under TMON_PUBLIC_URL: webhook, Slack, Discord, e-mail, test sends', async () => {
+    const receiver = await startWebhookReceiver();
+    const smtp = await startSmtpReceiver();
+    const tmon = await startTestTmon({
+      env: {
+        TMON_ALERT_PRIVATE_TARGETS: '1',
+        TMON_ALERT_INTERVAL_SECONDS: '3600',
+        TMON_SMTP_URL: smtp.url,
+        TMON_SMTP_FROM: 'alerts@tmon.example.com',
+        // a path prefix, and a trailing slash that config.ts drops
+        TMON_PUBLIC_URL: 'https://example.com/tmon/',
+      },
+    });
+    try {
+      const link = `https://example.com/tmon/view/dashboard/${tmon.service.id}`;
+      const { channels } = tmon.runtime.alertDeliveries;
+      const add = async (kind: string, target: string) => {
+        const channel = await channels.create(tmon.service.id, { name: kind, kind, target });
+        assert.ok(!isChannelRefusal(channel), JSON.stringify(channel));
+        return channel;
+      };
+      const hook = await add('webhook', receiver.url('/hook'));
+      await add('slack', receiver.url('/slack'));
+      await add('discord', receiver.url('/discord'));
+      await add('email', 'ops@example.com');
+      const rule = await tmon.runtime.alertRules.add(tmon.service.id, {
+        name: 'traffic spike',
+        kind: 'spike',
+        windowSeconds: 60,
+        threshold: 100,
+      });
+      assert.ok(!('refused' in rule), JSON.stringify(rule));
+      const token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
+      await sendTraffic(tmon.app, token, spread(200, tmon.clock.now - 30_000, tmon.clock.now));
+      tmon.clock.advance(10_000);
+      await tmon.runtime.alertEvaluator.evaluateNow();
+      await waitFor(() => receiver.received.length === 3 && smtp.received.length === 1, 5_000);
+
+      const body = (path: string) => receiver.received.find((r) => r.path === path);
+      const fired = new Webhook(hook.secret as string).verify(
+        body('/hook')?.body ?? '',
+        body('/hook')?.headers as Record<string, string>,
+      ) as Notification;
+      assert.equal(fired.type, 'alert.fired');
+      assert.equal(fired.dashboard_url, link);
+      const slack = JSON.parse(body('/slack')?.body ?? '{}');
+      assert.match(slack.blocks[1].text.text, new RegExp(`\n<${link}\\|Open the dashboard>$`));
+      const discord = JSON.parse(body('/discord')?.body ?? '{}');
+      assert.equal(discord.embeds[0].url, link);
+      assert.match(smtp.received[0]?.raw ?? '', new RegExp(`\r\nDashboard: ${link}\r\n`));
+
+      // a test send, made by the API's channels module, carries the same link
+      const test = await channels.sendTest(tmon.service.id, hook.id);
+      assert.ok(!isChannelRefusal(test));
+      await waitFor(() => receiver.received.length === 4, 2_000);
+      const sent = JSON.parse(receiver.received[3]?.body ?? '{}') as Notification;
+      assert.equal(sent.type, 'alert.test');
+      assert.equal(sent.dashboard_url, link);
+    } finally {
+      await tmon.close();
+      await receiver.close();
+      await smtp.close();
     }
   });
 

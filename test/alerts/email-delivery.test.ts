@@ -77,6 +77,25 @@ describe('alert e-mails', () => {
   });
 });
 
+describe('alert e-mails without TMON_PUBLIC_URL', () => {
+  it('have no Dashboard line', async () => {
+    const smtp = await startSmtpReceiver();
+    const h = await startHarness({ smtp: { url: smtp.url, from: 'alerts@tmon.example.com' }, publicUrl: null });
+    try {
+      const channel = await h.addChannel('email', 'ops@example.com');
+      await h.queueFired(channel.id);
+      assert.equal(await h.worker.runOnce(), 1);
+      const raw = smtp.received[0]?.raw ?? '';
+      assert.match(raw, /Rule: traffic spike \(spike, threshold 1000, window 300 s\)/);
+      assert.doesNotMatch(raw, /Dashboard:|view\/dashboard/);
+      assert.deepEqual(h.errors, []);
+    } finally {
+      await h.close();
+      await smtp.close();
+    }
+  });
+});
+
 describe('alert e-mails without a reachable SMTP server', () => {
   it('retry when the server is down, and when TMON_SMTP_URL is not set', async () => {
     const down = await startHarness({ smtp: { url: `smtp://127.0.0.1:${await closedPort()}`, from: 'a@b.example' } });

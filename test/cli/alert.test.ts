@@ -19,11 +19,11 @@ describe('tmon alert', () => {
   let receiver: WebhookReceiver;
   const cli = (...args: string[]) => tmonCli([...args, '--data', dataDir]);
   /** without blocking this process: the receiver must answer meanwhile */
-  const cliAsync = (...args: string[]) =>
+  const cliAsync = (args: string[], env: Record<string, string> = {}) =>
     runCommand(process.execPath, ['--import', 'tsx', path.join(REPO, 'src/main.ts'), ...args, '--data', dataDir], {
       cwd: REPO,
       timeoutMs: 60_000,
-      env: { ...process.env, TMON_LOG_LEVEL: 'warn' },
+      env: { ...process.env, TMON_LOG_LEVEL: 'warn', ...env },
     });
   const rules = () => JSON.parse(cli('alert', 'list', 'shop', '--json').stdout) as { id: number; name: string }[];
   const channels = () => JSON.parse(cli('alert', 'channel', 'list', 'shop', '--json').stdout) as { id: number }[];
@@ -44,6 +44,8 @@ describe('tmon alert', () => {
     assert.equal(res.status, 0, res.stderr);
     assert.match(res.stdout, /^tmon alert add SERVICE --kind /);
     assert.match(res.stdout, /tmon alert channel add SERVICE /);
+    // a test notification's link is the command's setting: the help says so rather than leave it to a guess
+    assert.match(res.stdout, /this command's\s+TMON_PUBLIC_URL/);
   });
 
   it('adds, lists and removes rules, by service name or id', () => {
@@ -216,7 +218,8 @@ describe('tmon alert', () => {
     assert.ok(secret);
     const server: ServerProcess = await startServer(dataDir, { TMON_ALERT_PRIVATE_TARGETS: '1' });
     try {
-      const sent = await cliAsync('alert', 'test', 'shop');
+      // the command makes the notification, so its TMON_PUBLIC_URL gives the link
+      const sent = await cliAsync(['alert', 'test', 'shop'], { TMON_PUBLIC_URL: 'https://example.com/tmon/' });
       assert.equal(sent.status, 0, sent.stderr + server.output());
       const lines = sent.stdout.trim().split('\n');
       assert.equal(lines.length, 2);
@@ -225,13 +228,16 @@ describe('tmon alert', () => {
       const second = receiver.received.find((r) => r.path === '/second');
       const notification = new Webhook(secret).verify(second!.body, second!.headers as Record<string, string>) as {
         type: string;
+        service: { id: number };
+        dashboard_url: string | null;
       };
       assert.equal(notification.type, 'alert.test');
+      assert.equal(notification.dashboard_url, `https://example.com/tmon/view/dashboard/${notification.service.id}`);
 
       // one channel, a receiver answering 500: retried later, so not delivered within the wait
       const [first] = channels();
       receiver.answer({ status: 500, body: 'down for maintenance' });
-      const failed = await cliAsync('alert', 'test', 'shop', '--channel', String(first!.id), '--json');
+      const failed = await cliAsync(['alert', 'test', 'shop', '--channel', String(first!.id), '--json']);
       assert.equal(failed.status, 1, failed.stderr);
       const [outcome] = JSON.parse(failed.stdout);
       assert.equal(outcome.channel_id, first!.id);
@@ -239,6 +245,8 @@ describe('tmon alert', () => {
       assert.equal(outcome.last_status, 500);
       assert.ok(outcome.attempts >= 1);
       assert.match(failed.stderr, /1 of 1 test notifications not delivered/);
+      // without TMON_PUBLIC_URL the notification has no link
+      assert.equal(JSON.parse(receiver.received.at(-1)?.body ?? '{}').dashboard_url, null);
     } finally {
       server.child.kill('SIGTERM');
       await exited(server.child);

@@ -20,7 +20,8 @@ describe('the config file on the command line', () => {
     const file = path.join(dir, 'broken.conf');
     await writeFile(
       file,
-      '# broken on purpose\nTMON_PORT=eighty\nTMON_ADMIN_PASSWORD hunter2-secret\nTMON_SESION_DAYS=3\n',
+      '# broken on purpose\nTMON_PORT=eighty\nTMON_ADMIN_PASSWORD hunter2-secret\nTMON_SESION_DAYS=3\n' +
+        'TMON_PUBLIC_URL=https://ann:hunter3@tmon.example.com\n',
       { mode: 0o600 },
     );
     await chmod(file, 0o600);
@@ -32,7 +33,11 @@ describe('the config file on the command line', () => {
     );
     assert.match(result.stderr, /broken\.conf line 3: not a TMON_NAME=value line/);
     assert.match(result.stderr, /broken\.conf line 4: unknown setting TMON_SESION_DAYS/);
-    assert.doesNotMatch(result.stderr, /hunter2/);
+    assert.match(
+      result.stderr,
+      /TMON_PUBLIC_URL must not hold user:password@, got "https:\/\/\*\*\*@tmon\.example\.com" \(.*broken\.conf line 5\)/,
+    );
+    assert.doesNotMatch(result.stderr, /hunter2|hunter3/);
   });
 
   it('tmon serve --config warns about a file every user may read even when its settings are refused', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, configFileSettings, loadConfig } from '../../src/config.js';
+import { parseConfigFile } from '../../src/config-file.js';
 
 describe('configuration', () => {
   it('uses the defaults of the quick setup: port 8000, ./data, SQLite', () => {
@@ -100,5 +101,83 @@ describe('configuration', () => {
       '10.0.0.0/8, 127.0.0.1',
     );
     assert.equal(loadConfig({}, {}, '/').trustProxy, false);
+  });
+
+  it('reads TMON_PUBLIC_URL as an http(s) URL with an optional path, without its trailing slash; unset is null', () => {
+    const publicUrl = (value: string) => loadConfig({}, { TMON_PUBLIC_URL: value }, '/').publicUrl;
+    assert.equal(loadConfig({}, {}, '/').publicUrl, null);
+    assert.equal(publicUrl(''), null);
+    assert.equal(publicUrl('https://tmon.example.com'), 'https://tmon.example.com');
+    assert.equal(publicUrl(' https://tmon.example.com/ '), 'https://tmon.example.com');
+    assert.equal(publicUrl('https://Example.COM:443/tmon//'), 'https://example.com/tmon');
+    assert.equal(publicUrl('http://10.0.0.5:8000/a/b/'), 'http://10.0.0.5:8000/a/b');
+  });
+
+  it('refuses a TMON_PUBLIC_URL that is no URL, not http(s), has a query or fragment, or credentials (not shown)', () => {
+    const refusal = (value: string) => {
+      try {
+        loadConfig({}, { TMON_PUBLIC_URL: value }, '/');
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        assert.equal(error.problems.length, 1);
+        return error.problems[0];
+      }
+      assert.fail(`"${value}" was accepted`);
+    };
+    assert.equal(
+      refusal('tmon.example.com'),
+      'TMON_PUBLIC_URL must be a whole URL such as https://tmon.example.com, got "tmon.example.com"',
+    );
+    assert.equal(
+      refusal('ftp://tmon.example.com'),
+      'TMON_PUBLIC_URL must start with http:// or https://, got "ftp://tmon.example.com"',
+    );
+    assert.equal(
+      refusal('https://tmon.example.com/?team=ops'),
+      'TMON_PUBLIC_URL must have no query (?…) or fragment (#…): links add a path to it, got "https://tmon.example.com/?team=ops"',
+    );
+    assert.equal(
+      refusal('https://tmon.example.com/#'),
+      'TMON_PUBLIC_URL must have no query (?…) or fragment (#…): links add a path to it, got "https://tmon.example.com/#"',
+    );
+    assert.equal(
+      refusal('https://ann:secret@tmon.example.com'),
+      'TMON_PUBLIC_URL must not hold user:password@, got "https://***@tmon.example.com"',
+    );
+    assert.equal(
+      refusal('https:ann:secret@tmon.example.com/tmon'),
+      'TMON_PUBLIC_URL must not hold user:password@, got "https:***@tmon.example.com/tmon"',
+    );
+    // a scheme-less user:password@host reads as the scheme "ann:": refused, its password still not shown
+    assert.equal(
+      refusal('ann:secret@tmon.example.com'),
+      'TMON_PUBLIC_URL must start with http:// or https://, got "ann:***@tmon.example.com"',
+    );
+    assert.equal(
+      refusal('https://@tmon.example.com'),
+      'TMON_PUBLIC_URL must not hold user:password@, got "https://***@tmon.example.com"',
+    );
+  });
+
+  it("names the config file's line of a refused TMON_PUBLIC_URL", () => {
+    const file = parseConfigFile(
+      '/etc/tmon.conf',
+      '# tmon\nTMON_PUBLIC_URL=ftp://tmon.example.com\n',
+      configFileSettings(),
+    );
+    assert.throws(
+      () => loadConfig({}, {}, '/', file),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.problems.length === 1 &&
+        error.problems[0] ===
+          'TMON_PUBLIC_URL must start with http:// or https://, got "ftp://tmon.example.com" (/etc/tmon.conf line 2)',
+    );
+    const fromFile = parseConfigFile(
+      '/etc/tmon.conf',
+      'TMON_PUBLIC_URL="https://example.com/tmon/"',
+      configFileSettings(),
+    );
+    assert.equal(loadConfig({}, {}, '/', fromFile).publicUrl, 'https://example.com/tmon');
   });
 });

@@ -32,8 +32,15 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { allowPrivate?: boolean; smtp?: { url: string; from: string }; timeoutMs?: number } = {},
+  options: {
+    allowPrivate?: boolean;
+    smtp?: { url: string; from: string };
+    timeoutMs?: number;
+    /** TMON_PUBLIC_URL as config.ts gives it (https://tmon.example.com unless said; null: unset) */
+    publicUrl?: string | null;
+  } = {},
 ): Promise<Harness> {
+  const publicUrl = options.publicUrl === undefined ? 'https://tmon.example.com' : options.publicUrl;
   const temp = await withTempSqliteStore();
   const { store } = temp;
   const { service } = await addOwnedService(store.accounts);
@@ -57,7 +64,7 @@ export async function startHarness(
     services: store.accounts,
     clock: clock.read,
     wake: () => worker.wake(),
-    publicUrl: 'https://tmon.example.com',
+    publicUrl,
   });
   return {
     store,
@@ -79,7 +86,7 @@ export async function startHarness(
         rule: { id: 7, name: 'traffic spike', kind: 'spike', urlPrefix: '/api', windowSeconds: 300, threshold: 1000 },
         value: 1240,
         message: 'shop: 1,240 requests in 5 min, above 1,000 (spike rule "traffic spike")',
-        publicUrl: 'https://tmon.example.com',
+        publicUrl,
       });
       const payload = JSON.stringify(notification);
       const delivery = await store.alertChannels.insertTestDelivery({

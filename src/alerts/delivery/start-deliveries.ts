@@ -21,13 +21,11 @@ export interface AlertDeliveries {
 }
 
 export function startAlertDeliveries(deps: {
-  config: Pick<Config, 'alertPrivateTargets' | 'smtpUrl' | 'smtpFrom'>;
+  config: Pick<Config, 'alertPrivateTargets' | 'smtpUrl' | 'smtpFrom' | 'publicUrl'>;
   store: AlertChannelStore;
   accounts: Pick<AccountStore, 'findServiceById'>;
   clock: Clock;
   log: { error(message: string, error?: unknown): void };
-  /** where tmon is reached from outside, for dashboard links; null when unknown */
-  publicUrl?: string | null;
 }): AlertDeliveries {
   const { config, clock } = deps;
   const smtp =
@@ -47,7 +45,7 @@ export function startAlertDeliveries(deps: {
     services: deps.accounts,
     clock,
     wake: () => worker.wake(),
-    publicUrl: deps.publicUrl ?? null,
+    publicUrl: config.publicUrl,
   });
   return {
     channels,
