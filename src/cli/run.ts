@@ -17,58 +17,19 @@ interface Command {
  * import` read its first line.
  */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  serve: async () => {
-    const { serveCommand, SERVE_USAGE } = await import('./serve.js');
-    return { run: serveCommand, usage: SERVE_USAGE };
-  },
-  user: async () => {
-    const { userCommand, USER_USAGE } = await import('./user.js');
-    return { run: userCommand, usage: USER_USAGE };
-  },
-  service: async () => {
-    const { serviceCommand, SERVICE_USAGE } = await import('./service.js');
-    return { run: serviceCommand, usage: SERVICE_USAGE };
-  },
-  token: async () => {
-    const { tokenCommand, TOKEN_USAGE } = await import('./token.js');
-    return { run: tokenCommand, usage: TOKEN_USAGE };
-  },
-  alert: async () => {
-    const { alertCommand, ALERT_USAGE } = await import('./alert.js');
-    return { run: alertCommand, usage: ALERT_USAGE };
-  },
-  migrate: async () => {
-    const { migrateCommand, MIGRATE_USAGE } = await import('./migrate.js');
-    return { run: migrateCommand, usage: MIGRATE_USAGE };
-  },
-  send: async () => {
-    const { sendCommand, SEND_USAGE } = await import('./send.js');
-    return { run: sendCommand, usage: SEND_USAGE };
-  },
-  loadgen: async () => {
-    const { loadgenCommand, LOADGEN_USAGE } = await import('./loadgen.js');
-    return { run: loadgenCommand, usage: LOADGEN_USAGE };
-  },
-  logs: async () => {
-    const { logsCommand, LOGS_USAGE } = await import('./logs.js');
-    return { run: logsCommand, usage: LOGS_USAGE };
-  },
-  export: async () => {
-    const { exportCommand, EXPORT_USAGE } = await import('./export.js');
-    return { run: exportCommand, usage: EXPORT_USAGE };
-  },
-  import: async () => {
-    const { importCommand, IMPORT_USAGE } = await import('./import.js');
-    return { run: importCommand, usage: IMPORT_USAGE };
-  },
-  backup: async () => {
-    const { backupCommand, BACKUP_USAGE } = await import('./backup.js');
-    return { run: backupCommand, usage: BACKUP_USAGE };
-  },
-  restore: async () => {
-    const { restoreCommand, RESTORE_USAGE } = await import('./restore.js');
-    return { run: restoreCommand, usage: RESTORE_USAGE };
-  },
+  serve: () => import('./serve.js').then((m) => ({ run: m.serveCommand, usage: m.SERVE_USAGE })),
+  user: () => import('./user.js').then((m) => ({ run: m.userCommand, usage: m.USER_USAGE })),
+  service: () => import('./service.js').then((m) => ({ run: m.serviceCommand, usage: m.SERVICE_USAGE })),
+  token: () => import('./token.js').then((m) => ({ run: m.tokenCommand, usage: m.TOKEN_USAGE })),
+  alert: () => import('./alert.js').then((m) => ({ run: m.alertCommand, usage: m.ALERT_USAGE })),
+  migrate: () => import('./migrate.js').then((m) => ({ run: m.migrateCommand, usage: m.MIGRATE_USAGE })),
+  send: () => import('./send.js').then((m) => ({ run: m.sendCommand, usage: m.SEND_USAGE })),
+  loadgen: () => import('./loadgen.js').then((m) => ({ run: m.loadgenCommand, usage: m.LOADGEN_USAGE })),
+  logs: () => import('./logs.js').then((m) => ({ run: m.logsCommand, usage: m.LOGS_USAGE })),
+  export: () => import('./export.js').then((m) => ({ run: m.exportCommand, usage: m.EXPORT_USAGE })),
+  import: () => import('./import.js').then((m) => ({ run: m.importCommand, usage: m.IMPORT_USAGE })),
+  backup: () => import('./backup.js').then((m) => ({ run: m.backupCommand, usage: m.BACKUP_USAGE })),
+  restore: () => import('./restore.js').then((m) => ({ run: m.restoreCommand, usage: m.RESTORE_USAGE })),
 };
 
 async function usage(): Promise<string> {
