@@ -3,7 +3,7 @@
  * one transaction: one commit per ~thousands of events instead of one per
  * request. Each caller's promise settles only after the commit that holds its
  * events, so a 200 always means "durably stored". Up to the store's
- * writeConcurrency flushes run at once (one for SQLite); writes submitted
+ * writeConcurrency flushes run at once (event-store.ts); writes submitted
  * while none can start form the next group — or, if a flush fails, are
  * refused with it.
  */

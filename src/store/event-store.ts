@@ -24,9 +24,11 @@ import type {
  */
 export interface EventStore {
   /**
-   * How many group commits may usefully run at once: 1 for a single-writer
-   * database (SQLite), more for a server whose commits wait on the network
-   * and the disk while others proceed (PostgreSQL).
+   * How many group commits may usefully be handed over at once: 1 for SQLite
+   * written on the calling thread, 2 for SQLite's writer thread (one group
+   * committing, the next waiting in its queue: it runs them one at a time,
+   * in order), more for a server whose commits wait on the network and the
+   * disk while others proceed (PostgreSQL).
    */
   readonly writeConcurrency: number;
 

@@ -144,7 +144,10 @@ export async function openWorkerSqliteStore(
   const events = forwarded<EventStore>('events', (method) => {
     if (method === 'writeEvents') return writeEvents;
     if (method === 'requestSeries') return requestSeries;
-    if (method === 'writeConcurrency') return 1; // one SQLite writer
+    // two: while one group commits, the next already waits in the writer thread's queue, so the writer goes on
+    // at once instead of waiting for this thread, often busy parsing a request, to hand it over (the thread still
+    // runs them one at a time, in order; an import of 1M log lines: 14.9–15.8 s → 12.9–13.8 s)
+    if (method === 'writeConcurrency') return 2;
     return undefined;
   });
   return {
