@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import type { AlertChannel } from '../../shared/alert-types';
 import { alertsApi } from '../../shared/alerts-api';
 import { useAction } from '../../shared/use-action';
+import { ChannelNameField, ChannelTargetField } from './channel-fields';
 import { CHANNEL_KINDS } from './channel-kinds';
 
 interface Props {
@@ -36,27 +37,9 @@ export function ChannelEditForm({ serviceId, channel, onSaved, onCancel }: Props
 
   return (
     <form class="inline-form" onSubmit={submit} aria-label={`Edit alert channel ${channel.name}`}>
-      <label>
-        Channel name
-        <input
-          value={name}
-          onInput={(e) => setName(e.currentTarget.value)}
-          autocomplete="off"
-          maxLength={64}
-          required
-        />
-      </label>
+      <ChannelNameField value={name} onInput={setName} />
       <span class="muted small">{wording.label} channel</span>
-      <label class="wide">
-        {wording.target}
-        <input
-          value={target}
-          onInput={(e) => setTarget(e.currentTarget.value)}
-          placeholder={wording.placeholder}
-          autocomplete="off"
-          required
-        />
-      </label>
+      <ChannelTargetField wording={wording} value={target} onInput={setTarget} />
       <button type="submit" class="primary" disabled={action.busy || name.trim() === '' || target.trim() === ''}>
         {action.busy ? 'Saving…' : 'Save channel'}
       </button>

@@ -9,6 +9,7 @@ import type { AlertChannel, ChannelKind } from '../../shared/alert-types';
 import { alertsApi } from '../../shared/alerts-api';
 import { useAction } from '../../shared/use-action';
 import { CopyButton } from '../service-details';
+import { ChannelNameField, ChannelTargetField } from './channel-fields';
 import { CHANNEL_KINDS } from './channel-kinds';
 
 interface Props {
@@ -41,17 +42,7 @@ export function ChannelForm({ serviceId, onCreated }: Props) {
   return (
     <>
       <form class="inline-form" onSubmit={submit} aria-label="Add an alert channel">
-        <label>
-          Channel name
-          <input
-            value={name}
-            onInput={(e) => setName(e.currentTarget.value)}
-            placeholder="e.g. ops room"
-            autocomplete="off"
-            maxLength={64}
-            required
-          />
-        </label>
+        <ChannelNameField value={name} onInput={setName} />
         <label>
           Sends to
           <select value={kind} onChange={(e) => setKind(e.currentTarget.value as ChannelKind)}>
@@ -62,16 +53,7 @@ export function ChannelForm({ serviceId, onCreated }: Props) {
             ))}
           </select>
         </label>
-        <label class="wide">
-          {wording.target}
-          <input
-            value={target}
-            onInput={(e) => setTarget(e.currentTarget.value)}
-            placeholder={wording.placeholder}
-            autocomplete="off"
-            required
-          />
-        </label>
+        <ChannelTargetField wording={wording} value={target} onInput={setTarget} />
         <button type="submit" class="primary" disabled={action.busy || name.trim() === '' || target.trim() === ''}>
           {action.busy ? 'Adding…' : 'Add channel'}
         </button>
