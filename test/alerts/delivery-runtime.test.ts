@@ -62,13 +62,7 @@ describe('alert deliveries in a running tmon', () => {
         target: receiver.url('/slack'),
       });
       assert.ok(!isChannelRefusal(hook) && !isChannelRefusal(slack));
-      const rule = await tmon.runtime.alertRules.add(tmon.service.id, {
-        name: 'traffic spike',
-        kind: 'spike',
-        windowSeconds: 60,
-        threshold: 100,
-      });
-      assert.ok(!('refused' in rule), JSON.stringify(rule));
+      await addSpikeRule(tmon);
       const token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
       const now = tmon.clock.now;
       await sendTraffic(tmon.app, token, spread(200, now - 30_000, now));
@@ -121,13 +115,7 @@ describe('alert deliveries in a running tmon', () => {
       await add('slack', receiver.url('/slack'));
       await add('discord', receiver.url('/discord'));
       await add('email', 'ops@example.com');
-      const rule = await tmon.runtime.alertRules.add(tmon.service.id, {
-        name: 'traffic spike',
-        kind: 'spike',
-        windowSeconds: 60,
-        threshold: 100,
-      });
-      assert.ok(!('refused' in rule), JSON.stringify(rule));
+      await addSpikeRule(tmon);
       const token = await addTestToken(tmon.runtime, 'alice', 'ingest', tmon.service.id);
       await sendTraffic(tmon.app, token, spread(200, tmon.clock.now - 30_000, tmon.clock.now));
       tmon.clock.advance(10_000);
@@ -261,3 +249,14 @@ describe('the delivery settings', () => {
     );
   });
 });
+
+/** A spike rule over 60 s above 100 requests, the one both deliveries tests fire. */
+async function addSpikeRule(tmon: Awaited<ReturnType<typeof startTestTmon>>): Promise<void> {
+  const rule = await tmon.runtime.alertRules.add(tmon.service.id, {
+    name: 'traffic spike',
+    kind: 'spike',
+    windowSeconds: 60,
+    threshold: 100,
+  });
+  assert.ok(!('refused' in rule), JSON.stringify(rule));
+}
