@@ -91,7 +91,7 @@ describe('rollup deltas', () => {
     );
   });
 
-  it('gives the rows in the table\'s primary-key order (service, dim, res, bucket, key), each row once', () => {
+  it("gives the rows in the table's primary-key order (service, dim, res, bucket, key), each row once", () => {
     // events out of time order, over hours, of two services, with a watched prefix: every kind of row
     const accumulator = new RollupAccumulator({ prefixesOf: () => ['/p/'] });
     const urls = ['/p/zeta', '/p/alpha', '/b', '/p/mid'];
