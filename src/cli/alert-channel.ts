@@ -1,8 +1,7 @@
 /** tmon alert channel add|list|remove: where a service's alert notifications go. */
-import { createAlertChannels, isChannelRefusal } from '../alerts/delivery/alert-channels.js';
-import { systemClock } from '../clock.js';
+import { isChannelRefusal } from '../alerts/delivery/alert-channels.js';
 import { presentChannel } from '../web/alerts/present.js';
-import { requireServiceArgument } from './alert-service.js';
+import { cliAlertChannels, requireServiceArgument } from './alert-service.js';
 import { CommandFailed, output, positiveInteger, UsageError } from './args.js';
 import { withStore } from './context.js';
 
@@ -23,13 +22,7 @@ export async function channelCommand(
 
   await withStore(values.data, async (context) => {
     const service = await requireServiceArgument(context.accountStore, serviceArgument);
-    const channels = createAlertChannels({
-      store: context.alertChannels,
-      services: context.accountStore,
-      clock: systemClock,
-      wake: () => {},
-      publicUrl: context.config.publicUrl,
-    });
+    const channels = cliAlertChannels(context);
     switch (action) {
       case 'add': {
         if (values.kind === undefined) throw new UsageError('--kind is required');

@@ -6,14 +6,14 @@
  * (each process polls every second), and the command waits for the outcome.
  */
 import { createAlertRules } from '../alerts/alert-rules.js';
-import { createAlertChannels, isChannelRefusal } from '../alerts/delivery/alert-channels.js';
+import { isChannelRefusal } from '../alerts/delivery/alert-channels.js';
 import { isRuleRefusal } from '../alerts/rules.js';
 import { systemClock } from '../clock.js';
 import type { AlertChannel, AlertChannelStore, LoggedDelivery } from '../store/alert-channel-store.js';
 import { presentRule } from '../web/alerts/present.js';
 import { CHANNEL_OPTIONS, CHANNEL_USAGE, channelCommand } from './alert-channel.js';
 import { durationMinutes, durationSeconds } from './alert-duration.js';
-import { requireServiceArgument } from './alert-service.js';
+import { cliAlertChannels, requireServiceArgument } from './alert-service.js';
 import { CommandFailed, output, parse, positiveInteger, UsageError } from './args.js';
 import { withStore } from './context.js';
 
@@ -110,15 +110,7 @@ export async function alertCommand(argv: string[]): Promise<void> {
         return output(values.json, { id, removed: true }, () => `removed rule ${id} from ${service.name}`);
       }
       case 'test': {
-        const channels = createAlertChannels({
-          store: context.alertChannels,
-          services: context.accountStore,
-          clock: systemClock,
-          // the delivery worker runs in the server: it finds the delivery on its next poll
-          wake: () => {},
-          // the notification is made here, so its link is this command's setting, not the server's
-          publicUrl: context.config.publicUrl,
-        });
+        const channels = cliAlertChannels(context);
         const all = await channels.list(service.id);
         const chosen =
           values.channel === undefined
