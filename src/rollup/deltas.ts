@@ -3,7 +3,7 @@ import { bucketStart } from './buckets.js';
 import { pushRequestRows, pushValueRows } from './delta-rows.js';
 import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
-import { rollupRowKept } from './retention.js';
+import { type DetailHorizons, detailHorizons, NO_HORIZONS, rollupRowKept } from './retention.js';
 import {
   durationBucket,
   NO_WATCHED_PREFIXES,
@@ -66,12 +66,15 @@ const DIMENSION_ORDER = DIMENSIONS.map((dim, index) => ({ dim, index })).sort((a
  * Aggregates events into counts per (service, dimension, value, minute), so
  * the upserts that follow scale with distinct values, not events. Adding an
  * event costs a handful of Map increments (~1 µs); minute, hour and day rows
- * are derived when the counts are drained, in primary-key order.
+ * are derived when the counts are drained, in primary-key order. Given a
+ * `now` (coarsenBefore), an event older than its minute rows' retention is
+ * counted in its hour: its minute row would never be written.
  */
 export class RollupAccumulator {
   private readonly services = new Map<number, ServiceCounts>();
   private readonly seenPlaces = new Map<string, Place>();
   private count = 0;
+  #horizons: DetailHorizons = NO_HORIZONS;
   /** each dimension's values in key order, as last sorted (re-sorted when values were added since) */
   #sorted = new WeakMap<Map<string, ValueCounts>, [string, ValueCounts][]>();
 
@@ -95,9 +98,15 @@ export class RollupAccumulator {
       service = newServiceCounts(event.serviceId);
       this.services.set(event.serviceId, service);
     }
-    const second = bucketStart('second', event.ts);
+    const { ts } = event;
+    const horizons = this.#horizons;
+    // each count in the finest bucket whose rows are still kept (retention.ts: detailHorizons)
+    const inMinute = bucketStart('minute', ts);
+    const inHour = bucketStart('hour', ts);
+    const minute = ts >= horizons.minute ? inMinute : inHour;
+    const requestsMinute = ts >= horizons.requestsMinute ? inMinute : inHour;
+    const second = ts >= horizons.second ? bucketStart('second', ts) : requestsMinute;
     service.seconds.set(second, (service.seconds.get(second) ?? 0) + 1);
-    const minute = bucketStart('minute', event.ts);
     for (let i = 0; i < DIMENSIONS.length; i++) {
       const dim = DIMENSIONS[i] as Dimension;
       const key = dimensionKey(event, dim);
@@ -114,11 +123,21 @@ export class RollupAccumulator {
         increment(counts, minute);
       }
     }
-    this.addSignals(service, event, minute);
+    this.addSignals(service, event, minute, requestsMinute);
+  }
+
+  /**
+   * Counts the events added from now on that are older than their second
+   * and minute rows' retention at `now` in coarser buckets (detailHorizons).
+   * Horizons only move forward.
+   */
+  coarsenBefore(now: number): void {
+    const next = detailHorizons(now);
+    if (next.second > this.#horizons.second) this.#horizons = next;
   }
 
   /** Status and duration counts, for the service and each watched prefix the url starts with (~0.2 µs). */
-  private addSignals(service: ServiceCounts, event: ServiceEvent, minute: number): void {
+  private addSignals(service: ServiceCounts, event: ServiceEvent, minute: number, requestsMinute: number): void {
     const [status, duration, prefixRequests, prefixStatus, prefixDuration] = service.signals as [
       Map<string, ValueCounts>,
       Map<string, ValueCounts>,
@@ -134,7 +153,7 @@ export class RollupAccumulator {
     for (let i = 0; i < prefixes.length; i++) {
       const prefix = prefixes[i] as string;
       if (!event.url.startsWith(prefix)) continue;
-      count(prefixRequests, prefix, minute);
+      count(prefixRequests, prefix, requestsMinute);
       if (statusKey !== null) count(prefixStatus, prefix + PREFIX_KEY_SEPARATOR + statusKey, minute);
       if (durationKey !== null) count(prefixDuration, prefix + PREFIX_KEY_SEPARATOR + durationKey, minute);
     }

@@ -38,3 +38,33 @@ export function rollupRowKept(res: Resolution, isRequests: boolean, bucket: numb
       return true;
   }
 }
+
+/**
+ * The times from which an event is still counted in its second, and in its
+ * minute (for dimensions, and for requests and prefix requests), at `now`.
+ * An older event's second or minute row would be pruned at once and is
+ * never written (RollupAccumulator.deltas), so it is counted in the next
+ * coarser bucket its rows still need: an import of old logs then keeps a few
+ * counts per value and hour instead of one per value and minute. The hour of
+ * margin keeps that true for a flush at a slightly earlier `now` than the
+ * write's.
+ */
+export interface DetailHorizons {
+  second: number;
+  minute: number;
+  requestsMinute: number;
+}
+
+export const NO_HORIZONS: DetailHorizons = Object.freeze({
+  second: Number.NEGATIVE_INFINITY,
+  minute: Number.NEGATIVE_INFINITY,
+  requestsMinute: Number.NEGATIVE_INFINITY,
+});
+
+export function detailHorizons(now: number): DetailHorizons {
+  return {
+    second: now - ROLLUP_RETENTION_MS.second - HOUR,
+    minute: now - ROLLUP_RETENTION_MS.minute - HOUR,
+    requestsMinute: now - ROLLUP_RETENTION_MS.requestsMinute - HOUR,
+  };
+}

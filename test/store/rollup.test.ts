@@ -153,6 +153,41 @@ describe('rollup deltas', () => {
     assert.equal(accumulator.deltas().filter((d) => d.dim === 'url' && d.res === 'minute').length, 4);
   });
 
+  it('counts an event older than its minute rows in its hour, and that changes no row, window or total', () => {
+    const DAY = 24 * HOUR;
+    const now = T0 + 40 * DAY;
+    // one event every 17 minutes over 40 days, past every horizon (2 h of seconds, 3 and 8 days of minutes), watched
+    const events = Array.from({ length: (40 * DAY) / (17 * MINUTE) }, (_, i) => ({
+      ...makeEvent({
+        ts: T0 + i * 17 * MINUTE + (i % 60) * SECOND,
+        url: `/p/${i % 7}`,
+        status: i % 9 === 0 ? 500 : 200,
+        durationMs: i % 300,
+        geo: { city: ['Berlin', 'Paris', 'Lima'][i % 3], country: ['DE', 'FR', 'PE'][i % 3] },
+      }),
+      serviceId: 1 + (i % 2),
+    }));
+    const watched = { prefixesOf: () => ['/p/'] };
+    const fine = new RollupAccumulator(watched);
+    fine.addAll(events);
+    const coarse = new RollupAccumulator(watched);
+    coarse.coarsenBefore(now - 5 * DAY);
+    coarse.coarsenBefore(now); // horizons only move forward: the earlier now changes nothing
+    coarse.coarsenBefore(now - 10 * DAY);
+    coarse.addAll(events);
+    assert.deepEqual(coarse.deltas(now), fine.deltas(now));
+    // every window, its expiry point anywhere from an hour to 30 days back
+    const expired = new Map(
+      SLIDING_WINDOW_NAMES.map((win) => [win, now - (windowLengthMs(win) as number) - 7 * MINUTE]),
+    );
+    assert.deepEqual(windowDeltas(coarse, expired), windowDeltas(fine, expired));
+    assert.equal(coarse.events, fine.events);
+    // what it saves: counts per value and hour, not per value and minute, for all but the last days
+    const countsKept = (acc: RollupAccumulator) =>
+      acc.toData().reduce((sum, data) => sum + data.values.flat().reduce((n, [, minutes]) => n + minutes.length, 0), 0);
+    assert.ok(countsKept(coarse) < countsKept(fine) * 0.8, `${countsKept(coarse)} counts against ${countsKept(fine)}`);
+  });
+
   it('aggregates a batch into one delta per bucket and value', () => {
     const events = [
       makeEvent({ ts: T0 + 1 }),

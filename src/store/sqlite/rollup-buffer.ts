@@ -67,6 +67,7 @@ export class SqliteRollupBuffer {
     this.lastNow = Math.max(this.lastNow, now);
     return this.inTransaction(() => {
       const { result, stored } = insert();
+      this.pending.coarsenBefore(now);
       for (const event of stored) this.stage(event);
       if (stored.length > 0) this.pendingSince ??= now;
       return { result, flush: this.isDue(now) };
