@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -268,6 +268,29 @@ describe('tmon logs import', () => {
     const stored = await allEvents(tmon, service.id);
     assert.equal(stored.length, lines.length);
     assert.equal(new Set(stored.map((event) => event.id)).size, lines.length, 'no id stored twice');
+  });
+
+  it('runs at a lower CPU priority (nice 10): on a busy host tmon and the web server come first', {
+    skip: process.platform === 'linux' ? false : 'reads the nice value from /proc',
+  }, async () => {
+    const service = await freshService('nice');
+    // reading stdin that stays open: the import has started and waits for lines
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, 'logs', 'import', '-'], {
+      cwd: REPO,
+      env: { ...process.env, ...service.env },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    try {
+      // field 19 of /proc/PID/stat, the 17th after the command name in parentheses
+      const niceOf = async (pid: number) =>
+        Number((await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
+      // lowered to 10, or left where it was when a nice command already put it lower
+      const expected = Math.max(10, await niceOf(process.pid));
+      await waitFor(async () => (await niceOf(child.pid!)) === expected, 30_000);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
   });
 
   it('stops at once with one line and exit code 1 when tmon refuses the token', async () => {
