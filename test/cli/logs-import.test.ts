@@ -282,8 +282,10 @@ describe('tmon logs import', () => {
     });
     try {
       // field 19 of /proc/PID/stat, the 17th after the command name in parentheses
-      const niceOf = async (pid: number) =>
-        Number((await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[16]);
+      const niceOf = async (pid: number) => {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]);
+      };
       // lowered to 10, or left where it was when a nice command already put it lower
       const expected = Math.max(10, await niceOf(process.pid));
       await waitFor(async () => (await niceOf(child.pid!)) === expected, 30_000);
