@@ -12,7 +12,7 @@ import {
   type SignalDimension,
   type WatchedPrefixes,
 } from './signals.js';
-import { increment, type ValueCounts } from './value-counts.js';
+import { addValueCounts, countMinute, increment, type ValueCounts } from './value-counts.js';
 import { DIMENSIONS, type Dimension, type Resolution } from './vocabulary.js';
 
 /** `requests` is the per-resolution request series (key ''); dimensions rank values; signals feed alerts (signals.ts). */
@@ -147,15 +147,15 @@ export class RollupAccumulator {
     ];
     const statusKey = event.status == null ? null : String(event.status);
     const durationKey = event.durationMs == null ? null : String(durationBucket(event.durationMs));
-    if (statusKey !== null) count(status, statusKey, minute);
-    if (durationKey !== null) count(duration, durationKey, minute);
+    if (statusKey !== null) countMinute(status, statusKey, minute);
+    if (durationKey !== null) countMinute(duration, durationKey, minute);
     const prefixes = this.watched.prefixesOf(event.serviceId);
     for (let i = 0; i < prefixes.length; i++) {
       const prefix = prefixes[i] as string;
       if (!event.url.startsWith(prefix)) continue;
-      count(prefixRequests, prefix, requestsMinute);
-      if (statusKey !== null) count(prefixStatus, prefix + PREFIX_KEY_SEPARATOR + statusKey, minute);
-      if (durationKey !== null) count(prefixDuration, prefix + PREFIX_KEY_SEPARATOR + durationKey, minute);
+      countMinute(prefixRequests, prefix, requestsMinute);
+      if (statusKey !== null) countMinute(prefixStatus, prefix + PREFIX_KEY_SEPARATOR + statusKey, minute);
+      if (durationKey !== null) countMinute(prefixDuration, prefix + PREFIX_KEY_SEPARATOR + durationKey, minute);
     }
   }
 
@@ -286,23 +286,6 @@ function newServiceCounts(serviceId: number): ServiceCounts {
     values: DIMENSIONS.map(() => new Map()),
     signals: SIGNAL_DIMENSIONS.map(() => new Map()),
   };
-}
-
-function count(values: Map<string, ValueCounts>, key: string, minute: number): void {
-  const counts = values.get(key);
-  if (counts === undefined) values.set(key, { minutes: [minute], counts: [1] });
-  else increment(counts, minute);
-}
-
-function addValueCounts(values: Map<string, ValueCounts>, data: readonly [string, number[], number[]][]): void {
-  for (const [key, minutes, counts] of data) {
-    const existing = values.get(key);
-    if (existing === undefined) {
-      values.set(key, { minutes: [...minutes], counts: [...counts] });
-      continue;
-    }
-    for (let j = 0; j < minutes.length; j++) increment(existing, minutes[j] as number, counts[j] as number);
-  }
 }
 
 export function compareText(a: string, b: string): number {
