@@ -3,7 +3,7 @@ import { bucketStart } from './buckets.js';
 import { pushRequestRows, pushValueRows } from './delta-rows.js';
 import { dimensionKey, type RankedFields } from './dimension-keys.js';
 import { type Place, placeOf } from './places.js';
-import { type DetailHorizons, detailHorizons, NO_HORIZONS, rollupRowKept } from './retention.js';
+import { type DetailHorizons, detailHorizons, NO_HORIZONS, rollupRowWritten } from './retention.js';
 import {
   durationBucket,
   NO_WATCHED_PREFIXES,
@@ -67,8 +67,8 @@ const DIMENSION_ORDER = DIMENSIONS.map((dim, index) => ({ dim, index })).sort((a
  * the upserts that follow scale with distinct values, not events. Adding an
  * event costs a handful of Map increments (~1 µs); minute, hour and day rows
  * are derived when the counts are drained, in primary-key order. Given a
- * `now` (coarsenBefore), an event older than its minute rows' retention is
- * counted in its hour: its minute row would never be written.
+ * `now` (coarsenBefore), an event older than any reader of its minute rows
+ * is counted in its hour: its minute row would never be written.
  */
 export class RollupAccumulator {
   private readonly services = new Map<number, ServiceCounts>();
@@ -127,8 +127,8 @@ export class RollupAccumulator {
   }
 
   /**
-   * Counts the events added from now on that are older than their second
-   * and minute rows' retention at `now` in coarser buckets (detailHorizons).
+   * Counts the events added from now on whose second and minute rows would
+   * not be written at `now` in coarser buckets (detailHorizons).
    * Horizons only move forward.
    */
   coarsenBefore(now: number): void {
@@ -228,14 +228,14 @@ export class RollupAccumulator {
   /**
    * The rollup rows to add, in the table's primary-key order (service, dim,
    * res, bucket, key): requests at every resolution, the other dimensions
-   * per minute and hour. Given `now`, rows pruning would already drop at
-   * `now` are left out: no query reaches them, and an import of old logs
-   * would otherwise write a second and a minute row per event only to delete
-   * them.
+   * per minute and hour. Given `now`, rows nothing reads any more (pruning
+   * would drop them, or no window or alert reaches back to them) are left
+   * out: an import of old logs would otherwise write a second and a minute
+   * row per event for nothing.
    */
   deltas(now?: number): RollupDelta[] {
     const kept = (res: Resolution, isRequests: boolean, bucket: number) =>
-      now === undefined || rollupRowKept(res, isRequests, bucket, now);
+      now === undefined || rollupRowWritten(res, isRequests, bucket, now);
     const deltas: RollupDelta[] = [];
     for (const service of this.#servicesInOrder()) {
       const { serviceId } = service;

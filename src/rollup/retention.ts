@@ -22,6 +22,16 @@ export const ROLLUP_RETENTION_MS = Object.freeze({
 });
 
 /**
+ * How far back a minute row of a dimension other than requests is ever read:
+ * the expiry of windows up to 24 h, and alert rules' windows (24 h at most).
+ * Such a row of an older minute is not written (rollupRowWritten), an hour
+ * of margin included; those pruning keeps (ROLLUP_RETENTION_MS.minute) were
+ * written while their minute was younger.
+ */
+const DIMENSION_MINUTES_READ_MS = DAY;
+const DIMENSION_MINUTES_WRITTEN_MS = DIMENSION_MINUTES_READ_MS + HOUR;
+
+/**
  * Whether a rollup row is still kept at `now`: the rule pruning applies
  * (maintenance drops a row once its bucket is older than now − its keep).
  * Day rows are kept for ever.
@@ -40,10 +50,19 @@ export function rollupRowKept(res: Resolution, isRequests: boolean, bucket: numb
 }
 
 /**
+ * Whether a rollup row is written at `now`: it is kept (rollupRowKept), and
+ * for a dimension's minute row, something may still read it.
+ */
+export function rollupRowWritten(res: Resolution, isRequests: boolean, bucket: number, now: number): boolean {
+  if (res === 'minute' && !isRequests && bucket < now - DIMENSION_MINUTES_WRITTEN_MS) return false;
+  return rollupRowKept(res, isRequests, bucket, now);
+}
+
+/**
  * The times from which an event is still counted in its second, and in its
  * minute (for dimensions, and for requests and prefix requests), at `now`.
- * An older event's second or minute row would be pruned at once and is
- * never written (RollupAccumulator.deltas), so it is counted in the next
+ * An older event's second or minute row would not be written
+ * (rollupRowWritten, RollupAccumulator.deltas), so it is counted in the next
  * coarser bucket its rows still need: an import of old logs then keeps a few
  * counts per value and hour instead of one per value and minute. The hour of
  * margin keeps that true for a flush at a slightly earlier `now` than the
@@ -64,7 +83,7 @@ export const NO_HORIZONS: DetailHorizons = Object.freeze({
 export function detailHorizons(now: number): DetailHorizons {
   return {
     second: now - ROLLUP_RETENTION_MS.second - HOUR,
-    minute: now - ROLLUP_RETENTION_MS.minute - HOUR,
+    minute: now - DIMENSION_MINUTES_WRITTEN_MS - HOUR,
     requestsMinute: now - ROLLUP_RETENTION_MS.requestsMinute - HOUR,
   };
 }

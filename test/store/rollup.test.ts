@@ -125,7 +125,7 @@ describe('rollup deltas', () => {
     assert.equal(totalOf('requests', 'day'), 90);
   });
 
-  it('leaves out the rows pruning would already drop: an old event adds only rows a query can still read', () => {
+  it('leaves out the rows nothing reads: an old event adds only rows a query, a window or an alert can still read', () => {
     const DAY = 24 * HOUR;
     const now = T0 + 40 * DAY;
     const accumulator = new RollupAccumulator();
@@ -134,6 +134,8 @@ describe('rollup deltas', () => {
         makeEvent({ ts: T0 }),
         makeEvent({ ts: now - 30 * DAY }),
         makeEvent({ ts: now - 2 * DAY }),
+        makeEvent({ ts: now - 24 * HOUR - 30 * MINUTE }),
+        makeEvent({ ts: now - 25 * HOUR - 30 * MINUTE }),
         makeEvent({ ts: now }),
       ].map((event) => ({ ...event, serviceId: 1 })),
     );
@@ -143,20 +145,24 @@ describe('rollup deltas', () => {
         .filter((d) => d.dim === dim && d.res === res)
         .map((d) => (now - d.bucket) / DAY)
         .sort((a, b) => a - b);
-    // seconds for 2 h, minutes for 3 days, hours of rankings for 31 days, of requests for 160, days for ever
+    const age = (hours: number) => hours / 24;
+    // seconds for 2 h; minutes of rankings for 25 h (windows and alert rules read 24 h back at most), of requests
+    // for 8 days (alert baselines read a week back); hours of rankings for 31 days, of requests for 160; days for ever
     assert.deepEqual(kept('requests', 'second'), [0]);
-    assert.deepEqual(kept('url', 'minute'), [0, 2]);
-    assert.deepEqual(kept('url', 'hour'), [0, 2, 30]);
-    assert.deepEqual(kept('requests', 'hour'), [0, 2, 30, 40]);
-    assert.equal(kept('requests', 'day').length, 4);
+    assert.deepEqual(kept('url', 'minute'), [0, age(24.5)]);
+    assert.deepEqual(kept('status', 'minute'), [0, age(24.5)]);
+    assert.deepEqual(kept('requests', 'minute'), [0, age(24.5), age(25.5), 2]);
+    assert.deepEqual(kept('url', 'hour'), [0, age(25), age(26), 2, 30]);
+    assert.deepEqual(kept('requests', 'hour'), [0, age(25), age(26), 2, 30, 40]);
+    assert.equal(kept('requests', 'day').length, 5, 'one day row per day with events, however old');
     // without a now, every row (as PostgreSQL's fold writes them, pruned later)
-    assert.equal(accumulator.deltas().filter((d) => d.dim === 'url' && d.res === 'minute').length, 4);
+    assert.equal(accumulator.deltas().filter((d) => d.dim === 'url' && d.res === 'minute').length, 6);
   });
 
   it('counts an event older than its minute rows in its hour, and that changes no row, window or total', () => {
     const DAY = 24 * HOUR;
     const now = T0 + 40 * DAY;
-    // one event every 17 minutes over 40 days, past every horizon (2 h of seconds, 3 and 8 days of minutes), watched
+    // one event every 17 minutes over 40 days, past every horizon (2 h of seconds, 25 h and 8 days of minutes), watched
     const events = Array.from({ length: (40 * DAY) / (17 * MINUTE) }, (_, i) => ({
       ...makeEvent({
         ts: T0 + i * 17 * MINUTE + (i % 60) * SECOND,

@@ -24,7 +24,7 @@ function expectedRanking(
 }
 
 /**
- * Random traffic into two services, late and early events, pruning between
+ * Random traffic into two services, late (by up to 3 days) and early events, pruning between
  * writes: every window of every service then ranks exactly the events inside
  * it, with no key left at zero or below once its events left the window.
  */
@@ -44,8 +44,8 @@ export function describeRandomTraffic(open: OpenStore): void {
         const writes = services.map((serviceId) => {
           const batch = Array.from({ length: Math.floor(random() * 15) }, () =>
             makeEvent({
-              // from 24 h late to 5 min early, as the collector accepts
-              ts: now + 5 * MINUTE - Math.floor(random() * (DAY + 5 * MINUTE)),
+              // from 24 h late to 5 min early, as the collector accepts, and up to 3 days late, as an import sends
+              ts: now + 5 * MINUTE - Math.floor(random() * ((random() < 0.7 ? 1 : 3) * DAY + 5 * MINUTE)),
               url: `/p/${Math.floor(random() * 5)}`,
               geo: { country: ['DE', 'FR', 'US'][Math.floor(random() * 3)] },
             }),
