@@ -107,3 +107,9 @@ test('numbers are written as JSON.stringify writes them, times in ms and their h
     assert.deepEqual([parsed.ts, parsed.status, parsed.duration_ms, parsed.bytes], [ts, ts, ts, ts]);
   }
 });
+
+test('each line gets its own time, also when neighbouring lines share one', () => {
+  const times = [RECORD.ts, RECORD.ts, RECORD.ts + 1_000, RECORD.ts, 0];
+  const sent = times.map((ts) => JSON.parse(logEventJson({ ...RECORD, ts }, 'l1-0123456789abcdef-0')).ts);
+  assert.deepEqual(sent, times);
+});
