@@ -4,9 +4,9 @@
  * server's core after the batch scenario; `npx tsx bench/sqlite-floor.ts`
  * runs it alone).
  *
- * tmon's own schema, pragmas and INSERT statement, in a fresh database: rows
+ * tmon's own schema, pragmas and INSERT statement (ROWS_PER_INSERT rows each), in a fresh database: rows
  * of realistic events (each with an idempotency id, as the batch scenario's
- * events have), 2,500 to a commit (about what the server's group commit
+ * events have), 2,496 to a commit (about what the server's group commit
  * gathers from batches of 100). Nothing else of what tmon does per event: no
  * HTTP, decryption, parsing, enrichment, agent lookup or rollups. Prints one
  * JSON line: rows, seconds, rows per second and CPU µs per row.
@@ -15,6 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteDatabase } from '../src/store/sqlite/database.js';
+import { insertEventsSql, ROWS_PER_INSERT } from '../src/store/sqlite/event-inserts.js';
 import {
   AGENT_ID_COLUMN,
   EVENT_TABLE_COLUMNS,
@@ -22,14 +23,13 @@ import {
   eventRowOf,
   TS_COLUMN,
 } from '../src/store/sqlite/event-rows.js';
-import { INSERT_EVENT_SQL } from '../src/store/sqlite/events-writer.js';
 import { migrateSqlite } from '../src/store/sqlite/migrate.js';
 import { parseOptions } from './support/args.js';
 import { SeedEvents } from './support/seed-data.js';
 
 const options = parseOptions('npx tsx bench/sqlite-floor.ts', {
   seconds: { kind: 'number', default: 3, help: 'how long to insert' },
-  commit: { kind: 'number', default: 2_500, help: 'rows per commit' },
+  commit: { kind: 'number', default: 2_496, help: `rows per commit (a multiple of ${ROWS_PER_INSERT})` },
 });
 
 const KEY_COLUMN = EVENT_TABLE_COLUMNS.indexOf('event_key');
@@ -40,7 +40,7 @@ const dataDir = await mkdtemp(path.join(os.tmpdir(), 'tmon-sqlite-floor-'));
 try {
   const db = openSqliteDatabase({ dataDir });
   migrateSqlite(db, Date.now());
-  const insert = db.prepare(INSERT_EVENT_SQL);
+  const insert = db.prepare(insertEventsSql(ROWS_PER_INSERT));
   const source = new SeedEvents();
   const now = Date.now();
   const templates: EventInsertParams[] = Array.from({ length: TEMPLATES }, () => {
@@ -49,12 +49,18 @@ try {
     row[AGENT_ID_COLUMN] = 1;
     return row;
   });
+  if (options.commit % ROWS_PER_INSERT !== 0) throw new Error(`--commit must be a multiple of ${ROWS_PER_INSERT}`);
+  const params: EventInsertParams = new Array(ROWS_PER_INSERT * EVENT_TABLE_COLUMNS.length).fill(null);
   const commit = db.transaction((first: number, ts: number) => {
-    for (let n = first; n < first + options.commit; n++) {
-      const row = templates[n % TEMPLATES] as EventInsertParams;
-      row[TS_COLUMN] = ts;
-      row[KEY_COLUMN] = `floor-${n}`;
-      insert.run(...row);
+    for (let n = first; n < first + options.commit; n += ROWS_PER_INSERT) {
+      let p = 0;
+      for (let i = n; i < n + ROWS_PER_INSERT; i++) {
+        const row = templates[i % TEMPLATES] as EventInsertParams;
+        row[TS_COLUMN] = ts;
+        row[KEY_COLUMN] = `floor-${i}`;
+        for (const value of row) params[p++] = value;
+      }
+      insert.run(...params);
     }
   });
 

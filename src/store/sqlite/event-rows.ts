@@ -62,6 +62,9 @@ const AGENT_COLUMN = Object.fromEntries(AGENT_COLUMNS.map((name, i) => [name, i]
 export const AGENT_ID_COLUMN = COLUMN.agent_id;
 /** Where an event's row holds its time. */
 export const TS_COLUMN = COLUMN.ts;
+/** Where an event's row holds its service's id, and its idempotency id. */
+export const SERVICE_ID_COLUMN = COLUMN.service_id;
+export const EVENT_KEY_COLUMN = COLUMN.event_key;
 
 /**
  * An event's `events` row, in EVENT_TABLE_COLUMNS order, with `agentRef` in

@@ -1,10 +1,10 @@
 import type { Agent } from '../../enrich/enriched-event.js';
 import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
+import { SqliteEventInserts } from './event-inserts.js';
 import {
   AGENT_ID_COLUMN,
   agentOfRow,
-  EVENT_TABLE_COLUMNS,
   type EventInsertParams,
   stagedEventOf,
   TS_COLUMN,
@@ -14,14 +14,6 @@ import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';
 
 /**
- * One `events` row, its parameters in EVENT_TABLE_COLUMNS order. The conflict
- * target is the partial unique index: a known idempotency id stores nothing.
- */
-export const INSERT_EVENT_SQL = `INSERT INTO events (${EVENT_TABLE_COLUMNS.join(', ')})
-  VALUES (${EVENT_TABLE_COLUMNS.map(() => '?').join(', ')})
-  ON CONFLICT (service_id, event_key) WHERE event_key IS NOT NULL DO NOTHING`;
-
-/**
  * Group commit: every write of a flush goes into ONE transaction, so N
  * concurrent requests cost one WAL commit instead of N. Their rollups are
  * staged in the rollup buffer and applied in this or a later commit. Takes
@@ -29,7 +21,7 @@ export const INSERT_EVENT_SQL = `INSERT INTO events (${EVENT_TABLE_COLUMNS.join(
  * refers to one of the group's agents, each found or added in `agents` once.
  */
 export class SqliteEventsWriter {
-  private readonly insertEvent;
+  private readonly inserts;
 
   constructor(
     db: SqliteDatabase,
@@ -37,7 +29,7 @@ export class SqliteEventsWriter {
     private readonly claims: SqliteReplayClaims,
     private readonly agents: SqliteAgentIds,
   ) {
-    this.insertEvent = db.prepare(INSERT_EVENT_SQL);
+    this.inserts = new SqliteEventInserts(db);
   }
 
   write(packed: PackedWrites): CompactWriteResult[] {
@@ -88,20 +80,22 @@ export class SqliteEventsWriter {
         }
       }
       const seqs: (number | null)[] = [];
-      for (; row < end; row++) {
-        const params = rows[row] as EventInsertParams;
-        const agent = parsedAgents[params[AGENT_ID_COLUMN] as number] as Agent;
-        params[AGENT_ID_COLUMN] = agentIds[params[AGENT_ID_COLUMN] as number] as number;
-        // spread, not the array: better-sqlite3 then binds each argument as it comes instead of reading
-        // the array's elements back through V8's API (~10 % of an insert)
-        const info = this.insertEvent.run(...params);
-        if (info.changes === 0) {
-          seqs.push(null); // idempotency id already stored: accepted, not stored again
-          continue;
+      while (row < end) {
+        const count = this.inserts.nextCount(rows, row, end);
+        const agents: Agent[] = [];
+        for (let i = row; i < row + count; i++) {
+          const params = rows[i] as EventInsertParams;
+          agents.push(parsedAgents[params[AGENT_ID_COLUMN] as number] as Agent);
+          params[AGENT_ID_COLUMN] = agentIds[params[AGENT_ID_COLUMN] as number] as number;
         }
-        const seq = Number(info.lastInsertRowid);
-        seqs.push(seq);
-        stored.push(stagedEventOf(params, agent, seq));
+        const first = seqs.length;
+        this.inserts.insert(rows, row, count, seqs);
+        for (let i = 0; i < count; i++) {
+          const seq = seqs[first + i] as number | null;
+          // null: idempotency id already stored: accepted, not stored again
+          if (seq !== null) stored.push(stagedEventOf(rows[row + i] as EventInsertParams, agents[i] as Agent, seq));
+        }
+        row += count;
       }
       result.push({ ok: true, accepted: write.events, seqs });
     }

@@ -75,6 +75,55 @@ export function describeEvents(open: OpenStore): void {
       assert.ok(other?.ok && other.stored.length === 1);
     });
 
+    it('gives each event stored its own seq however a batch mixes new ids, known ids, repeats and no id', async () => {
+      const { events, service } = ctx();
+      const known = ['k2', 'k9', 'k17', 'k18'];
+      await events.writeEvents(
+        [
+          plainWrite(
+            service.id,
+            known.map((id) => makeEvent({ id, url: `/before/${id}` })),
+          ),
+        ],
+        T0,
+      );
+      // 40 events: runs of new ids, a known id here and there, an id twice, two events without one
+      // (SQLite inserts runs of 8 with ids in one statement: here 4–11 and 12–19 with some refused, 20–27 whole)
+      const ids = Array.from({ length: 40 }, (_, i) =>
+        i === 3 || i === 29 ? null : i === 30 ? 'k25' : i === 6 ? 'k5' : `k${i}`,
+      );
+      const batch = ids.map((id, i) => makeEvent({ id, url: `/e/${i}` }));
+      const [result] = await events.writeEvents([plainWrite(service.id, batch)], T0 + SECOND);
+      assert.ok(result?.ok);
+      assert.equal(result.accepted, 40);
+      const seen = new Set(known);
+      const expected = batch.filter((event) => {
+        if (event.id === null) return true;
+        if (seen.has(event.id)) return false;
+        seen.add(event.id);
+        return true;
+      });
+      assert.deepEqual(
+        result.stored.map((e) => e.url),
+        expected.map((e) => e.url),
+      );
+      // each seq is the row holding that very event
+      const rows = await events.eventsAfterSeq(service.id, 0, 100);
+      const urlBySeq = new Map(rows.map((row) => [row.seq, row.url]));
+      for (const event of result.stored) assert.equal(urlBySeq.get(event.seq), event.url, `seq ${event.seq}`);
+      assert.equal(rows.length, known.length + expected.length);
+      // sent again whole: only the events without an id are stored again
+      const [again] = await events.writeEvents([plainWrite(service.id, batch)], T0 + 2 * SECOND);
+      assert.ok(again?.ok);
+      assert.deepEqual(
+        again.stored.map((e) => e.url),
+        batch.filter((e) => e.id === null).map((e) => e.url),
+      );
+      const after = await events.eventsAfterSeq(service.id, 0, 100);
+      const urlAfter = new Map(after.map((row) => [row.seq, row.url]));
+      for (const event of again.stored) assert.equal(urlAfter.get(event.seq), event.url, `seq ${event.seq}`);
+    });
+
     it('refuses a replayed key while the other writes of the group are stored', async () => {
       const { events, service } = ctx();
       const claim = (url: string) => ({
