@@ -2,13 +2,7 @@ import type { Agent } from '../../enrich/enriched-event.js';
 import type { SqliteAgentIds } from './agent-ids.js';
 import type { SqliteDatabase } from './database.js';
 import { SqliteEventInserts } from './event-inserts.js';
-import {
-  AGENT_ID_COLUMN,
-  agentOfRow,
-  type EventInsertParams,
-  stagedEventOf,
-  TS_COLUMN,
-} from './event-rows.js';
+import { AGENT_ID_COLUMN, agentOfRow, type EventInsertParams, stagedEventOf, TS_COLUMN } from './event-rows.js';
 import type { CompactWriteResult, PackedWrites } from './packed-writes.js';
 import type { SqliteReplayClaims } from './replay-claims.js';
 import type { SqliteRollupBuffer, StagedEvent } from './rollup-buffer.js';

@@ -1,7 +1,8 @@
-import type { RollupAccumulator } from '../../rollup/deltas.js';
+import type { RollupAccumulator, RollupDelta } from '../../rollup/deltas.js';
 import type { Place } from '../../rollup/places.js';
-import { type ExpiredThrough, windowDeltas } from '../../rollup/window-deltas.js';
+import { type ExpiredThrough, type WindowDelta, windowDeltas } from '../../rollup/window-deltas.js';
 import type { SqliteDatabase } from './database.js';
+import { MultiRowStatement } from './multi-row.js';
 
 /** Bound on the in-memory set of city keys already in `places` (~100 bytes each: ≤ 10 MB). */
 const KNOWN_PLACES_MAX = 100_000;
@@ -11,19 +12,38 @@ const KNOWN_PLACES_MAX = 100_000;
  * are after, and records the cities seen. Runs inside a write transaction.
  */
 export class SqliteRollupWriter {
-  private readonly upsertRollup;
-  private readonly upsertWindow;
+  private readonly upsertRollups;
+  private readonly upsertWindows;
   private readonly insertPlace;
   private readonly knownPlaces = new Set<string>();
 
   constructor(db: SqliteDatabase) {
-    this.upsertRollup = db.prepare<[number, string, string, number, string, number]>(
-      `INSERT INTO rollups (service_id, dim, res, bucket, key, requests) VALUES (?, ?, ?, ?, ?, ?)
+    this.upsertRollups = new MultiRowStatement<RollupDelta>(
+      db,
+      (values) => `INSERT INTO rollups (service_id, dim, res, bucket, key, requests) VALUES ${values}
        ON CONFLICT DO UPDATE SET requests = requests + excluded.requests`,
+      6,
+      (d, params, at) => {
+        params[at] = d.serviceId;
+        params[at + 1] = d.dim;
+        params[at + 2] = d.res;
+        params[at + 3] = d.bucket;
+        params[at + 4] = d.key;
+        params[at + 5] = d.requests;
+      },
     );
-    this.upsertWindow = db.prepare<[number, string, string, string, number]>(
-      `INSERT INTO window_counts (service_id, dim, win, key, requests) VALUES (?, ?, ?, ?, ?)
+    this.upsertWindows = new MultiRowStatement<WindowDelta>(
+      db,
+      (values) => `INSERT INTO window_counts (service_id, dim, win, key, requests) VALUES ${values}
        ON CONFLICT DO UPDATE SET requests = requests + excluded.requests`,
+      5,
+      (d, params, at) => {
+        params[at] = d.serviceId;
+        params[at + 1] = d.dim;
+        params[at + 2] = d.win;
+        params[at + 3] = d.key;
+        params[at + 4] = d.requests;
+      },
     );
     this.insertPlace = db.prepare<[string, string, string | null, string, number | null, number | null]>(
       'INSERT INTO places (key, city, region, country, lat, lng) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
@@ -32,14 +52,13 @@ export class SqliteRollupWriter {
 
   /**
    * Upserts in primary-key order: neighbouring rows share B-tree pages, which
-   * makes them ~3× faster than in hash-map order. Rows pruning would drop at
-   * `now` are not written (RollupAccumulator.deltas).
+   * makes them ~3× faster than in hash-map order; several to a statement
+   * (multi-row.ts). Rows nothing reads any more are not written
+   * (RollupAccumulator.deltas).
    */
   apply(pending: RollupAccumulator, expiredThrough: ExpiredThrough, now: number): void {
-    for (const d of pending.deltas(now)) this.upsertRollup.run(d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests);
-    for (const d of windowDeltas(pending, expiredThrough)) {
-      this.upsertWindow.run(d.serviceId, d.dim, d.win, d.key, d.requests);
-    }
+    this.upsertRollups.runAll(pending.deltas(now));
+    this.upsertWindows.runAll(windowDeltas(pending, expiredThrough));
   }
 
   /**
