@@ -2,7 +2,7 @@ import type { RollupAccumulator, RollupDelta } from '../../rollup/deltas.js';
 import type { Place } from '../../rollup/places.js';
 import { type ExpiredThrough, type WindowDelta, windowDeltas } from '../../rollup/window-deltas.js';
 import type { SqliteDatabase } from './database.js';
-import { MultiRowStatement } from './multi-row.js';
+import { MultiRowStatement, putParams } from './multi-row.js';
 
 /** Bound on the in-memory set of city keys already in `places` (~100 bytes each: ≤ 10 MB). */
 const KNOWN_PLACES_MAX = 100_000;
@@ -23,27 +23,14 @@ export class SqliteRollupWriter {
       (values) => `INSERT INTO rollups (service_id, dim, res, bucket, key, requests) VALUES ${values}
        ON CONFLICT DO UPDATE SET requests = requests + excluded.requests`,
       6,
-      (d, params, at) => {
-        params[at] = d.serviceId;
-        params[at + 1] = d.dim;
-        params[at + 2] = d.res;
-        params[at + 3] = d.bucket;
-        params[at + 4] = d.key;
-        params[at + 5] = d.requests;
-      },
+      (d, params, at) => putParams(params, at, d.serviceId, d.dim, d.res, d.bucket, d.key, d.requests),
     );
     this.upsertWindows = new MultiRowStatement<WindowDelta>(
       db,
       (values) => `INSERT INTO window_counts (service_id, dim, win, key, requests) VALUES ${values}
        ON CONFLICT DO UPDATE SET requests = requests + excluded.requests`,
       5,
-      (d, params, at) => {
-        params[at] = d.serviceId;
-        params[at + 1] = d.dim;
-        params[at + 2] = d.win;
-        params[at + 3] = d.key;
-        params[at + 4] = d.requests;
-      },
+      (d, params, at) => putParams(params, at, d.serviceId, d.dim, d.win, d.key, d.requests),
     );
     this.insertPlace = db.prepare<[string, string, string | null, string, number | null, number | null]>(
       'INSERT INTO places (key, city, region, country, lat, lng) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
