@@ -14,14 +14,12 @@ import {
 import type { AlertRuleStore, EvaluationOutcome, EvaluationWrite } from '../alert-rule-store.js';
 import { StoreNotFoundError } from '../errors.js';
 import { isForeignKeyViolation } from './constraint.js';
-import type { SqliteDatabase } from './database.js';
-
-type Param = string | number | null;
+import type { SqliteDatabase, SqlValue } from './database.js';
 
 function prepare(db: SqliteDatabase) {
   return {
     countRules: db.prepare<[number], number>('SELECT count(*) FROM alert_rules WHERE service_id = ?').pluck(),
-    insertRule: db.prepare<Param[], RuleRow>(
+    insertRule: db.prepare<SqlValue[], RuleRow>(
       `INSERT INTO alert_rules (service_id, ${SETTINGS_COLUMNS}, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${RULE_COLUMNS}`,
     ),
@@ -29,7 +27,7 @@ function prepare(db: SqliteDatabase) {
       `SELECT ${RULE_COLUMNS} FROM alert_rules WHERE service_id = ? AND id = ?`,
     ),
     rulesOf: db.prepare<[number], RuleRow>(`SELECT ${RULE_COLUMNS} FROM alert_rules WHERE service_id = ? ORDER BY id`),
-    updateRule: db.prepare<Param[], RuleRow>(
+    updateRule: db.prepare<SqlValue[], RuleRow>(
       `UPDATE alert_rules SET name = ?, kind = ?, window_seconds = ?, threshold = ?, min_requests = ?,
          errors_from = ?, url_prefix = ?, for_seconds = ?, repeat_minutes = ?, muted_until = ?, version = version + 1
        WHERE service_id = ? AND id = ? RETURNING ${RULE_COLUMNS}`,
@@ -44,13 +42,13 @@ function prepare(db: SqliteDatabase) {
         .join(', ')}, s.name AS service_name
        FROM alert_rules r JOIN services s ON s.id = r.service_id ORDER BY r.service_id, r.id`,
     ),
-    saveState: db.prepare<Param[]>(
+    saveState: db.prepare<SqlValue[]>(
       `UPDATE alert_rules SET state = ?, condition_since = ?, state_changed_at = ?, last_value = ?,
          last_evaluated_at = ?, last_notified_at = ?, version = ?
        WHERE id = ? AND version = ?`,
     ),
     insertTransition: db
-      .prepare<Param[], number>(
+      .prepare<SqlValue[], number>(
         `INSERT INTO alert_transitions (rule_id, service_id, rule_version, kind, at, value, message)
          SELECT id, service_id, ?, ?, ?, ?, ? FROM alert_rules WHERE id = ? RETURNING id`,
       )

@@ -5,6 +5,9 @@ import { WRITER_LOCK_FILE_NAME } from './writer-lock.js';
 
 export type SqliteDatabase = Database.Database;
 
+/** A value bound to a statement's parameter. */
+export type SqlValue = string | number | null;
+
 export interface SqliteOpenOptions {
   dataDir: string;
   /**

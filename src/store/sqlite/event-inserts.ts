@@ -3,7 +3,7 @@
  * statement, and the seq each one got (null: its idempotency id was already
  * stored, so it was not stored again).
  */
-import type { SqliteDatabase } from './database.js';
+import type { SqliteDatabase, SqlValue } from './database.js';
 import { EVENT_KEY_COLUMN, EVENT_TABLE_COLUMNS, type EventInsertParams, SERVICE_ID_COLUMN } from './event-rows.js';
 import { ROWS_PER_STATEMENT, valuesList } from './multi-row.js';
 
@@ -66,7 +66,7 @@ export class SqliteEventInserts {
     let p = 0;
     for (let i = from; i < from + count; i++) {
       const row = rows[i] as EventInsertParams;
-      for (let c = 0; c < COLUMNS; c++) params[p++] = row[c] as string | number | null;
+      for (let c = 0; c < COLUMNS; c++) params[p++] = row[c] as SqlValue;
     }
     const info = this.insertMany.run(...params);
     const stored = info.changes;

@@ -6,6 +6,7 @@ import {
   geoOfColumns,
   type EventRow as SharedEventRow,
 } from '../event-row.js';
+import type { SqlValue } from './database.js';
 import type { StagedEvent } from './rollup-buffer.js';
 
 /**
@@ -47,7 +48,7 @@ export const AGENT_COLUMNS = [
   'is_bot',
 ] as const;
 
-export type EventInsertParams = (string | number | null)[];
+export type EventInsertParams = SqlValue[];
 
 type TableColumn = (typeof EVENT_TABLE_COLUMNS)[number];
 type AgentColumn = (typeof AGENT_COLUMNS)[number];

@@ -4,11 +4,9 @@
  * statement; an upsert of 8 rows to a statement costs about a third less per
  * row than 8 runs of one (16 were no cheaper for the events insert).
  */
-import type { SqliteDatabase } from './database.js';
+import type { SqliteDatabase, SqlValue } from './database.js';
 
 export const ROWS_PER_STATEMENT = 8;
-
-export type SqlValue = string | number | null;
 
 /** `(?, ?, …), (?, ?, …)…`: `rows` groups of `columns` parameters. */
 export function valuesList(columns: number, rows: number): string {
